@@ -1,0 +1,178 @@
+"""The `agentlint` command. Imports of the scanner happen inside the commands, so `--help` and `rules` start fast.
+
+Exit codes (every command, every format): 0 nothing at or above the failure threshold; 1 findings at or above it;
+2 usage or configuration error, or an input that could not be read (the report still lists what was found).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Optional
+
+import click
+
+from agentlint import __version__
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+
+
+class _Group(click.Group):
+    def main(self, *args, **kwargs):
+        # click exits 2 for usage errors already; make sure nothing else escapes as a traceback.
+        try:
+            return super().main(*args, **kwargs)
+        except KeyboardInterrupt:
+            click.echo("agentlint: interrupted", err=True)
+            sys.exit(130)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="agentlint")
+def main() -> None:
+    """Find convenience provisioning around AI-agent identities in Terraform/OpenTofu code and plans."""
+    _check_hcl2()
+
+
+def _check_hcl2() -> None:
+    """python-hcl2 and Checkov's bc-python-hcl2 fork install the same `hcl2` package; detect the fork early."""
+    try:
+        import hcl2
+    except ImportError:
+        raise click.ClickException("python-hcl2 is not installed; reinstall agentlint") from None
+    if not hasattr(hcl2, "parses_to_tree"):
+        version = getattr(hcl2, "__version__", "unknown")
+        click.echo(
+            f"agentlint: the 'hcl2' module in this environment is bc-python-hcl2 {version} (installed by Checkov), "
+            "not python-hcl2 8.x. The two packages share one module name and cannot live in one environment.\n"
+            "Install agentlint in its own environment: `pipx install agentlint` or "
+            "`python -m venv ~/.venvs/agentlint && ~/.venvs/agentlint/bin/pip install agentlint`.",
+            err=True)
+        sys.exit(2)
+
+
+def _load_config(config_path: Optional[str]):
+    from agentlint.config import ConfigError, load_config
+
+    try:
+        return load_config(config_path)
+    except ConfigError as exc:
+        click.echo(f"agentlint: configuration error: {exc}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to a file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 on findings of this severity or higher "
+              "(default from configuration, else medium).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+              help="Configuration file (.agentlint.toml or pyproject.toml).")
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="A .tfvars file applied to every root module (repeatable).")
+@click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; repeatable).")
+@click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; repeatable).")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
+def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color):
+    """Scan Terraform/OpenTofu folders, files and plan JSON files."""
+    from agentlint.engine import exit_code, scan as run_scan
+    from agentlint.model import Severity
+
+    config, _ = _load_config(config_path)
+    updates = {}
+    if fail_on:
+        updates["fail_on"] = Severity(fail_on)
+    if var_files:
+        updates["var_files"] = list(config.var_files) + list(var_files)
+    if select:
+        updates["select"] = list(select)
+    if ignore:
+        updates["ignore"] = list(config.ignore) + list(ignore)
+    config = config.model_copy(update=updates)
+    report = run_scan(list(paths), config)
+    if fmt == "json":
+        from agentlint.outputs.json_report import render
+
+        text = render(report)
+    else:
+        from agentlint.outputs.text import render
+
+        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
+        text = render(report, colour=use_colour)
+    if output:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(exit_code(report, config.fail_on))
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def list_rules(fmt):
+    """List the rules."""
+    import json
+
+    from agentlint.rule import all_rules
+
+    rules = all_rules()
+    if fmt == "json":
+        click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "category": r.category,
+                                "severity": r.severity.value, "confidence": r.confidence.value} for r in rules],
+                              indent=2))
+        return
+    for r in rules:
+        click.echo(f"{r.id}  {r.name:<28} {r.severity.value:<9} {r.category:<22} {r.title}")
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule):
+    """Print a rule's documentation (by id or name)."""
+    from agentlint.rule import all_rules
+
+    for r in all_rules():
+        if rule.upper() == r.id or rule.lower() == r.name:
+            click.echo(f"# {r.id} {r.name}: {r.title}\n")
+            click.echo(f"Category: {r.category}. Severity: {r.severity.value} when an agent uses the identity, "
+                       f"one level lower otherwise. Confidence: {r.confidence.value}.\n")
+            click.echo(r.doc())
+            return
+    click.echo(f"agentlint: no rule {rule!r}; `agentlint rules` lists them", err=True)
+    sys.exit(2)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["json", "mermaid", "dot"]), default="json", show_default=True)
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+def graph(paths, fmt, config_path):
+    """Print the identity graph (workloads, identities, policies, credentials)."""
+    from agentlint.engine import build_graph
+    from agentlint.graph import export
+
+    config, _ = _load_config(config_path)
+    g = build_graph(list(paths), config)
+    render = {"json": export.to_json, "mermaid": export.to_mermaid, "dot": export.to_dot}[fmt]
+    click.echo(render(g), nl=False)
+    for e in g.model.errors:
+        click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
+    sys.exit(2 if g.model.errors else 0)
+
+
+@main.command()
+@click.option("--schema", is_flag=True, help="Print the JSON schema of the configuration.")
+def config(schema):
+    """Show the configuration in effect (or its JSON schema)."""
+    import json
+
+    from agentlint.config import json_schema
+
+    if schema:
+        click.echo(json.dumps(json_schema(), indent=2))
+        return
+    cfg, source = _load_config(None)
+    click.echo(f"# from {source or '(defaults)'}")
+    click.echo(json.dumps(cfg.model_dump(mode="json", by_alias=True), indent=2))

@@ -1,0 +1,96 @@
+"""Configuration: `[tool.agentlint]` in pyproject.toml or a `.agentlint.toml`, validated, unknown keys rejected.
+
+Discovery: `--config FILE`, else `.agentlint.toml` in the current folder, else `[tool.agentlint]` of
+`pyproject.toml` in the current folder. Command-line options win over the file.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agentlint.model import Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(Exception):
+    pass
+
+
+class AgentsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    include: list[str] = Field(default_factory=list, description="Address patterns (fnmatch) that are agents.")
+    exclude: list[str] = Field(default_factory=list, description="Address patterns that are never agents.")
+    tags: dict[str, str] = Field(default_factory=dict,
+                                 description="Extra tag/label keys that mark an agent, with the value required ('*' for any).")
+
+
+class Config(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    fail_on: Severity = Field(Severity.MEDIUM, alias="fail-on",
+                              description="Exit 1 when a finding has this severity or higher.")
+    select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (default: all).")
+    ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names not to run.")
+    exclude: list[str] = Field(default_factory=list, description="Path patterns (fnmatch) not to scan.")
+    var_files: list[str] = Field(default_factory=list, alias="var-files",
+                                 description="Variable files applied to every root module.")
+    agents: AgentsConfig = Field(default_factory=AgentsConfig)
+
+
+def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:
+    cwd = cwd or os.getcwd()
+    if path:
+        return _from_file(path, table=None if not path.endswith("pyproject.toml") else ("tool", "agentlint")), path
+    dotfile = os.path.join(cwd, ".agentlint.toml")
+    if os.path.isfile(dotfile):
+        return _from_file(dotfile, table=None), dotfile
+    pyproject = os.path.join(cwd, "pyproject.toml")
+    if os.path.isfile(pyproject):
+        data = _read_toml(pyproject)
+        if "agentlint" in data.get("tool", {}):
+            return _validate(data["tool"]["agentlint"], pyproject), pyproject
+    return Config(), None
+
+
+def _read_toml(path: str) -> dict:
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _from_file(path: str, table: Optional[tuple[str, ...]]) -> Config:
+    data: Any = _read_toml(path)
+    for key in table or ():
+        data = data.get(key, {})
+    return _validate(data, path)
+
+
+def _validate(data: Any, path: str) -> Config:
+    try:
+        return Config.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "(top level)"
+            if err["type"] == "extra_forbidden":
+                problems.append(f"unknown key {where!r}")
+            else:
+                problems.append(f"{where}: {err['msg']}")
+        raise ConfigError(f"{path}: " + "; ".join(problems)) from None
+
+
+def json_schema() -> dict:
+    return Config.model_json_schema(by_alias=True)

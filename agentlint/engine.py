@@ -1,0 +1,88 @@
+"""One scan, end to end: files -> model -> graph -> findings -> report."""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from agentlint import __version__
+from agentlint.config import Config
+from agentlint.graph.build import AgentOptions, IdentityGraph
+from agentlint.loaders import load
+from agentlint.model import Finding, LoadError, Report, Severity
+from agentlint.rule import Rule, RuleContext, all_rules
+
+
+def rule_matches(rule: type[Rule], selectors: list[str]) -> bool:
+    return any(rule.id.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
+
+
+def selected_rules(config: Config) -> list[type[Rule]]:
+    rules = all_rules()
+    if config.select:
+        rules = [r for r in rules if rule_matches(r, config.select)]
+    return [r for r in rules if not rule_matches(r, config.ignore)]
+
+
+def build_graph(paths: list[str], config: Config) -> IdentityGraph:
+    model = load(paths, var_files=config.var_files, exclude=config.exclude)
+    options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
+    return IdentityGraph(model, options)
+
+
+def scan(paths: list[str], config: Config) -> Report:
+    graph = build_graph(paths, config)
+    ctx = RuleContext(graph)
+    findings: list[Finding] = []
+    errors: list[LoadError] = list(graph.model.errors)
+    for rule_cls in selected_rules(config):
+        try:
+            findings.extend(rule_cls().check(ctx))
+        except Exception as exc:  # a rule bug must not hide the other rules' findings
+            errors.append(LoadError(path="(agentlint)", kind="internal-error",
+                                    message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))
+    findings = _dedupe(findings)
+    findings.sort(key=lambda f: (-f.severity.rank, not f.agents, f.path, f.start_line or 0, f.rule_id, f.message))
+    agents = sorted(graph.agents.values(), key=lambda a: (a.path, a.start_line or 0, a.address))
+    summary = {
+        "files_scanned": graph.model.files_scanned,
+        "stacks": len(graph.model.stacks),
+        "resources": len(graph.model.resources),
+        "agents": len(agents),
+        "findings": len(findings),
+        "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
+        "findings_affecting_agents": sum(1 for f in findings if f.agents),
+        "errors": len(errors),
+        "fail_on": config.fail_on.value,
+    }
+    return Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
+                  errors=errors, notices=graph.model.notices, summary=summary)
+
+
+def _dedupe(findings: list[Finding]) -> list[Finding]:
+    seen = set()
+    out = []
+    for f in findings:
+        key = (f.fingerprint, f.path, f.start_line)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def exit_code(report: Report, fail_on: Severity) -> int:
+    if report.errors:
+        return 2
+    if any(f.severity.rank >= fail_on.rank for f in report.findings):
+        return 1
+    return 0
+
+
+def display_path(path: Optional[str]) -> str:
+    if not path:
+        return ""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return path
+    return path if rel.startswith("..") else rel

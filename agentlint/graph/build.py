@@ -1,0 +1,470 @@
+"""The identity graph: workloads -> identities -> policies, plus credentials and trust, in one networkx graph.
+
+Node ids are `<stack>::<address>`: a stack is one root module or one plan file, and edges never cross stacks.
+Node attributes: `kind` (workload | principal | policy | credential | external), `address`, `rtype`, and
+`resource` (the Resource, or None for synthetic nodes such as AWS managed policies and inline policy blocks).
+Edge attribute `rel` says what the edge means; `via` is the resource that creates the edge (an attachment, a
+membership, an instance profile) so findings can point at the line where the risk was wired in.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Optional
+
+import networkx as nx
+
+from agentlint.graph.agents import config_evidence, evidence_for
+from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
+                                 K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
+from agentlint.iam.managed import lookup_managed, managed_policy_name
+from agentlint.iam.policy import PolicyDocument, parse_policy_value
+from agentlint.model import Agent, Evidence, Resource, ScanModel
+from agentlint.values import Unknown, display, first_block, refs_in
+
+# Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
+IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
+
+
+@dataclass
+class Grant:
+    """A policy that applies to a principal, and how it got there."""
+
+    policy: str  # node id
+    via: Optional[Resource]  # attachment/membership resource, None when the policy resource itself is the link
+    via_attr: Optional[str] = None  # attribute on `via` that holds it (inline_policy, managed_policy_arns)
+    via_line: Optional[int] = None
+    group: Optional[str] = None  # group node id when inherited through membership
+
+
+@dataclass
+class AgentPath:
+    agent: str  # node id of the agent workload
+    hops: list[str]  # node ids from the agent to the identity, inclusive
+
+
+@dataclass
+class AgentOptions:
+    include: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+class IdentityGraph:
+    def __init__(self, model: ScanModel, agent_options: Optional[AgentOptions] = None):
+        self.g = nx.MultiDiGraph()
+        self.model = model
+        self.options = agent_options or AgentOptions()
+        self.by_ref: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        self.by_name: dict[tuple[str, str, str], Resource] = {}
+        self.agents: dict[str, Agent] = {}
+        self._docs: dict[str, PolicyDocument] = {}
+        for res in model.resources:
+            self.by_ref[(res.stack, res.ref_address)].append(res)
+            for key in ("name", "arn", "id", "unique_id", "user", "role"):
+                val = res.values.get(key)
+                if isinstance(val, str) and key in ("name", "arn"):
+                    self.by_name.setdefault((res.stack, res.type, val), res)
+        self._build()
+
+    # -- node helpers ----------------------------------------------------------------------------------------
+
+    @staticmethod
+    def nid(res: Resource) -> str:
+        return f"{res.stack}::{res.address}"
+
+    def _add(self, res: Resource, kind: str) -> str:
+        node = self.nid(res)
+        if node not in self.g:
+            self.g.add_node(node, kind=kind, address=res.address, rtype=res.type, resource=res, stack=res.stack)
+        return node
+
+    def _external(self, stack: str, kind: str, label: str, rtype: str = "external") -> str:
+        node = f"{stack}::external:{label}"
+        if node not in self.g:
+            self.g.add_node(node, kind="external", target_kind=kind, address=label, rtype=rtype, resource=None,
+                            stack=stack)
+        return node
+
+    def lookup(self, stack: str, ref_address: str) -> Optional[Resource]:
+        found = self.by_ref.get((stack, ref_address))
+        return found[0] if found else None
+
+    def resource_of(self, node: str) -> Optional[Resource]:
+        return self.g.nodes[node].get("resource")
+
+    def address_of(self, node: str) -> str:
+        return self.g.nodes[node]["address"]
+
+    # -- target resolution -----------------------------------------------------------------------------------
+
+    def targets(self, stack: str, value: Any, kind: str) -> list[tuple[str, bool]]:
+        """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address."""
+        types = TARGET_TYPES[kind]
+        out: list[tuple[str, bool]] = []
+        for item in value if isinstance(value, list) else [value]:
+            if item is None or item == "":
+                continue
+            if isinstance(item, Unknown):
+                matched = False
+                for ref in item.refs:
+                    res = self.lookup(stack, ref.address)
+                    if res is not None and res.type in types and res.mode == "managed":
+                        out.append((self._add(res, _kind_for(res.type)), True))
+                        matched = True
+                    elif res is not None and res.mode == "data" and res.type in types:
+                        label = _literal_name(res) or res.address
+                        out.append((self._external(stack, kind, label, res.type), False))
+                        matched = True
+                if not matched and item.refs:
+                    out.append((self._external(stack, kind, display(item), "unresolved"), False))
+                elif not matched:
+                    out.append((self._external(stack, kind, display(item), "unresolved"), False))
+            elif isinstance(item, str):
+                res = self._by_literal(stack, types, item)
+                if res is not None:
+                    out.append((self._add(res, _kind_for(res.type)), True))
+                else:
+                    out.append((self._external(stack, kind, item), False))
+        return out
+
+    def _by_literal(self, stack: str, types: tuple[str, ...], text: str) -> Optional[Resource]:
+        candidates = [text]
+        if text.startswith("arn:"):
+            candidates.append(text.rsplit("/", 1)[-1])
+        for t in types:
+            for c in candidates:
+                res = self.by_name.get((stack, t, c))
+                if res is not None:
+                    return res
+        return None
+
+    # -- building --------------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        resources = self.model.resources
+        for res in resources:
+            if res.mode != "managed":
+                continue
+            if res.type in PRINCIPAL_TYPES:
+                self._add(res, "principal")
+        for res in resources:
+            if res.mode != "managed":
+                continue
+            t = res.type
+            if t in WORKLOAD_IDENTITY:
+                self._workload(res)
+            elif t in K8S_SERVICE_ACCOUNT_TYPES:
+                self._service_account(res)
+            elif t in K8S_POD_SPEC:
+                self._pod(res)
+            elif t == "aws_iam_instance_profile":
+                self._instance_profile(res)
+            elif t in INLINE_POLICY_TYPES:
+                self._inline_policy(res)
+            elif t in ATTACHMENT_TYPES:
+                self._attachment(res)
+            elif t == "aws_iam_group_membership":
+                self._membership(res, res.values.get("users"), res.values.get("group"))
+            elif t == "aws_iam_user_group_membership":
+                self._membership(res, res.values.get("user"), res.values.get("groups"))
+            elif t in ("aws_iam_access_key", "aws_iam_service_specific_credential"):
+                self._credential(res)
+            elif t == "aws_bedrockagent_agent_action_group":
+                self._action_group(res)
+        for res in resources:
+            if res.mode == "managed" and res.type == "aws_iam_role":
+                self._role_own_policies(res)
+        self._credential_users()
+        self._detect_agents()
+
+    def _workload(self, res: Resource) -> None:
+        node = self._add(res, "workload")
+        for path, kind in WORKLOAD_IDENTITY[res.type]:
+            value = _value_at(res.values, path)
+            if value is None:
+                continue
+            for target, _ in self.targets(res.stack, value, kind):
+                rel = "runs_as"
+                self.g.add_edge(node, target, rel=rel, attr=".".join(p.removeprefix("json:") for p in path),
+                                via=None)
+
+    def _instance_profile(self, res: Resource) -> None:
+        node = self._add(res, "principal")
+        self.g.nodes[node]["kind"] = "profile"
+        for target, _ in self.targets(res.stack, res.values.get("role"), "role"):
+            self.g.add_edge(node, target, rel="profile_role", attr="role", via=res)
+
+    def _service_account(self, res: Resource) -> None:
+        node = self._add(res, "workload")
+        annotations = first_block(res.values.get("metadata")).get("annotations")
+        if isinstance(annotations, dict) and IRSA_ANNOTATION in annotations:
+            for target, _ in self.targets(res.stack, annotations[IRSA_ANNOTATION], "role"):
+                self.g.add_edge(node, target, rel="assumes", attr=f"metadata.annotations[{IRSA_ANNOTATION}]", via=None)
+
+    def _pod(self, res: Resource) -> None:
+        node = self._add(res, "workload")
+        spec = res.values
+        for step in K8S_POD_SPEC[res.type]:
+            spec = first_block(spec.get(step))
+        sa_name = spec.get("service_account_name") or spec.get("service_account")
+        namespace = first_block(res.values.get("metadata")).get("namespace") or "default"
+        for sa in self._service_accounts(res.stack, sa_name, namespace):
+            self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
+
+    def _service_accounts(self, stack: str, name: Any, namespace: Any) -> list[str]:
+        out = []
+        for ref in refs_in(name):
+            r = self.lookup(stack, ref.address)
+            if r is not None and r.type in K8S_SERVICE_ACCOUNT_TYPES:
+                out.append(self._add(r, "workload"))
+        if out or not isinstance(name, str):
+            return out
+        for res in self.model.resources:
+            if res.stack == stack and res.type in K8S_SERVICE_ACCOUNT_TYPES:
+                meta = first_block(res.values.get("metadata"))
+                if meta.get("name") == name and (meta.get("namespace") or "default") == namespace:
+                    out.append(self._add(res, "workload"))
+        return out
+
+    def _action_group(self, res: Resource) -> None:
+        executor = first_block(res.values.get("action_group_executor"))
+        agents = self.targets(res.stack, res.values.get("agent_id"), "agent")
+        for agent, resolved in agents:
+            if not resolved:
+                continue
+            for fn, ok in self.targets(res.stack, executor.get("lambda"), "lambda"):
+                if ok:
+                    self.g.add_edge(agent, fn, rel="tool", attr="action_group_executor.lambda", via=res)
+
+    def _policy_node(self, stack: str, value: Any) -> Optional[str]:
+        """A node for a policy named by ARN (AWS managed or customer managed) or by reference."""
+        name = managed_policy_name(value)
+        if name is not None:
+            node = f"{stack}::aws-managed:{name}"
+            if node not in self.g:
+                managed = lookup_managed(name)
+                doc = managed.document() if managed else PolicyDocument.unknown(
+                    f"AWS managed policy {name} is not in agentlint's table of managed policies")
+                self.g.add_node(node, kind="policy", address=f"arn:aws:iam::aws:policy/{name}", rtype="aws_managed_policy",
+                                resource=None, stack=stack, managed=managed, document=doc)
+            return node
+        for target, resolved in self.targets(stack, value, "policy"):
+            if resolved:
+                self.g.nodes[target]["kind"] = "policy"
+                self.g.nodes[target].setdefault("document", None)
+                return target
+            self.g.nodes[target]["kind"] = "policy"
+            self.g.nodes[target]["document"] = PolicyDocument.unknown(
+                f"policy {self.address_of(target)} is not defined in the scanned code")
+            return target
+        return None
+
+    def document(self, node: str) -> PolicyDocument:
+        data = self.g.nodes[node]
+        doc = data.get("document")
+        if doc is not None:
+            return doc
+        if node in self._docs:
+            return self._docs[node]
+        res = data.get("resource")
+        value = data.get("policy_value", res.values.get("policy") if res is not None else None)
+        stack = data["stack"]
+        doc = parse_policy_value(value, lambda addr: self.lookup(stack, addr))
+        self._docs[node] = doc
+        return doc
+
+    def _inline_policy(self, res: Resource) -> None:
+        attr, kind = INLINE_POLICY_TYPES[res.type]
+        node = self._add(res, "policy")
+        for principal, _ in self.targets(res.stack, res.values.get(attr), kind):
+            self.g.add_edge(principal, node, rel="policy", via=None)
+
+    def _attachment(self, res: Resource) -> None:
+        for principal_attr, kind, policy_attr in ATTACHMENT_TYPES[res.type]:
+            principals = self.targets(res.stack, res.values.get(principal_attr), kind)
+            if not principals:
+                continue
+            policies = res.values.get(policy_attr)
+            for value in policies if isinstance(policies, list) else [policies]:
+                policy = self._policy_node(res.stack, value)
+                if policy is None:
+                    continue
+                for principal, _ in principals:
+                    self.g.add_edge(principal, policy, rel="policy", via=res, via_attr=None, via_line=res.start_line)
+
+    def _role_own_policies(self, role: Resource) -> None:
+        node = self._add(role, "principal")
+        for i, block in enumerate(role.values.get("inline_policy") or []):
+            if not isinstance(block, dict) or block.get("policy") in (None, ""):
+                continue
+            pname = block.get("name") if isinstance(block.get("name"), str) else str(i)
+            pnode = f"{node}.inline_policy[{pname}]"
+            self.g.add_node(pnode, kind="policy", address=f"{role.address}.inline_policy[{pname!r}]",
+                            rtype="inline_policy", resource=None, stack=role.stack, policy_value=block.get("policy"),
+                            owner=role, line=block.get("__line__") or role.line_of("inline_policy"))
+            self.g.add_edge(node, pnode, rel="policy", via=role, via_attr="inline_policy",
+                            via_line=block.get("__line__") or role.line_of("inline_policy"))
+        arns = role.values.get("managed_policy_arns")
+        for value in arns if isinstance(arns, list) else []:
+            policy = self._policy_node(role.stack, value)
+            if policy is not None:
+                self.g.add_edge(node, policy, rel="policy", via=role, via_attr="managed_policy_arns",
+                                via_line=role.line_of("managed_policy_arns"))
+
+    def _membership(self, res: Resource, users: Any, groups: Any) -> None:
+        for user, _ in self.targets(res.stack, users, "user"):
+            for group, _ in self.targets(res.stack, groups, "group"):
+                self.g.add_edge(user, group, rel="member_of", via=res)
+
+    def _credential(self, res: Resource) -> None:
+        node = self._add(res, "credential")
+        user_attr = "user" if res.type == "aws_iam_access_key" else "user_name"
+        for user, _ in self.targets(res.stack, res.values.get(user_attr), "user"):
+            self.g.add_edge(user, node, rel="credential", via=None)
+
+    def _credential_users(self) -> None:
+        """A workload that carries an access key (in env vars, container definitions...) acts as the key's user."""
+        credentials = {}
+        for node, data in self.g.nodes(data=True):
+            if data.get("kind") == "credential" and data.get("resource") is not None:
+                credentials[(data["stack"], data["resource"].ref_address)] = node
+        if not credentials:
+            return
+        for node, data in list(self.g.nodes(data=True)):
+            res = data.get("resource")
+            if data.get("kind") != "workload" or res is None:
+                continue
+            for ref in refs_in(res.values):
+                cred = credentials.get((res.stack, ref.address))
+                if cred is None:
+                    continue
+                self.g.add_edge(node, cred, rel="uses_credential", attr=str(ref), via=None)
+                for user, _, edata in self.g.in_edges(cred, data=True):
+                    if edata.get("rel") == "credential":
+                        self.g.add_edge(node, user, rel="runs_as", attr=str(ref), via=self.resource_of(cred))
+
+    def _detect_agents(self) -> None:
+        opts = self.options
+        tag_rules = {k.lower(): str(v).lower() for k, v in opts.tags.items()}
+        for node, data in list(self.g.nodes(data=True)):
+            res = data.get("resource")
+            if res is None or data.get("kind") not in ("workload", "principal"):
+                continue
+            evidence = evidence_for(res, tag_rules) if data["kind"] == "workload" or res.type == "aws_iam_user" else []
+            if data["kind"] == "principal" and res.type != "aws_iam_user":
+                evidence = [e for e in evidence if e.kind == "tag"]
+            cfg, excluded = config_evidence(res.address, opts.include, opts.exclude)
+            if cfg is not None:
+                evidence.insert(0, cfg)
+            if excluded:
+                continue
+            if evidence:
+                self.agents[node] = Agent(address=res.address, type=res.type, path=res.path,
+                                          start_line=res.start_line, stack=res.stack, evidence=evidence)
+        # Tools an agent invokes act for the agent.
+        for node in list(self.agents):
+            for _, tool, edata in self.g.out_edges(node, data=True):
+                if edata.get("rel") != "tool":
+                    continue
+                res = self.resource_of(tool)
+                if res is None:
+                    continue
+                ev = Evidence(kind="tool-of", detail=f"invoked as a tool by {self.address_of(node)}")
+                if tool in self.agents:
+                    self.agents[tool].evidence.append(ev)
+                elif not config_evidence(res.address, [], opts.exclude)[1]:
+                    self.agents[tool] = Agent(address=res.address, type=res.type, path=res.path,
+                                              start_line=res.start_line, stack=res.stack, evidence=[ev])
+
+    # -- queries used by rules -------------------------------------------------------------------------------
+
+    def principals(self) -> Iterator[str]:
+        for node, data in self.g.nodes(data=True):
+            if data.get("kind") == "principal":
+                yield node
+
+    def policy_nodes(self) -> Iterator[str]:
+        for node, data in self.g.nodes(data=True):
+            if data.get("kind") == "policy":
+                yield node
+
+    def grants(self, principal: str) -> list[Grant]:
+        out: list[Grant] = []
+        for _, policy, edata in self.g.out_edges(principal, data=True):
+            if edata.get("rel") == "policy":
+                out.append(Grant(policy, edata.get("via"), edata.get("via_attr"), edata.get("via_line")))
+        for _, group, edata in self.g.out_edges(principal, data=True):
+            if edata.get("rel") == "member_of":
+                for _, policy, pdata in self.g.out_edges(group, data=True):
+                    if pdata.get("rel") == "policy":
+                        out.append(Grant(policy, pdata.get("via"), pdata.get("via_attr"), pdata.get("via_line"),
+                                         group=group))
+        return out
+
+    def principals_of_policy(self, policy: str) -> list[str]:
+        return [u for u, _, d in self.g.in_edges(policy, data=True) if d.get("rel") == "policy"]
+
+    def agent_paths(self, identity: str) -> list[AgentPath]:
+        """Agents that act as `identity`, with the hops from each agent to it (shortest first)."""
+        paths: list[AgentPath] = []
+        seen = {identity}
+        queue = deque([(identity, [identity])])
+        while queue:
+            node, hops = queue.popleft()
+            if node in self.agents:
+                paths.append(AgentPath(node, list(reversed(hops))))
+            for pred, _, edata in self.g.in_edges(node, data=True):
+                if edata.get("rel") in IDENTITY_RELS and pred not in seen:
+                    seen.add(pred)
+                    queue.append((pred, hops + [pred]))
+        return paths
+
+    def edge_between(self, u: str, v: str) -> dict:
+        data = self.g.get_edge_data(u, v) or {}
+        return next(iter(data.values()), {})
+
+
+def _kind_for(rtype: str) -> str:
+    if rtype in PRINCIPAL_TYPES:
+        return "principal"
+    if rtype == "aws_iam_instance_profile":
+        return "profile"
+    if rtype == "aws_iam_policy":
+        return "policy"
+    return "workload"
+
+
+def _literal_name(res: Resource) -> Optional[str]:
+    for key in ("name", "arn", "role_name", "user_name"):
+        val = res.values.get(key)
+        if isinstance(val, str):
+            return val
+    return None
+
+
+def _value_at(values: dict, path: tuple[str, ...]) -> Any:
+    cur: Any = values
+    for step in path:
+        if step.startswith("json:"):
+            raw = cur.get(step[5:]) if isinstance(cur, dict) else None
+            if isinstance(raw, str):
+                try:
+                    cur = json.loads(raw)
+                except json.JSONDecodeError:
+                    return None
+            elif isinstance(raw, Unknown):
+                return raw
+            else:
+                cur = raw
+            continue
+        if isinstance(cur, list):
+            cur = first_block(cur)
+        if not isinstance(cur, dict):
+            return cur if isinstance(cur, Unknown) else None
+        cur = cur.get(step)
+        if isinstance(cur, list) and cur and isinstance(cur[0], dict) and step != path[-1]:
+            cur = cur[0]
+    return cur

@@ -1,0 +1,1 @@
+"""AWS IAM: policy documents, action matching, and the curated table of AWS managed policies."""

@@ -1,0 +1,67 @@
+"""IAM action and resource pattern matching. IAM compares action names case-insensitively; `*` and `?` are the
+only wildcards."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+
+@lru_cache(maxsize=8192)
+def _compile(pattern: str) -> re.Pattern:
+    out = []
+    for ch in pattern:
+        if ch == "*":
+            out.append(".*")
+        elif ch == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+    return re.compile("".join(out) + r"\Z", re.IGNORECASE | re.DOTALL)
+
+
+def matches(pattern: str, value: str) -> bool:
+    """Does an IAM pattern (from a policy) match a concrete action or resource?"""
+    return _compile(pattern).match(value) is not None
+
+
+def is_full_wildcard(pattern: str) -> bool:
+    return pattern.strip() in ("*", "*:*")
+
+
+def service_of(action: str) -> str:
+    return action.split(":", 1)[0].lower() if ":" in action else ""
+
+
+def is_service_wildcard(pattern: str) -> bool:
+    """`s3:*` (the whole service), not `s3:Get*`."""
+    return ":" in pattern and pattern.split(":", 1)[1].strip() == "*" and "*" not in pattern.split(":", 1)[0]
+
+
+READ_VERBS = ("get", "list", "describe", "read", "batchget", "query", "scan", "search", "lookup", "view", "check",
+              "select", "head", "preview", "validate", "simulate", "test", "export", "download", "retrieve")
+
+
+def is_read_pattern(pattern: str) -> bool:
+    """An action pattern whose verb prefix is read-only by AWS naming convention (`s3:Get*`, `ec2:Describe*`)."""
+    verb = pattern.split(":", 1)[1].lower() if ":" in pattern else pattern.lower()
+    return bool(verb) and verb != "*" and any(verb.startswith(v) for v in READ_VERBS)
+
+
+def is_resource_wildcard(resource: str) -> bool:
+    """`*`, or an ARN whose every resource part is a wildcard (`arn:aws:s3:::*`, `arn:aws:secretsmanager:*:*:secret:*`)."""
+    r = resource.strip()
+    if r == "*":
+        return True
+    if not r.lower().startswith("arn:"):
+        return False
+    parts = r.split(":", 5)
+    if len(parts) < 6:
+        return False
+    tail = parts[5]
+    # The part after the resource type ("secret:*", "parameter/*", "bucket/*", "*") must be all wildcard.
+    for sep in ("/", ":"):
+        if sep in tail:
+            head, rest = tail.split(sep, 1)
+            return rest.strip("*/") == "" and ("*" in rest)
+    return tail.strip() == "*"

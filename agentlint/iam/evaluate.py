@@ -1,0 +1,87 @@
+"""Questions asked of one IAM statement. Unknown parts answer None ("cannot tell"), never False."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from agentlint.iam.actions import (is_full_wildcard, is_read_pattern, is_resource_wildcard, is_service_wildcard,
+                                   matches)
+from agentlint.iam.policy import Statement
+
+# More excluded services than this in an Allow+NotAction statement is no longer "near everything".
+NEAR_ADMIN_NOT_ACTION_LIMIT = 10
+
+
+def allows_action(st: Statement, action: str) -> Optional[bool]:
+    if not st.is_allow:
+        return False
+    if st.actions is not None:
+        known = st.action_strings()
+        if any(matches(p, action) for p in known):
+            return True
+        return None if len(known) < len(st.actions) else False
+    if st.not_actions is not None:
+        known = [a for a in st.not_actions if isinstance(a, str)]
+        if len(known) < len(st.not_actions):
+            return None
+        return not any(matches(p, action) for p in known)
+    return False
+
+
+def on_all_resources(st: Statement) -> Optional[bool]:
+    """Does the statement apply to every resource (`*`, a whole-service ARN wildcard, or NotResource)?"""
+    if st.not_resources is not None:
+        return True
+    if st.resources is None:
+        return False
+    known = st.resource_strings()
+    if any(is_resource_wildcard(r) for r in known):
+        return True
+    return None if len(known) < len(st.resources) else False
+
+
+def wildcard_resources(st: Statement) -> list[str]:
+    if st.not_resources is not None:
+        return ["NotResource " + ", ".join(str(r) for r in st.not_resources)]
+    return [r for r in st.resource_strings() if is_resource_wildcard(r)]
+
+
+def admin_level(st: Statement) -> Optional[str]:
+    """'admin' for Allow * on *, 'near-admin' for everything-but-a-few or iam:* on *; None otherwise."""
+    if not st.is_allow or on_all_resources(st) is not True:
+        return None
+    actions = st.action_strings()
+    if st.actions is not None and any(is_full_wildcard(a) for a in actions):
+        return "admin"
+    if st.not_actions is not None:
+        known = [a for a in st.not_actions if isinstance(a, str)]
+        if len(known) == len(st.not_actions) and len(known) <= NEAR_ADMIN_NOT_ACTION_LIMIT:
+            return "near-admin"
+    if any(a.lower() in ("iam:*",) for a in actions):
+        return "near-admin"
+    return None
+
+
+def service_wildcards(st: Statement) -> list[str]:
+    """`*` and `svc:*` action patterns in an Allow statement."""
+    if not st.is_allow:
+        return []
+    return [a for a in st.action_strings() if is_full_wildcard(a) or is_service_wildcard(a)]
+
+
+def write_wildcards(st: Statement) -> list[str]:
+    """Partial wildcards that are not read-only by verb (`s3:Put*`, `dynamodb:*Item`)."""
+    if not st.is_allow:
+        return []
+    out = []
+    for a in st.action_strings():
+        if "*" not in a and "?" not in a:
+            continue
+        if is_full_wildcard(a) or is_service_wildcard(a) or is_read_pattern(a):
+            continue
+        out.append(a)
+    return out
+
+
+def is_conditional(st: Statement) -> bool:
+    return bool(st.conditions)

@@ -1,0 +1,338 @@
+"""Terraform/OpenTofu configuration -> resources with module addresses, values and lines.
+
+A folder of `.tf`/`.tf.json`/`.tofu` files is a module. Folders that another scanned folder calls with a local
+`source` are instantiated through that call (their resources get `module.<name>.` addresses and receive the
+call's arguments as variables); every other folder is a root. Variables take their defaults, then
+`terraform.tfvars`, `*.auto.tfvars` and explicit variable files, in Terraform's order.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from lark.exceptions import LarkError
+
+from agentlint.loaders.discover import Inputs
+from agentlint.loaders.hcl_ast import Block, HCLSyntaxError, ParsedFile, _Converter, parse_hcl
+from agentlint.loaders.hcl_eval import Scope, evaluate
+from agentlint.loaders.textfile import TextFileError, read_text
+from agentlint.model import LoadError, Resource
+from agentlint.values import Unknown
+
+MAX_MODULE_DEPTH = 12
+_CALL_META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
+
+
+@dataclass
+class ModuleSource:
+    folder: str
+    files: list[ParsedFile] = field(default_factory=list)
+
+    def blocks(self, kind: str) -> list[Block]:
+        return [b for f in self.files for b in f.blocks if b.type == kind]
+
+
+def parse_config_file(path: str) -> ParsedFile:
+    text = read_text(path)
+    if path.endswith(".json"):
+        return parse_tf_json(text, path)
+    return parse_hcl(text, path)
+
+
+def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[LoadError],
+                       scan_root: str, parse=parse_config_file) -> tuple[list[Resource], list[str], int]:
+    modules: dict[str, ModuleSource] = {}
+    files_read = 0
+    for folder, paths in inputs.module_dirs.items():
+        source = ModuleSource(folder)
+        for path in paths:
+            files_read += 1
+            try:
+                source.files.append(parse(path))
+            except HCLSyntaxError as exc:
+                errors.append(LoadError(path=path, line=exc.line, kind="parse-error", message=str(exc)))
+            except TextFileError as exc:
+                errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
+            except (json.JSONDecodeError,) as exc:
+                errors.append(LoadError(path=path, line=exc.lineno, kind="parse-error", message=f"invalid JSON: {exc.msg}"))
+            except RecursionError:
+                errors.append(LoadError(path=path, kind="parse-error", message="expression nested too deeply to parse"))
+            except (LarkError, ValueError) as exc:
+                errors.append(LoadError(path=path, kind="parse-error", message=f"cannot parse: {exc.__class__.__name__}"))
+        _apply_overrides(source)
+        modules[folder] = source
+
+    called: set[str] = set()
+    for folder, source in modules.items():
+        for call in source.blocks("module"):
+            target = _local_source(folder, call)
+            if target and target != folder:
+                called.add(target)
+    roots = [f for f in modules if f not in called]
+
+    resources: list[Resource] = []
+    stacks: list[str] = []
+    for root in sorted(roots):
+        stacks.append(root)
+        variables = _root_variables(root, inputs.var_files, errors)
+        instance = _Instance(modules, root, "", variables, root, scan_root, (), errors, notices)
+        resources.extend(instance.resources())
+    return resources, stacks, files_read
+
+
+def _local_source(folder: str, call: Block) -> Optional[str]:
+    node = call.attrs.get("source")
+    if not node or node[0] != "L" or not isinstance(node[1], str):
+        return None
+    src = node[1]
+    if not (src.startswith("./") or src.startswith("../")):
+        return None
+    return os.path.normpath(os.path.join(folder, src))
+
+
+def _apply_overrides(source: ModuleSource) -> None:
+    """`override.tf` and `*_override.tf` merge into the blocks they name, as Terraform does."""
+    def is_override(path: str) -> bool:
+        base = os.path.basename(path).split(".")[0]
+        return base == "override" or base.endswith("_override")
+
+    overrides = [f for f in source.files if is_override(f.path)]
+    if not overrides:
+        return
+    source.files = [f for f in source.files if not is_override(f.path)]
+    index = {(b.type, tuple(b.labels)): b for f in source.files for b in f.blocks}
+    for f in overrides:
+        for b in f.blocks:
+            target = index.get((b.type, tuple(b.labels)))
+            if target is None:
+                continue
+            target.attrs.update(b.attrs)
+            target.blocks = [x for x in target.blocks if x.type not in {s.type for s in b.blocks}] + b.blocks
+
+
+def _root_variables(root: str, explicit: list[str], errors: list[LoadError]) -> dict[str, Any]:
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        names = []
+    files = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+    files += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    files += explicit
+    values: dict[str, Any] = {}
+    for path in files:
+        try:
+            text = read_text(path)
+            if path.endswith(".json"):
+                data = json.loads(text)
+                if isinstance(data, dict):
+                    values.update(data)
+                continue
+            attrs = parse_hcl(text, path).attrs
+        except HCLSyntaxError as exc:
+            errors.append(LoadError(path=path, line=exc.line, kind="parse-error", message=str(exc)))
+            continue
+        except TextFileError as exc:
+            errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
+            continue
+        except json.JSONDecodeError as exc:
+            errors.append(LoadError(path=path, line=exc.lineno, kind="parse-error", message=f"invalid JSON: {exc.msg}"))
+            continue
+        scope = Scope("", root, root, {}, {})
+        for name, node in attrs.items():
+            values[name] = evaluate(node, scope)
+    return values
+
+
+class _Instance:
+    """One instantiation of a module folder, at one address prefix."""
+
+    def __init__(self, modules: dict[str, ModuleSource], folder: str, prefix: str, inputs: dict[str, Any],
+                 stack: str, scan_root: str, chain: tuple[str, ...], errors: list[LoadError],
+                 notices: list[LoadError]):
+        self.modules = modules
+        self.source = modules[folder]
+        self.folder = folder
+        self.prefix = prefix
+        self.stack = stack
+        self.scan_root = scan_root
+        self.chain = chain + (folder,)
+        self.errors = errors
+        self.notices = notices
+        self._children: dict[str, Optional[_Instance]] = {}
+        locals_ast: dict[str, tuple] = {}
+        for block in self.source.blocks("locals"):
+            locals_ast.update(block.attrs)
+        self.outputs = {b.labels[0]: b.attrs.get("value") for b in self.source.blocks("output") if b.labels}
+        default_scope = Scope(prefix, folder, scan_root, {}, {})
+        variables: dict[str, Any] = {}
+        for block in self.source.blocks("variable"):
+            if not block.labels:
+                continue
+            name = block.labels[0]
+            if name in inputs:
+                variables[name] = inputs[name]
+            elif "default" in block.attrs:
+                variables[name] = evaluate(block.attrs["default"], default_scope)
+            else:
+                variables[name] = Unknown(f"var.{name}")
+        self.scope = Scope(prefix, folder, scan_root, variables, locals_ast, self.child_output)
+        self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
+
+    def child(self, name: str) -> Optional["_Instance"]:
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = None  # guards against a module whose arguments read its own outputs
+        call = self.calls.get(name)
+        if call is None:
+            return None
+        target = _local_source(self.folder, call)
+        path = self._call_path(call)
+        if target is None:
+            src = call.attrs.get("source")
+            shown = src[1] if src and src[0] == "L" else "(computed)"
+            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+                                          message=f"module {self.prefix}module.{name}: source {shown!r} is not local; its resources are not scanned"))
+            return None
+        if not _inside(target, self.scan_root):
+            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+                                          message=f"module {self.prefix}module.{name}: source leaves the scanned folder; not followed"))
+            return None
+        if target not in self.modules:
+            self.errors.append(LoadError(path=path, line=call.start_line, kind="unreadable",
+                                         message=f"module {self.prefix}module.{name}: no Terraform files in {target}"))
+            return None
+        if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
+            self.errors.append(LoadError(path=path, line=call.start_line, kind="unsupported",
+                                         message=f"module {self.prefix}module.{name}: recursive or too deeply nested module calls"))
+            return None
+        args = {k: evaluate(v, self.scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
+        inst = _Instance(self.modules, target, f"{self.prefix}module.{name}.", args, self.stack, self.scan_root,
+                         self.chain, self.errors, self.notices)
+        self._children[name] = inst
+        return inst
+
+    def _call_path(self, call: Block) -> str:
+        for f in self.source.files:
+            if call in f.blocks:
+                return f.path
+        return self.folder
+
+    def child_output(self, module_name: str, output: str) -> Any:
+        inst = self.child(module_name)
+        if inst is None or output not in inst.outputs or inst.outputs[output] is None:
+            return None
+        return evaluate(inst.outputs[output], inst.scope)
+
+    def resources(self) -> list[Resource]:
+        out: list[Resource] = []
+        for f in self.source.files:
+            for block in f.blocks:
+                if block.type not in ("resource", "data") or len(block.labels) < 2:
+                    continue
+                rtype, name = block.labels[0], block.labels[1]
+                mode = "managed" if block.type == "resource" else "data"
+                local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
+                out.append(Resource(
+                    address=self.prefix + local, mode=mode, type=rtype, name=name,
+                    values=block_values(block, self.scope), path=f.path, stack=self.stack,
+                    start_line=block.start_line, end_line=block.end_line, attr_lines=dict(block.attr_lines),
+                ))
+        for name in self.calls:
+            inst = self.child(name)
+            if inst is not None:
+                out.extend(inst.resources())
+        return out
+
+
+def _inside(path: str, root: str) -> bool:
+    path = os.path.realpath(path)
+    root = os.path.realpath(root)
+    return path == root or os.path.commonpath([path, root]) == root
+
+
+def block_values(block: Block, scope: Scope) -> dict[str, Any]:
+    values: dict[str, Any] = {name: evaluate(node, scope) for name, node in block.attrs.items()}
+    for sub in block.blocks:
+        if sub.type == "dynamic" and sub.labels:
+            content = next((b for b in sub.blocks if b.type == "content"), None)
+            if content is not None:
+                nested = block_values(content, scope)
+                nested["__line__"] = sub.start_line
+                values.setdefault(sub.labels[0], []).append(nested)
+            continue
+        nested = block_values(sub, scope)
+        nested["__line__"] = sub.start_line  # nested blocks keep their line, for precise finding locations
+        values.setdefault(sub.type, []).append(nested)
+    return values
+
+
+# -- Terraform JSON syntax ------------------------------------------------------------------------------------
+
+
+def parse_tf_json(text: str, path: str) -> ParsedFile:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise HCLSyntaxError("a .tf.json file must hold a JSON object", 1)
+    conv = _Converter("")
+    finder = _LineFinder(text)
+    blocks: list[Block] = []
+    for kind, content in data.items():
+        for body_kind in _as_list(content):
+            if not isinstance(body_kind, dict):
+                continue
+            if kind in ("resource", "data"):
+                for rtype, named in body_kind.items():
+                    for name, bodies in (named or {}).items():
+                        for body in _as_list(bodies):
+                            line = finder.find(kind, rtype, name)
+                            blocks.append(_json_block(conv, kind, [rtype, name], body, line))
+            elif kind in ("module", "variable", "output"):
+                for name, bodies in body_kind.items():
+                    for body in _as_list(bodies):
+                        blocks.append(_json_block(conv, kind, [name], body, finder.find(kind, name)))
+            elif kind == "locals":
+                blocks.append(_json_block(conv, "locals", [], body_kind, finder.find("locals")))
+    return ParsedFile(path=path, blocks=blocks)
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _json_block(conv: _Converter, kind: str, labels: list[str], body: Any, line: int) -> Block:
+    attrs = {}
+    if isinstance(body, dict):
+        for key, value in body.items():
+            if key == "//":
+                continue
+            attrs[key] = _json_node(conv, value, kind == "variable" and key == "default")
+    return Block(type=kind, labels=labels, attrs=attrs, attr_lines={}, blocks=[], start_line=line, end_line=line)
+
+
+def _json_node(conv: _Converter, value: Any, literal: bool) -> tuple:
+    if isinstance(value, str):
+        return ("L", value) if literal or "${" not in value and "%{" not in value else conv.template_from_text(value)
+    if isinstance(value, dict):
+        return ("O", [(("L", k), _json_node(conv, v, literal)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("U", [_json_node(conv, v, literal) for v in value])
+    return ("L", value)
+
+
+class _LineFinder:
+    """JSON parsers do not keep lines; find a block's key path in the text, in order."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def find(self, *keys: str) -> int:
+        pos = 0
+        for key in keys:
+            found = self.text.find(json.dumps(key), pos)
+            if found < 0:
+                break
+            pos = found
+        return self.text.count("\n", 0, pos) + 1

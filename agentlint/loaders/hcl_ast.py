@@ -1,0 +1,401 @@
+"""HCL text -> blocks with line ranges and a small expression AST.
+
+python-hcl2's dict API drops line numbers and turns `jsonencode({...})` into an opaque string, so this module
+walks the lark parse tree python-hcl2 builds (`propagate_positions=True` gives every node its lines) and keeps
+expressions as plain tuples. Tuples are cheap, picklable (a parse cache can store them) and evaluated later, per
+module instance, by `hcl_eval`.
+
+Expression nodes:
+  ("L", value)                         literal
+  ("T", [str | node, ...])             string template
+  ("R", root, [step, ...], text)       traversal: step = ("a", name) | ("i", node) | ("*",)
+  ("C", name, [node, ...], text)       function call
+  ("O", [(key_node, value_node), ...]) object
+  ("U", [node, ...])                   tuple
+  ("Q", cond, then, else, text)        conditional
+  ("B", op, left, right, text)         binary operation
+  ("N", op, operand, text)             unary operation
+  ("X", text, [traversal, ...])        anything not modelled (for expressions, splats, directives)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lark import Token, Tree
+from lark.exceptions import LarkError
+
+from hcl2.api import parses_to_tree
+from hcl2.utils import process_escape_sequences
+
+
+class HCLSyntaxError(Exception):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    attrs: dict[str, tuple]
+    attr_lines: dict[str, int]
+    blocks: list["Block"]
+    start_line: int
+    end_line: int
+
+
+@dataclass
+class ParsedFile:
+    path: str
+    blocks: list[Block] = field(default_factory=list)
+    attrs: dict[str, tuple] = field(default_factory=dict)  # top-level attributes: what a .tfvars file holds
+
+
+def parse_hcl(text: str, path: str) -> ParsedFile:
+    try:
+        tree = parses_to_tree(text)
+    except LarkError as exc:
+        line = getattr(exc, "line", None)
+        column = getattr(exc, "column", None)
+        raise HCLSyntaxError(_syntax_message(exc), line if isinstance(line, int) and line > 0 else None,
+                             column if isinstance(column, int) and column > 0 else None) from None
+    converter = _Converter(text)
+    body = tree.children[0]
+    attrs = {}
+    for c in body.children:
+        if isinstance(c, Tree) and c.data == "attribute":
+            attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
+    return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs)
+
+
+def parse_expression(text: str) -> tuple:
+    """Parse a lone expression (used for interpolations inside heredocs)."""
+    tree = parses_to_tree("__x = " + text)
+    attr = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
+    # Offsets in the converter's source must line up with the wrapped text.
+    return _Converter("__x = " + text).expr(attr.children[-1])
+
+
+def _syntax_message(exc: LarkError) -> str:
+    token = getattr(exc, "token", None)
+    if token is not None:
+        shown = str(token).replace("\n", "\\n")
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        return f"syntax error: unexpected {shown!r}" if shown else "syntax error: unexpected end of input"
+    char = getattr(exc, "char", None)
+    if char is not None:
+        return f"syntax error: unexpected character {char!r}"
+    return "syntax error"
+
+
+def _tokens_text(node) -> str:
+    if isinstance(node, Token):
+        return str(node)
+    return "".join(_tokens_text(c) for c in node.children)
+
+
+class _Converter:
+    def __init__(self, source: str):
+        self.source = source
+
+    # -- structure ---------------------------------------------------------------------------------------
+
+    def body_blocks(self, body: Tree) -> list[Block]:
+        return [self.block(c) for c in body.children if isinstance(c, Tree) and c.data == "block"]
+
+    def block(self, node: Tree) -> Block:
+        children = [c for c in node.children if isinstance(c, Tree)]
+        head = children[0]
+        labels: list[str] = []
+        body = None
+        for c in children[1:]:
+            if c.data == "body":
+                body = c
+            elif c.data == "string":
+                labels.append(self._plain_string(c))
+            elif c.data in ("identifier", "keyword", "literal_value"):
+                labels.append(_tokens_text(c))
+        attrs: dict[str, tuple] = {}
+        attr_lines: dict[str, int] = {}
+        blocks: list[Block] = []
+        if body is not None:
+            for c in body.children:
+                if not isinstance(c, Tree):
+                    continue
+                if c.data == "attribute":
+                    name = _tokens_text(c.children[0]).strip()
+                    if head_is_string(c.children[0]):
+                        name = name.strip('"')
+                    attrs[name] = self.expr(c.children[-1])
+                    attr_lines[name] = c.meta.line
+                elif c.data == "block":
+                    sub = self.block(c)
+                    blocks.append(sub)
+                    attr_lines.setdefault(sub.type, sub.start_line)
+        return Block(
+            type=_tokens_text(head).strip(),
+            labels=labels,
+            attrs=attrs,
+            attr_lines=attr_lines,
+            blocks=blocks,
+            start_line=node.meta.line,
+            end_line=node.meta.end_line,
+        )
+
+    def _plain_string(self, node: Tree) -> str:
+        parts = self.string_parts(node)
+        return "".join(p if isinstance(p, str) else "${...}" for p in parts)
+
+    # -- expressions -------------------------------------------------------------------------------------
+
+    def text(self, node) -> str:
+        meta = getattr(node, "meta", None)
+        if meta is not None and not meta.empty:
+            return self.source[meta.start_pos:meta.end_pos]
+        return _tokens_text(node)
+
+    def expr(self, node) -> tuple:
+        if isinstance(node, Token):
+            return self.token(node)
+        kind = node.data
+        handler = getattr(self, "e_" + kind, None)
+        if handler is None:
+            return ("X", self.text(node), self.traversals(node))
+        return handler(node)
+
+    def token(self, tok: Token) -> tuple:
+        if tok.type == "INT_LITERAL":
+            return ("L", int(tok))
+        if tok.type == "FLOAT_LITERAL":
+            return ("L", float(tok))
+        return ("X", str(tok), [])
+
+    def _trees(self, node: Tree) -> list[Tree]:
+        return [c for c in node.children if isinstance(c, Tree) and c.data != "new_line_or_comment"]
+
+    def e_expr_term(self, node: Tree) -> tuple:
+        inner = self._trees(node)
+        if len(inner) == 1:
+            return self.expr(inner[0])
+        tokens = [c for c in node.children if isinstance(c, Token)]
+        if tokens:
+            return self.token(tokens[0])
+        return ("X", self.text(node), [])
+
+    def e_int_lit(self, node: Tree) -> tuple:
+        return ("L", int(node.children[0]))
+
+    def e_float_lit(self, node: Tree) -> tuple:
+        return ("L", float(node.children[0]))
+
+    def e_literal_value(self, node: Tree) -> tuple:
+        word = str(node.children[0])
+        return ("L", {"true": True, "false": False, "null": None}[word])
+
+    def e_identifier(self, node: Tree) -> tuple:
+        return ("R", str(node.children[0]), [], str(node.children[0]))
+
+    def e_keyword(self, node: Tree) -> tuple:
+        return ("L", str(node.children[0]))
+
+    def e_string(self, node: Tree) -> tuple:
+        parts = self.string_parts(node)
+        if all(isinstance(p, str) for p in parts):
+            return ("L", "".join(parts))
+        return ("T", parts)
+
+    def string_parts(self, node: Tree) -> list:
+        parts: list = []
+        for part in node.children:
+            if not isinstance(part, Tree):
+                continue
+            inner = part.children[0]
+            if isinstance(inner, Token):
+                if inner.type == "STRING_CHARS":
+                    parts.append(process_escape_sequences(str(inner)))
+                elif inner.type == "ESCAPED_INTERPOLATION":
+                    parts.append(str(inner)[1:])
+                elif inner.type == "ESCAPED_DIRECTIVE":
+                    parts.append(str(inner)[1:])
+                else:
+                    parts.append(str(inner))
+            elif inner.data == "interpolation":
+                parts.append(self.expr(self._trees(inner)[0]))
+            else:
+                # %{ if } / %{ for } directives: the whole string is not modelled.
+                return [("X", self.text(node), self.traversals(node))]
+        _merge_strings(parts)
+        return parts
+
+    def e_template_string(self, node: Tree) -> tuple:
+        return ("L", str(node.children[0])[2:-2])
+
+    def e_heredoc_template(self, node: Tree, trim: bool = False) -> tuple:
+        raw = str(node.children[0])
+        first_nl = raw.index("\n")
+        marker = raw[2 + trim:first_nl].strip()
+        body = raw[first_nl + 1:].rstrip("\r\n")
+        lines = body.split("\n")
+        if lines and lines[-1].strip() == marker:
+            lines = lines[:-1]
+        if trim:
+            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
+            cut = min(indents) if indents else 0
+            lines = [ln[cut:] for ln in lines]
+        text = "\n".join(ln.rstrip("\r") for ln in lines) + ("\n" if lines else "")
+        return self.template_from_text(text)
+
+    def e_heredoc_template_trim(self, node: Tree) -> tuple:
+        return self.e_heredoc_template(node, trim=True)
+
+    def template_from_text(self, text: str) -> tuple:
+        """Split `${...}` interpolations out of heredoc text; directives make the template opaque."""
+        parts: list = []
+        i = 0
+        n = len(text)
+        buf: list[str] = []
+        while i < n:
+            if text.startswith("$${", i) or text.startswith("%%{", i):
+                buf.append(text[i + 1:i + 3])
+                i += 3
+                continue
+            if text.startswith("%{", i):
+                return ("X", text, [])
+            if text.startswith("${", i):
+                end = _matching_brace(text, i + 2)
+                if end < 0:
+                    return ("X", text, [])
+                if buf:
+                    parts.append("".join(buf))
+                    buf = []
+                inner = text[i + 2:end]
+                try:
+                    parts.append(parse_expression(inner))
+                except (LarkError, StopIteration, RecursionError):
+                    parts.append(("X", inner, []))
+                i = end + 1
+                continue
+            buf.append(text[i])
+            i += 1
+        if buf:
+            parts.append("".join(buf))
+        if all(isinstance(p, str) for p in parts):
+            return ("L", "".join(parts))
+        return ("T", parts)
+
+    def e_tuple(self, node: Tree) -> tuple:
+        return ("U", [self.expr(c) for c in self._trees(node)])
+
+    def e_object(self, node: Tree) -> tuple:
+        items = []
+        for elem in self._trees(node):
+            key_node, value_node = [c for c in elem.children if isinstance(c, Tree)]
+            key_inner = self._trees(key_node)[0] if key_node.data == "object_elem_key" else key_node
+            key = self.expr(key_inner)
+            if key[0] == "R" and not key[2]:
+                key = ("L", key[1])  # bare identifiers are literal keys in HCL objects
+            items.append((key, self.expr(value_node)))
+        return ("O", items)
+
+    def e_function_call(self, node: Tree) -> tuple:
+        idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
+        name = "::".join(str(i.children[0]) for i in idents)
+        args: list[tuple] = []
+        for c in node.children:
+            if isinstance(c, Tree) and c.data == "arguments":
+                args = [self.expr(a) for a in self._trees(c)]
+        return ("C", name, args, self.text(node))
+
+    def _traversal(self, node: Tree, step: tuple) -> tuple:
+        base = self.expr(self._trees(node)[0])
+        if base[0] == "R":
+            return ("R", base[1], base[2] + [step], self.text(node))
+        return ("X", self.text(node), self.traversals(node))
+
+    def e_get_attr_expr_term(self, node: Tree) -> tuple:
+        get_attr = self._trees(node)[1]
+        name = _tokens_text(self._trees(get_attr)[0]).strip()
+        return self._traversal(node, ("a", name))
+
+    def e_index_expr_term(self, node: Tree) -> tuple:
+        index = self._trees(node)[1]
+        if index.data == "short_index":
+            tok = [c for c in index.children if isinstance(c, Token) and c.type == "INT_LITERAL"][0]
+            return self._traversal(node, ("i", ("L", int(tok))))
+        return self._traversal(node, ("i", self.expr(self._trees(index)[0])))
+
+    def e_attr_splat_expr_term(self, node: Tree) -> tuple:
+        return self._traversal(node, ("*",))
+
+    def e_full_splat_expr_term(self, node: Tree) -> tuple:
+        return self._traversal(node, ("*",))
+
+    def e_conditional(self, node: Tree) -> tuple:
+        c, a, b = self._trees(node)
+        return ("Q", self.expr(c), self.expr(a), self.expr(b), self.text(node))
+
+    def e_binary_op(self, node: Tree) -> tuple:
+        left, term = self._trees(node)[:2]
+        op_node, right = self._trees(term)[:2]
+        return ("B", _tokens_text(op_node).strip(), self.expr(left), self.expr(right), self.text(node))
+
+    def e_unary_op(self, node: Tree) -> tuple:
+        op = str(node.children[0])
+        return ("N", op, self.expr(node.children[1]), self.text(node))
+
+    def traversals(self, node) -> list[tuple]:
+        """Every traversal inside an unmodelled expression, so its references still count."""
+        found: list[tuple] = []
+        stack = [node]
+        while stack:
+            cur = stack.pop()
+            if not isinstance(cur, Tree):
+                continue
+            if cur.data in ("get_attr_expr_term", "index_expr_term", "attr_splat_expr_term", "full_splat_expr_term"):
+                converted = self.expr(cur)
+                if converted[0] == "R":
+                    found.append(converted)
+                    continue
+            stack.extend(cur.children)
+        return found
+
+
+def head_is_string(node) -> bool:
+    return isinstance(node, Tree) and node.data == "string"
+
+
+def _merge_strings(parts: list) -> None:
+    i = 0
+    while i < len(parts) - 1:
+        if isinstance(parts[i], str) and isinstance(parts[i + 1], str):
+            parts[i] += parts.pop(i + 1)
+        else:
+            i += 1
+
+
+def _matching_brace(text: str, start: int) -> int:
+    depth = 1
+    i = start
+    in_str = False
+    while i < len(text):
+        ch = text[i]
+        if in_str:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1

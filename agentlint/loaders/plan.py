@@ -1,0 +1,261 @@
+"""`terraform show -json` / `tofu show -json` output -> the same resources the HCL loader builds.
+
+Values come from `planned_values` (with child modules) and data sources from `prior_state`. Attributes unknown
+at plan time (`after_unknown`) become `Unknown` values that carry the references found in `configuration`, so an
+agent's role is still linked to its policies when the role ARN does not exist yet. Attributes marked sensitive are
+replaced by a marker here and never travel further.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Optional
+
+from agentlint.loaders.textfile import TextFileError, read_text
+from agentlint.model import LoadError, Resource, strip_instance_keys
+from agentlint.values import SENSITIVE, Ref, Unknown
+
+_INDEX = re.compile(r"\[[^\]]*\]")
+
+
+class PlanError(Exception):
+    def __init__(self, message: str, kind: str = "not-a-plan", line: Optional[int] = None):
+        super().__init__(message)
+        self.kind = kind
+        self.line = line
+
+
+def read_plan_document(path: str) -> dict:
+    try:
+        text = read_text(path)
+    except TextFileError as exc:
+        raise PlanError(str(exc), exc.kind, exc.line) from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        doc = _embedded_plan(text)
+        if doc is None:
+            raise PlanError(f"invalid JSON: {exc.msg}", "parse-error", exc.lineno) from None
+    if not isinstance(doc, dict) or "format_version" not in doc or not any(
+            k in doc for k in ("planned_values", "resource_changes", "configuration", "terraform_version")):
+        raise PlanError("JSON file is not a Terraform/OpenTofu plan (no format_version/planned_values)")
+    return doc
+
+
+def _embedded_plan(text: str) -> Optional[dict]:
+    """hashicorp/setup-terraform's wrapper prints extra lines around the JSON; take the first plan object."""
+    start = text.find('{"format_version"')
+    if start < 0:
+        return None
+    try:
+        doc, _ = json.JSONDecoder().raw_decode(text, start)
+    except json.JSONDecodeError:
+        return None
+    return doc if isinstance(doc, dict) else None
+
+
+def load_plan(path: str, errors: list[LoadError]) -> list[Resource]:
+    try:
+        doc = read_plan_document(path)
+    except PlanError as exc:
+        errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
+        return []
+    try:
+        return _PlanReader(doc, path).resources()
+    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+        errors.append(LoadError(path=path, kind="parse-error",
+                                message=f"unexpected plan structure ({exc.__class__.__name__}); file skipped"))
+        return []
+
+
+class _PlanReader:
+    def __init__(self, doc: dict, path: str):
+        self.doc = doc
+        self.path = path
+        self.changes = {rc.get("address"): rc for rc in doc.get("resource_changes") or [] if isinstance(rc, dict)}
+        self.config_modules: dict[str, dict] = {}  # module prefix ("", "module.a.") -> configuration module
+        root = (doc.get("configuration") or {}).get("root_module") or {}
+        self._index_config(root, "")
+
+    def _index_config(self, module: dict, prefix: str) -> None:
+        self.config_modules[prefix] = module
+        for name, call in (module.get("module_calls") or {}).items():
+            child = call.get("module") or {}
+            self._index_config(child, f"{prefix}module.{name}.")
+
+    def resources(self) -> list[Resource]:
+        out: dict[str, Resource] = {}
+        planned = (self.doc.get("planned_values") or {}).get("root_module") or {}
+        for raw in _walk_module(planned):
+            res = self._resource(raw, from_state=False)
+            if res is not None:
+                out[res.address] = res
+        prior = ((self.doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+        for raw in _walk_module(prior):
+            if raw.get("mode") == "data" and raw.get("address") not in out:
+                res = self._resource(raw, from_state=True)
+                if res is not None:
+                    out[res.address] = res
+        # Plans without planned_values (hand-written or very old) still list what changes.
+        for address, rc in self.changes.items():
+            if address in out or not isinstance(rc, dict):
+                continue
+            actions = (rc.get("change") or {}).get("actions") or []
+            if actions == ["delete"] or not rc.get("type"):
+                continue
+            raw = {"address": address, "mode": rc.get("mode", "managed"), "type": rc.get("type"),
+                   "name": rc.get("name"), "values": (rc.get("change") or {}).get("after") or {}}
+            res = self._resource(raw, from_state=False)
+            if res is not None:
+                out[address] = res
+        return list(out.values())
+
+    def _resource(self, raw: dict, from_state: bool) -> Optional[Resource]:
+        address = raw.get("address")
+        rtype = raw.get("type")
+        if not isinstance(address, str) or not isinstance(rtype, str):
+            return None
+        mode = raw.get("mode") or "managed"
+        name = raw.get("name") or address.rsplit(".", 1)[-1]
+        values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
+        change = (self.changes.get(address) or {}).get("change") or {}
+        unknown = change.get("after_unknown") if not from_state else None
+        sensitive = raw.get("sensitive_values")
+        if sensitive is None and not from_state:
+            sensitive = change.get("after_sensitive")
+        prefix = _module_prefix(address, mode, rtype, name)
+        config = self._config_resource(prefix, address, mode, rtype, name)
+        expressions = (config or {}).get("expressions") or {}
+        marked = _mark(values, unknown, sensitive, expressions, self, prefix)
+        # Attributes that only the configuration knows (the whole `values` is missing for some deferred reads).
+        for key, expr in expressions.items():
+            if key not in marked:
+                marked[key] = self._from_expression(expr, prefix)
+        return Resource(address=address, mode=mode, type=rtype, name=str(name), values=marked, path=self.path,
+                        stack=self.path, actions=change.get("actions"), source="plan")
+
+    def _config_resource(self, prefix: str, address: str, mode: str, rtype: str, name: str) -> Optional[dict]:
+        module = self.config_modules.get(_INDEX.sub("", prefix))
+        if module is None:
+            return None
+        local = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
+        for res in module.get("resources") or []:
+            if res.get("address") == local:
+                return res
+        return None
+
+    def _from_expression(self, expr: Any, prefix: str) -> Any:
+        if isinstance(expr, list):
+            return [self._from_expression(e, prefix) for e in expr]
+        if not isinstance(expr, dict):
+            return Unknown("(known after apply)")
+        if "constant_value" in expr:
+            return expr["constant_value"]
+        if "references" in expr:
+            return Unknown("(known after apply)", tuple(self.refs(expr.get("references") or [], prefix)))
+        return {k: self._from_expression(v, prefix) for k, v in expr.items()}
+
+    def refs(self, references: list[str], prefix: str, depth: int = 0) -> list[Ref]:
+        """Configuration references are module-relative; make them absolute and follow var./module. hops."""
+        out: list[Ref] = []
+        if depth > 20:
+            return out
+        for text in references:
+            if not isinstance(text, str):
+                continue
+            parts = strip_instance_keys(text).split(".")
+            root = parts[0]
+            if root == "var" and len(parts) >= 2:
+                out.extend(self._var_refs(prefix, parts[1], depth))
+            elif root == "module" and len(parts) >= 3:
+                out.extend(self._output_refs(prefix + f"module.{parts[1]}.", parts[2], depth))
+            elif root == "module" and len(parts) == 2:
+                continue
+            elif root == "data" and len(parts) >= 3:
+                out.append(Ref(f"{prefix}data.{parts[1]}.{parts[2]}", ".".join(parts[3:])))
+            elif root in ("local", "each", "count", "path", "self", "terraform") or len(parts) < 2:
+                continue
+            else:
+                out.append(Ref(f"{prefix}{parts[0]}.{parts[1]}", ".".join(parts[2:])))
+        # "aws_iam_role.r.arn" and "aws_iam_role.r" both come; keep the most specific per address.
+        best: dict[str, Ref] = {}
+        for ref in out:
+            if ref.address not in best or (ref.attr and not best[ref.address].attr):
+                best[ref.address] = ref
+        return list(best.values())
+
+    def _var_refs(self, prefix: str, var: str, depth: int) -> list[Ref]:
+        if not prefix:
+            return []
+        parent_prefix, call_name = _split_module_prefix(prefix)
+        parent = self.config_modules.get(parent_prefix) or {}
+        call = (parent.get("module_calls") or {}).get(call_name) or {}
+        expr = (call.get("expressions") or {}).get(var) or {}
+        return self.refs(expr.get("references") or [], parent_prefix, depth + 1) if isinstance(expr, dict) else []
+
+    def _output_refs(self, child_prefix: str, output: str, depth: int) -> list[Ref]:
+        child = self.config_modules.get(child_prefix) or {}
+        expr = ((child.get("outputs") or {}).get(output) or {}).get("expression") or {}
+        return self.refs(expr.get("references") or [], child_prefix, depth + 1)
+
+
+def _walk_module(module: dict):
+    stack = [module]
+    while stack:
+        cur = stack.pop()
+        if not isinstance(cur, dict):
+            continue
+        for res in cur.get("resources") or []:
+            if isinstance(res, dict):
+                yield res
+        stack.extend(reversed(cur.get("child_modules") or []))
+
+
+def _module_prefix(address: str, mode: str, rtype: str, name: str) -> str:
+    marker = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
+    idx = address.rfind(marker)
+    return address[:idx] if idx > 0 else ""
+
+
+def _split_module_prefix(prefix: str) -> tuple[str, str]:
+    """`module.a.module.b.` -> (`module.a.`, `b`)."""
+    body = _INDEX.sub("", prefix).rstrip(".")
+    head, _, name = body.rpartition(".")
+    head = head[: -len("module")] if head.endswith("module") else head
+    return head, name
+
+
+def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _PlanReader, prefix: str) -> Any:
+    if sensitive is True:
+        return SENSITIVE
+    if unknown is True:
+        refs = reader.refs(expressions.get("references") or [], prefix) if isinstance(expressions, dict) else []
+        return Unknown("(known after apply)", tuple(refs))
+    if isinstance(values, dict):
+        out = {}
+        keys = set(values)
+        if isinstance(unknown, dict):
+            keys |= {k for k, v in unknown.items() if v is True}
+        for key in keys:
+            out[key] = _mark(values.get(key), _sub(unknown, key), _sub(sensitive, key), _sub(expressions, key),
+                             reader, prefix)
+        return out
+    if isinstance(values, list):
+        out_list = []
+        for i, item in enumerate(values):
+            expr = expressions[i] if isinstance(expressions, list) and i < len(expressions) else (
+                expressions[0] if isinstance(expressions, list) and expressions else {})
+            out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, reader, prefix))
+        if isinstance(unknown, list) and len(unknown) > len(values):
+            out_list.extend(Unknown("(known after apply)") for _ in unknown[len(values):] if _ is True)
+        return out_list
+    return values
+
+
+def _sub(container: Any, key: Any) -> Any:
+    if isinstance(container, dict) and isinstance(key, str):
+        return container.get(key)
+    if isinstance(container, list) and isinstance(key, int) and key < len(container):
+        return container[key]
+    return None

@@ -1,0 +1,170 @@
+"""The scan model: what the loaders produce and the graph consumes, and what reports print.
+
+Resources are plain dataclasses (many of them, built fast, never serialised as such). The models that cross the
+tool's boundary (findings, agents, load errors, the report) are pydantic models: they are the JSON contract.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
+
+
+def strip_instance_keys(address: str) -> str:
+    """`module.a["x"].aws_iam_role.r[0]` -> `module.a.aws_iam_role.r` (how references name resources)."""
+    return _INSTANCE_KEY.sub("", address)
+
+
+@dataclass
+class Resource:
+    """One resource or data source, from HCL (with file and lines) or from a plan (with its address)."""
+
+    address: str  # module-qualified, instance keys kept for plans: module.a.aws_iam_role.r[0]
+    mode: str  # "managed" | "data"
+    type: str
+    name: str
+    values: dict[str, Any]
+    path: str  # file (HCL) or plan file
+    stack: str  # the root module directory or plan file this resource belongs to
+    start_line: Optional[int] = None
+    end_line: Optional[int] = None
+    attr_lines: dict[str, int] = field(default_factory=dict)
+    actions: Optional[list[str]] = None  # plan change actions
+    source: str = "hcl"  # "hcl" | "plan"
+
+    @property
+    def ref_address(self) -> str:
+        return strip_instance_keys(self.address)
+
+    @property
+    def module(self) -> str:
+        base = self.ref_address
+        marker = ("data." if self.mode == "data" else "") + self.type + "." + self.name
+        return base[: -len(marker)].rstrip(".") if base.endswith(marker) else ""
+
+    def line_of(self, attr: str) -> Optional[int]:
+        return self.attr_lines.get(attr, self.start_line)
+
+
+class LoadError(BaseModel):
+    """A file that could not be read, or a part of it that was skipped. Scanning goes on."""
+
+    model_config = ConfigDict(frozen=True)
+
+    path: str
+    line: Optional[int] = None
+    kind: str  # parse-error | not-a-plan | unreadable | unsupported | module-not-followed
+    message: str
+
+
+@dataclass
+class ScanModel:
+    resources: list[Resource] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[LoadError] = field(default_factory=list)
+    stacks: list[str] = field(default_factory=list)
+    files_scanned: int = 0
+
+
+class Severity(str, Enum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+    def lowered(self) -> "Severity":
+        order = list(Severity)
+        return order[min(order.index(self) + 1, len(order) - 1)]
+
+
+_SEVERITY_RANK = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1, Severity.INFO: 0}
+
+
+class Confidence(str, Enum):
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+CATEGORIES = (
+    "wildcard-scope",
+    "admin-access",
+    "privilege-escalation",
+    "data-exfiltration",
+    "credential-exposure",
+    "long-lived-credential",
+    "missing-ttl",
+    "risky-trust",
+    "workload-identity",
+    "rbac",
+    "secret-in-config",
+    "identity-hygiene",
+)
+
+
+class Evidence(BaseModel):
+    kind: str  # resource-type | tag | env-var | model-id | image | tool-of | config
+    detail: str
+
+
+class Agent(BaseModel):
+    address: str
+    type: str
+    path: str
+    start_line: Optional[int] = None
+    stack: str
+    evidence: list[Evidence]
+
+
+class TraceStep(BaseModel):
+    """One hop of the agent -> identity -> policy -> statement path."""
+
+    role: str  # agent | tool | identity | attachment | policy | statement | credential | ...
+    address: str
+    path: Optional[str] = None
+    line: Optional[int] = None
+    note: Optional[str] = None
+
+
+class Finding(BaseModel):
+    rule_id: str
+    rule_name: str
+    title: str
+    category: str
+    severity: Severity
+    confidence: Confidence
+    message: str
+    path: str
+    start_line: Optional[int] = None
+    end_line: Optional[int] = None
+    address: str
+    agents: list[str] = Field(default_factory=list)
+    identity: Optional[str] = None
+    trace: list[TraceStep] = Field(default_factory=list)
+    fix: str
+    fingerprint: str
+    stack: str = Field(default="", exclude=True)
+    key: str = Field(default="", exclude=True)
+
+
+class Report(BaseModel):
+    """The `--format json` document. Field names are a public contract."""
+
+    schema_version: int = 1
+    tool: dict[str, str]
+    findings: list[Finding]
+    agents: list[Agent]
+    errors: list[LoadError]
+    notices: list[LoadError] = Field(default_factory=list)
+    summary: dict[str, Any]

@@ -1,0 +1,1 @@
+"""Renderers: a Report (or the graph) -> text for people, JSON for machines."""

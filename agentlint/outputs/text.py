@@ -1,0 +1,84 @@
+"""`--format text`: findings grouped by file, worst first, with the agent -> identity -> policy path."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+import click
+
+from agentlint.model import Finding, Report, Severity
+
+_COLOURS = {
+    Severity.CRITICAL: "magenta",
+    Severity.HIGH: "red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "blue",
+    Severity.INFO: "white",
+}
+
+
+def _loc(path, line) -> str:
+    return f"{path}:{line}" if line else str(path)
+
+
+def render(report: Report, colour: bool = False) -> str:
+    def s(text: str, **style) -> str:
+        return click.style(text, **style) if colour else text
+
+    out: list[str] = []
+    if report.agents:
+        out.append(s(f"Agents ({len(report.agents)})", bold=True))
+        for agent in report.agents:
+            out.append(f"  {s(agent.address, bold=True)}  {_loc(agent.path, agent.start_line)}")
+            for ev in agent.evidence:
+                out.append(f"    - {ev.kind}: {ev.detail}")
+        out.append("")
+    findings = sorted(report.findings, key=lambda f: (f.path, f.start_line or 0, -f.severity.rank, f.rule_id))
+    for path, group in groupby(findings, key=lambda f: f.path):
+        out.append(s(path, bold=True, underline=True))
+        for f in group:
+            out.extend(_finding(f, s))
+        out.append("")
+    if report.errors:
+        out.append(s(f"Errors ({len(report.errors)})", bold=True, fg="red"))
+        for e in report.errors:
+            out.append(f"  {_loc(e.path, e.line)}: {e.kind}: {e.message}")
+        out.append("")
+    if report.notices:
+        out.append(s(f"Notices ({len(report.notices)})", bold=True))
+        for e in report.notices:
+            out.append(f"  {_loc(e.path, e.line)}: {e.message}")
+        out.append("")
+    out.append(_summary(report, s))
+    return "\n".join(out) + "\n"
+
+
+def _finding(f: Finding, s) -> list[str]:
+    sev = s(f"{f.severity.value.upper():<8}", fg=_COLOURS[f.severity], bold=f.severity.rank >= 3)
+    line = f.start_line if f.start_line else "-"
+    lines = [f"  {line!s:>5}  {sev}  {s(f.rule_id, bold=True)} {f.rule_name}  (confidence: {f.confidence.value})",
+             f"         {f.message}"]
+    if f.trace:
+        hops = []
+        for step in f.trace:
+            label = step.address
+            if step.note:
+                label += f" [{step.note}]"
+            hops.append(label)
+        lines.append(f"         path: {' -> '.join(hops)}")
+    lines.append(f"         fix:  {f.fix}")
+    return lines
+
+
+def _summary(report: Report, s) -> str:
+    n = len(report.findings)
+    if not n:
+        head = s("No findings", fg="green", bold=True)
+    else:
+        counts = ", ".join(f"{c} {sev}" for sev, c in report.summary["by_severity"].items() if c)
+        head = s(f"{n} finding{'s' if n != 1 else ''}", bold=True) + f" ({counts})"
+        affecting = report.summary["findings_affecting_agents"]
+        head += f", {affecting} affecting agents"
+    tail = (f"; {report.summary['files_scanned']} files, {report.summary['agents']} agents"
+            f", {len(report.errors)} error{'s' if len(report.errors) != 1 else ''}")
+    return head + tail + "."

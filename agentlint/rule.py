@@ -1,0 +1,210 @@
+"""The rule contract, the context rules query, and how a rule's observation becomes a Finding.
+
+A rule is one module in the `rules/` folder (installed as `agentlint.rules`) holding one `Rule` subclass: its
+metadata as class attributes, its documentation as the docstring (sections: What it does / Why is this bad? /
+Example / Fix), its logic in `check()`. The registry finds rule modules itself, so adding a rule is adding a file
+(plus its fixtures).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import pkgutil
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Iterable, Optional
+
+from agentlint.graph.build import AgentPath, Grant, IdentityGraph
+from agentlint.iam.policy import Statement
+from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep
+
+DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
+
+
+class Rule:
+    id: ClassVar[str]
+    name: ClassVar[str]  # kebab-case slug
+    title: ClassVar[str]  # one line, used as the short description everywhere
+    category: ClassVar[str]
+    severity: ClassVar[Severity]  # when an agent acts as the identity; one level lower otherwise
+    confidence: ClassVar[Confidence] = Confidence.HIGH
+    fix: ClassVar[str]
+
+    def check(self, ctx: "RuleContext") -> Iterable[Finding]:
+        raise NotImplementedError
+
+    @classmethod
+    def doc(cls) -> str:
+        import inspect
+
+        return inspect.cleandoc(cls.__doc__ or "")
+
+
+class DuplicateRuleError(Exception):
+    pass
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every rule in the `agentlint.rules` package, ordered by id; ids and names must be unique."""
+    import agentlint.rules as package
+
+    found: dict[str, type[Rule]] = {}
+    names: dict[str, str] = {}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.__module__ == module.__name__:
+                if obj.id in found or obj.name in names:
+                    raise DuplicateRuleError(f"rule id or name used twice: {obj.id} / {obj.name}")
+                if obj.category not in CATEGORIES:
+                    raise ValueError(f"{obj.id}: unknown category {obj.category!r}")
+                found[obj.id] = obj
+                names[obj.name] = obj.id
+    return [found[k] for k in sorted(found)]
+
+
+@dataclass
+class RuleContext:
+    graph: IdentityGraph
+    options: dict[str, Any] = field(default_factory=dict)
+
+    # -- graph questions ---------------------------------------------------------------------------------------
+
+    def statement_grants(self) -> Iterable[tuple[Optional[str], Optional[Grant], str, Statement]]:
+        """Every statement of every identity policy, with the principal and grant it reaches (or None, None for a
+        policy no principal in the code uses)."""
+        g = self.graph
+        for principal in sorted(g.principals()):
+            for grant in g.grants(principal):
+                doc = g.document(grant.policy)
+                for st in doc.statements:
+                    yield principal, grant, grant.policy, st
+        for policy in sorted(g.policy_nodes()):
+            if g.principals_of_policy(policy):
+                continue
+            if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
+                continue
+            doc = g.document(policy)
+            for st in doc.statements:
+                yield None, None, policy, st
+
+    def denied(self, principal: Optional[str], action: str) -> bool:
+        """An unconditional Deny on every resource for this action, in any policy of the principal."""
+        if principal is None:
+            return False
+        from agentlint.iam.actions import matches
+        from agentlint.iam.evaluate import on_all_resources
+
+        for grant in self.graph.grants(principal):
+            for st in self.graph.document(grant.policy).statements:
+                if st.is_deny and not st.conditions and on_all_resources(st) is True:
+                    if any(matches(p, action) for p in st.action_strings()):
+                        return True
+        return False
+
+    # -- building findings -------------------------------------------------------------------------------------
+
+    def finding(self, rule: Rule, *, at: Resource, line: Optional[int] = None, end_line: Optional[int] = None,
+                message: str, identity: Optional[str] = None, key: str = "",
+                confidence: Optional[Confidence] = None, trace_tail: Optional[list[TraceStep]] = None,
+                extra_agents: Optional[list[AgentPath]] = None) -> Finding:
+        g = self.graph
+        paths = g.agent_paths(identity) if identity else []
+        paths += extra_agents or []
+        agents = sorted({g.address_of(p.agent) for p in paths})
+        severity = rule.severity if agents else rule.severity.lowered()
+        trace: list[TraceStep] = []
+        if paths:
+            # Start the path at an agent in its own right (not one that is only some agent's tool) when there is one.
+            best = min(paths, key=lambda p: (_only_tool(g, p.agent), len(p.hops)))
+            for i, hop in enumerate(best.hops):
+                res = g.resource_of(hop)
+                if hop == identity:
+                    role = "identity"
+                elif i == 0:
+                    role = "agent"
+                else:
+                    role = "tool" if hop in g.agents else g.g.nodes[hop].get("kind", "node")
+                trace.append(TraceStep(role=role, address=g.address_of(hop), path=res.path if res else None,
+                                       line=res.start_line if res else None))
+        elif identity:
+            res = g.resource_of(identity)
+            trace.append(TraceStep(role="identity", address=g.address_of(identity), path=res.path if res else None,
+                                   line=res.start_line if res else None))
+        trace.extend(trace_tail or [])
+        start = line if line is not None else at.start_line
+        end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
+        identity_address = g.address_of(identity) if identity else None
+        fp_key = json.dumps([rule.id, at.stack, at.ref_address, identity_address and _strip(identity_address), key])
+        return Finding(
+            rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, severity=severity,
+            confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
+            end_line=end, address=at.address, agents=agents, identity=identity_address, trace=trace,
+            fix=rule.fix, fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32],
+            stack=at.stack, key=key,
+        )
+
+    def grant_location(self, grant: Optional[Grant], policy: str) -> tuple[Resource, Optional[int]]:
+        """Where a grant was wired in: the attachment, the role's inline block, or the policy resource."""
+        g = self.graph
+        if grant is not None and grant.via is not None:
+            return grant.via, grant.via_line if grant.via_attr else None
+        res = g.resource_of(policy)
+        if res is not None:
+            return res, None
+        owner = g.g.nodes[policy].get("owner")
+        return owner, g.g.nodes[policy].get("line")
+
+    def policy_trace(self, grant: Optional[Grant], policy: str, st: Optional[Statement]) -> list[TraceStep]:
+        g = self.graph
+        steps: list[TraceStep] = []
+        if grant is not None and grant.group is not None:
+            gres = g.resource_of(grant.group)
+            steps.append(TraceStep(role="group", address=g.address_of(grant.group), path=gres.path if gres else None,
+                                   line=gres.start_line if gres else None))
+        if grant is not None and grant.via is not None and grant.via_attr is None:
+            steps.append(TraceStep(role="attachment", address=grant.via.address, path=grant.via.path,
+                                   line=grant.via.start_line))
+        pres = g.resource_of(policy)
+        pdata = g.g.nodes[policy]
+        if pres is not None:
+            steps.append(TraceStep(role="policy", address=pres.address, path=pres.path, line=pres.start_line))
+        else:
+            owner = pdata.get("owner")
+            steps.append(TraceStep(role="policy", address=pdata["address"], path=owner.path if owner else None,
+                                   line=pdata.get("line")))
+        if st is not None:
+            origin = st.origin
+            steps.append(TraceStep(role="statement", address=(origin.address if origin else pdata["address"]),
+                                   path=origin.path if origin else None,
+                                   line=st.origin_line or (origin.start_line if origin else None),
+                                   note=st.label()))
+        return steps
+
+
+def _only_tool(g: IdentityGraph, node: str) -> bool:
+    return all(e.kind == "tool-of" for e in g.agents[node].evidence) if node in g.agents else True
+
+
+def _strip(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
+
+
+def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
+    if node is None:
+        return "no identity in the scanned code"
+    kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group"}.get(
+        graph.g.nodes[node].get("rtype", ""), "identity")
+    return f"{kind} {graph.address_of(node)}"
+
+
+def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
+    if node is None:
+        return ""
+    agents = sorted({graph.address_of(p.agent) for p in graph.agent_paths(node)})
+    if not agents:
+        return ""
+    shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
+    return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"

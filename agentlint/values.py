@@ -1,0 +1,91 @@
+"""Markers for values the scanner cannot see, shared by loaders, policy parsing and rules.
+
+A value that is not known (a reference to another resource, a variable without a default, a function the
+evaluator does not model, an attribute "known after apply" in a plan) is an `Unknown`. It keeps the references
+it was built from, so the graph can still draw edges through it, and it must never be read as a safe value.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A reference to a resource (or data source) attribute: `address` is module-qualified, without instance keys."""
+
+    address: str
+    attr: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.address}.{self.attr}" if self.attr else self.address
+
+
+@dataclass(frozen=True)
+class Unknown:
+    """A value that cannot be decided statically. `text` is the source expression (for messages)."""
+
+    text: str = ""
+    refs: tuple[Ref, ...] = field(default=())
+
+    def __repr__(self) -> str:
+        return f"Unknown({self.text!r})"
+
+
+class _Sensitive:
+    """A value marked sensitive in a plan. The real value never leaves the plan loader."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "<sensitive>"
+
+    def __str__(self) -> str:
+        return "<sensitive>"
+
+
+SENSITIVE = _Sensitive()
+
+
+def is_known(value) -> bool:
+    return not isinstance(value, (Unknown, _Sensitive))
+
+
+def refs_in(value) -> list[Ref]:
+    """Every reference held anywhere inside a value (dicts and lists are walked)."""
+    out: list[Ref] = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Unknown):
+            out.extend(v.refs)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, (list, tuple)):
+            stack.extend(v)
+    return out
+
+
+def first_block(value) -> dict:
+    """Nested blocks are lists of dicts (as in plan JSON); most rules want the first one."""
+    if isinstance(value, list) and value and isinstance(value[0], dict):
+        return value[0]
+    if isinstance(value, dict):
+        return value
+    return {}
+
+
+def display(value, limit: int = 80) -> str:
+    """A short, human-readable rendering of a value for messages."""
+    if isinstance(value, Unknown):
+        text = value.text or "(unknown)"
+    elif value is SENSITIVE:
+        text = "<sensitive>"
+    else:
+        text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from agentlint.model import Confidence, Severity, TraceStep
+from agentlint.rule import Rule, RuleContext
+
+
+class UnverifiablePermissions(Rule):
+    """
+    ## What it does
+    Reports, for identities that AI agents act as, every policy agentlint cannot read (a `templatefile()`, a
+    variable without a value, a policy defined outside the scanned code, an AWS managed policy it does not model)
+    and every agent whose role is not defined in the scanned code. Other rules cannot vouch for what they cannot
+    see; this rule makes the gap visible instead of letting it pass as "no findings".
+
+    ## Why is this bad?
+    A silent pass on an unreadable policy is how administrator access slips through review: the policy that
+    matters is the one the scanner could not read.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_role_policy" "agent" {
+      role   = aws_iam_role.agent.id
+      policy = templatefile("${path.module}/policy.json.tpl", { bucket = var.bucket })
+    }
+    ```
+
+    ## Fix
+    Scan the plan (`terraform show -json plan.out`), where values are rendered, or write the policy with
+    `jsonencode` or `data "aws_iam_policy_document"`; pass values for variables through a `.tfvars` file; scan the
+    folder that defines the role together with the agent.
+    """
+
+    id = "AL001"
+    name = "unverifiable-permissions"
+    title = "Agent permissions that cannot be verified"
+    category = "identity-hygiene"
+    severity = Severity.LOW
+    confidence = Confidence.LOW
+    fix = "Make the policy statically readable (jsonencode or aws_iam_policy_document) or scan the rendered plan."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for principal in sorted(g.principals()):
+            if not g.agent_paths(principal):
+                continue
+            for grant in g.grants(principal):
+                doc = g.document(grant.policy)
+                if doc.known:
+                    continue
+                at, line = ctx.grant_location(grant, grant.policy)
+                message = (f"cannot verify what {g.address_of(principal)} allows: "
+                           f"{g.g.nodes[grant.policy]['address']}: {doc.reason}")
+                yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
+                                  key=f"policy:{g.g.nodes[grant.policy]['address']}",
+                                  trace_tail=ctx.policy_trace(grant, grant.policy, None))
+        for agent in sorted(g.agents):
+            res = g.resource_of(agent)
+            for _, target, edata in g.g.out_edges(agent, data=True):
+                if edata.get("rel") != "runs_as" or g.g.nodes[target].get("kind") != "external":
+                    continue
+                label = g.address_of(target)
+                message = (f"cannot verify what agent {res.address} can do: its identity ({edata.get('attr')} = "
+                           f"{label}) is not defined in the scanned code")
+                yield ctx.finding(self, at=res, line=res.line_of(str(edata.get("attr", "")).split(".")[0]),
+                                  message=message, identity=None, key=f"identity:{label}",
+                                  extra_agents=[_self_path(agent)],
+                                  trace_tail=[TraceStep(role="identity", address=label, note="not in scanned code")])
+
+
+def _self_path(agent):
+    from agentlint.graph.build import AgentPath
+
+    return AgentPath(agent, [agent])

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from agentlint.graph.build import AgentPath
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase
+
+
+class LongLivedAccessKey(Rule):
+    """
+    ## What it does
+    Flags every active `aws_iam_access_key`. The finding ranks higher when an AI agent uses the key, directly
+    (the key's id or secret is passed into the agent's environment or configuration) or through the IAM user
+    the key belongs to.
+
+    ## Why is this bad?
+    IAM access keys never expire. Terraform also writes the secret into its state file (and into plan JSON), so
+    everyone who can read state holds the credential. A key handed to an agent lives as long as nobody rotates
+    it, works from anywhere, and is the first thing a prompt-injected agent can be made to print.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_access_key" "bot" {
+      user = aws_iam_user.bot.name
+    }
+    ```
+
+    ## Fix
+    Give the agent a role instead: a Lambda/ECS/AgentCore execution role, an instance profile, EKS Pod Identity
+    or IRSA. Outside AWS, use IAM Roles Anywhere or OIDC federation, which issue credentials that expire.
+    """
+
+    id = "AL301"
+    name = "long-lived-access-key"
+    title = "Long-lived IAM access key"
+    category = "long-lived-credential"
+    severity = Severity.HIGH
+    fix = "Delete the access key and give the workload a role with short-lived credentials."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for node, data in sorted(g.g.nodes(data=True)):
+            res = data.get("resource")
+            if res is None or res.type != "aws_iam_access_key":
+                continue
+            if str(res.values.get("status", "Active")).lower() == "inactive":
+                continue
+            users = [u for u, _, d in g.g.in_edges(node, data=True) if d.get("rel") == "credential"]
+            direct = [AgentPath(w, [w, node]) for w, _, d in g.g.in_edges(node, data=True)
+                      if d.get("rel") == "uses_credential" and w in g.agents]
+            user = users[0] if users else None
+            owner = f"IAM user {g.address_of(user)}" if user else "an IAM user outside the scanned code"
+            message = (f"{res.address} is a long-lived access key for {owner}{agents_phrase(g, user)}; "
+                       "access keys never expire and their secret is stored in Terraform state")
+            yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct)

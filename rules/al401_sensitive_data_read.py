@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from agentlint.iam.evaluate import admin_level, allows_action, is_conditional, on_all_resources
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+
+SENSITIVE_READS = {
+    "secretsmanager:GetSecretValue": "every Secrets Manager secret",
+    "ssm:GetParameter": "every SSM parameter",
+    "ssm:GetParameters": "every SSM parameter",
+    "ssm:GetParametersByPath": "every SSM parameter",
+    "s3:GetObject": "every S3 object",
+    "kms:Decrypt": "anything encrypted with any KMS key",
+}
+
+
+class SensitiveDataRead(Rule):
+    """
+    ## What it does
+    Flags Allow statements that let an identity read every secret (`secretsmanager:GetSecretValue`), every SSM
+    parameter (`ssm:GetParameter*`), every S3 object (`s3:GetObject`) or decrypt with every KMS key
+    (`kms:Decrypt`), whether the action is written out or reached through a wildcard (`secretsmanager:*`,
+    `s3:Get*`, `NotAction`), on every resource (`*` or a whole-service ARN like `arn:aws:s3:::*/*`). An
+    unconditional Deny of the same action on every resource, in any policy of the identity, cancels it.
+
+    ## Why is this bad?
+    Agents read untrusted input. An agent that can read every secret can be instructed, by text it reads, to
+    fetch database passwords or API keys and send them out through any of its tools. The data an agent can reach
+    should be the data its task needs.
+
+    ## Example
+    ```hcl
+    statement {
+      actions   = ["secretsmanager:GetSecretValue"]
+      resources = ["*"]
+    }
+    ```
+
+    ## Fix
+    Name the secrets, parameter paths, buckets and keys the agent needs:
+    `arn:aws:secretsmanager:eu-west-1:111122223333:secret:agent/support-*`, `arn:aws:s3:::kb-docs/*`.
+    """
+
+    id = "AL401"
+    name = "sensitive-data-read"
+    title = "Identity can read every secret, parameter or object, or decrypt with any key"
+    category = "data-exfiltration"
+    severity = Severity.HIGH
+    fix = "Restrict the read to the secret, parameter, bucket or key ARNs the identity needs."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        seen = set()
+        for principal, grant, policy, st in ctx.statement_grants():
+            if not st.is_allow or admin_level(st) == "admin" or on_all_resources(st) is not True:
+                continue
+            reached = [a for a in SENSITIVE_READS if allows_action(st, a) and not ctx.denied(principal, a)]
+            if not reached:
+                continue
+            key = f"{g.g.nodes[policy]['address']}#{st.index}"
+            if (principal, key) in seen:
+                continue
+            seen.add((principal, key))
+            scopes = []
+            for a in reached:
+                if SENSITIVE_READS[a] not in scopes:
+                    scopes.append(SENSITIVE_READS[a])
+            at, line = ctx.grant_location(grant, policy)
+            cond = " (under a condition)" if is_conditional(st) else ""
+            message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} can read "
+                       f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
+                       f"{g.g.nodes[policy]['address']}")
+            yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=key,
+                              confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
+                              trace_tail=ctx.policy_trace(grant, policy, st))
