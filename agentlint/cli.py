@@ -19,11 +19,20 @@ SEVERITIES = ["critical", "high", "medium", "low", "info"]
 class _Group(click.Group):
     def main(self, *args, **kwargs):
         # click exits 2 for usage errors already; make sure nothing else escapes as a traceback.
+        import os
+
         try:
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:
             click.echo("agentlint: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # never a traceback for the user; AGENTLINT_DEBUG=1 shows it
+            if os.environ.get("AGENTLINT_DEBUG"):
+                raise
+            click.echo(f"agentlint: internal error: {exc.__class__.__name__}: {exc}\n"
+                       "Please report it with the input that caused it (run with AGENTLINT_DEBUG=1 for details).",
+                       err=True)
+            sys.exit(2)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

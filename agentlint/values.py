@@ -71,6 +71,15 @@ def refs_in(value) -> list[Ref]:
     return out
 
 
+def blocks(value) -> list:
+    """The nested blocks in a value (a list of dicts); anything else (unknown, sensitive, a string) gives []."""
+    if isinstance(value, list):
+        return [b for b in value if isinstance(b, dict)]
+    if isinstance(value, dict):
+        return [value]
+    return []
+
+
 def first_block(value) -> dict:
     """Nested blocks are lists of dicts (as in plan JSON); most rules want the first one."""
     if isinstance(value, list) and value and isinstance(value[0], dict):

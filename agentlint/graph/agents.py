@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from agentlint.model import Evidence, Resource
-from agentlint.values import Unknown, first_block
+from agentlint.values import Unknown, blocks, first_block
 
 AGENT_TYPES = {
     "aws_bedrockagent_agent": "Bedrock agent",
@@ -129,10 +129,10 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
         for c in containers if isinstance(containers, list) else []:
             if not isinstance(c, dict):
                 continue
-            for item in c.get("environment") or []:
-                if isinstance(item, dict) and isinstance(item.get("name"), str):
+            for item in blocks(c.get("environment")):
+                if isinstance(item.get("name"), str):
                     env.append((item["name"], item.get("value")))
-            for item in c.get("secrets") or []:
+            for item in blocks(c.get("secrets")):
                 if isinstance(item, dict) and isinstance(item.get("name"), str):
                     env.append((item["name"], None))
             if isinstance(c.get("image"), str):
@@ -146,8 +146,8 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
         if isinstance(image_repo.get("image_identifier"), str):
             images.append(image_repo["image_identifier"])
     elif t == "aws_codebuild_project":
-        for item in first_block(v.get("environment")).get("environment_variable") or []:
-            if isinstance(item, dict) and isinstance(item.get("name"), str):
+        for item in blocks(first_block(v.get("environment")).get("environment_variable")):
+            if isinstance(item.get("name"), str):
                 env.append((item["name"], item.get("value") if item.get("type", "PLAINTEXT") == "PLAINTEXT" else None))
     elif t in ("aws_bedrockagentcore_agent_runtime", "awscc_bedrockagentcore_runtime"):
         variables = v.get("environment_variables")
@@ -159,11 +159,9 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
         path = K8S_POD_SPEC.get(t)
         if path:
             spec = _follow(v, path)
-            for c in (spec.get("container") or []) + (spec.get("init_container") or []):
-                if not isinstance(c, dict):
-                    continue
-                for item in c.get("env") or []:
-                    if isinstance(item, dict) and isinstance(item.get("name"), str):
+            for c in blocks(spec.get("container")) + blocks(spec.get("init_container")):
+                for item in blocks(c.get("env")):
+                    if isinstance(item.get("name"), str):
                         env.append((item["name"], item.get("value")))
                 if isinstance(c.get("image"), str):
                     images.append(c["image"])

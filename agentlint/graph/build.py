@@ -22,7 +22,7 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, parse_policy_value
 from agentlint.model import Agent, Evidence, Resource, ScanModel
-from agentlint.values import Unknown, display, first_block, refs_in
+from agentlint.values import Unknown, blocks, display, first_block, refs_in
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
 IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
@@ -297,8 +297,8 @@ class IdentityGraph:
 
     def _role_own_policies(self, role: Resource) -> None:
         node = self._add(role, "principal")
-        for i, block in enumerate(role.values.get("inline_policy") or []):
-            if not isinstance(block, dict) or block.get("policy") in (None, ""):
+        for i, block in enumerate(blocks(role.values.get("inline_policy"))):
+            if block.get("policy") in (None, ""):
                 continue
             pname = block.get("name") if isinstance(block.get("name"), str) else str(i)
             pnode = f"{node}.inline_policy[{pname}]"

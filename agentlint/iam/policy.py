@@ -210,6 +210,7 @@ def from_policy_document_data(res: Resource, lookup: Lookup, depth: int = 0) -> 
         return PolicyDocument(known=False, reason=f"statements are computed: {display(blocks)}", data_source=res)
     for i, block in enumerate(_as_list(blocks)):
         if not isinstance(block, dict):
+            merged.append(Statement(effect="?", actions=[Unknown(display(block))], origin=res))
             continue
         effect = block.get("effect", "Allow")
         st = Statement(
@@ -221,7 +222,8 @@ def from_policy_document_data(res: Resource, lookup: Lookup, depth: int = 0) -> 
             principals=_block_principals(block.get("principals")),
             not_principals=_block_principals(block.get("not_principals")),
             conditions=[Condition(str(c.get("test")), str(c.get("variable")), _as_list(c.get("values")))
-                        for c in _as_list(block.get("condition")) if isinstance(c, dict)],
+                        for c in _as_list(block.get("condition")) if isinstance(c, dict)] + [
+                Condition("?", "?", [c]) for c in _as_list(block.get("condition")) if not isinstance(c, dict)],
             sid=block.get("sid") if isinstance(block.get("sid"), str) and block.get("sid") else None,
             origin=res,
             origin_line=block.get("__line__") if isinstance(block.get("__line__"), int) else None,

@@ -178,8 +178,38 @@ class _Instance:
                 variables[name] = evaluate(block.attrs["default"], default_scope)
             else:
                 variables[name] = Unknown(f"var.{name}")
-        self.scope = Scope(prefix, folder, scan_root, variables, locals_ast, self.child_output)
+        self.scope = Scope(prefix, folder, scan_root, variables, locals_ast, self.child_output, self.exists)
         self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
+        self._blocks: dict[str, Block] = {}
+        for kind in ("resource", "data"):
+            for b in self.source.blocks(kind):
+                if len(b.labels) >= 2:
+                    local = f"{b.labels[0]}.{b.labels[1]}" if kind == "resource" else f"data.{b.labels[0]}.{b.labels[1]}"
+                    self._blocks[local] = b
+        self._exists: dict[str, Optional[bool]] = {}
+
+    def exists(self, local: str) -> Optional[bool]:
+        """False when `count` is 0 or `for_each` is empty (known); None when it cannot be told."""
+        if local in self._exists:
+            return self._exists[local]
+        self._exists[local] = None  # a count that reads its own resource cannot be decided
+        block = self._blocks.get(local)
+        state: Optional[bool] = None
+        if block is not None:
+            if "count" in block.attrs:
+                count = evaluate(block.attrs["count"], self.scope)
+                if isinstance(count, bool):
+                    count = int(count)
+                if isinstance(count, (int, float)):
+                    state = count > 0
+            elif "for_each" in block.attrs:
+                each = evaluate(block.attrs["for_each"], self.scope)
+                if isinstance(each, (dict, list)):
+                    state = len(each) > 0
+            else:
+                state = True
+        self._exists[local] = state
+        return state
 
     def child(self, name: str) -> Optional["_Instance"]:
         if name in self._children:
@@ -188,6 +218,8 @@ class _Instance:
         call = self.calls.get(name)
         if call is None:
             return None
+        if _instances_known_zero(call, self.scope):
+            return None  # count = 0 / empty for_each: the module creates nothing
         target = _local_source(self.folder, call)
         path = self._call_path(call)
         if target is None:
@@ -201,8 +233,8 @@ class _Instance:
                                           message=f"module {self.prefix}module.{name}: source leaves the scanned folder; not followed"))
             return None
         if target not in self.modules:
-            self.errors.append(LoadError(path=path, line=call.start_line, kind="unreadable",
-                                         message=f"module {self.prefix}module.{name}: no Terraform files in {target}"))
+            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+                                          message=f"module {self.prefix}module.{name}: no Terraform files in {target}; not scanned"))
             return None
         if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
             self.errors.append(LoadError(path=path, line=call.start_line, kind="unsupported",
@@ -235,6 +267,8 @@ class _Instance:
                 rtype, name = block.labels[0], block.labels[1]
                 mode = "managed" if block.type == "resource" else "data"
                 local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
+                if self.exists(local) is False:
+                    continue  # count = 0 / empty for_each: Terraform creates nothing
                 out.append(Resource(
                     address=self.prefix + local, mode=mode, type=rtype, name=name,
                     values=block_values(block, self.scope), path=f.path, stack=self.stack,
@@ -245,6 +279,16 @@ class _Instance:
             if inst is not None:
                 out.extend(inst.resources())
         return out
+
+
+def _instances_known_zero(block: Block, scope: Scope) -> bool:
+    if "count" in block.attrs:
+        count = evaluate(block.attrs["count"], scope)
+        return isinstance(count, (int, float)) and count <= 0
+    if "for_each" in block.attrs:
+        each = evaluate(block.attrs["for_each"], scope)
+        return isinstance(each, (dict, list)) and not each
+    return False
 
 
 def _inside(path: str, root: str) -> bool:

@@ -314,7 +314,11 @@ class _Converter:
         base = self.expr(self._trees(node)[0])
         if base[0] == "R":
             return ("R", base[1], base[2] + [step], self.text(node))
-        return ("X", self.text(node), self.traversals(node))
+        # The base is not a reference (`f(x)[0]`): collect references below this node, not at it again.
+        found: list[tuple] = []
+        for child in self._trees(node):
+            found.extend(self.traversals(child))
+        return ("X", self.text(node), found)
 
     def e_get_attr_expr_term(self, node: Tree) -> tuple:
         get_attr = self._trees(node)[1]

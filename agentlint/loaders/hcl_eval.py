@@ -24,7 +24,8 @@ class Scope:
     """What an expression can see: a module instance's variables, locals, outputs of child modules."""
 
     def __init__(self, prefix: str, module_dir: str, scan_root: str, variables: dict[str, Any],
-                 locals_ast: dict[str, tuple], child_outputs: Optional[Callable[[str, str], Any]] = None):
+                 locals_ast: dict[str, tuple], child_outputs: Optional[Callable[[str, str], Any]] = None,
+                 exists: Optional[Callable[[str], Optional[bool]]] = None):
         self.prefix = prefix  # "" or "module.a." (always ends with a dot when set)
         self.module_dir = module_dir
         self.scan_root = scan_root
@@ -33,6 +34,8 @@ class Scope:
         self._locals: dict[str, Any] = {}
         self._resolving: set[str] = set()
         self.child_outputs = child_outputs
+        # Does the resource (module-local address) exist? False when its count is 0 or its for_each is empty.
+        self.exists = exists or (lambda _addr: None)
 
     def local(self, name: str) -> Any:
         if name in self._locals:
@@ -216,6 +219,14 @@ def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
             if value is not None:
                 return _apply_steps(value, steps[2:], text, scope, depth)
     ref = traversal_ref(root, steps, scope.prefix)
+    if ref is not None and root != "module":
+        local = ref.address[len(scope.prefix):]
+        state = scope.exists(local)
+        splat = any(step[0] == "*" for step in steps)
+        if state is False:
+            return [] if splat else Unknown(text)  # an absent resource: try() falls back, splats are empty
+        if splat:
+            return [Unknown(text, (ref,))]
     return Unknown(text, (ref,) if ref else ())
 
 
@@ -342,11 +353,13 @@ def _jsondecode(s: str) -> Any:
 
 
 def _concat(*lists: Any) -> Any:
+    # An unknown argument stays in the result as one unknown element: its references must not be lost.
     out: list = []
     for item in lists:
         if isinstance(item, Unknown):
-            return Unknown("concat(...)", item.refs)
-        out.extend(item)
+            out.append(item)
+        else:
+            out.extend(item)
     return out
 
 
@@ -367,10 +380,7 @@ def _flatten(value: Any) -> Any:
     out: list = []
     for item in value:
         if isinstance(item, list):
-            flat = _flatten(item)
-            if isinstance(flat, Unknown):
-                return flat
-            out.extend(flat)
+            out.extend(_flatten(item))
         else:
             out.append(item)
     return out
