@@ -78,6 +78,8 @@ class RuleContext:
         g = self.graph
         for principal in sorted(g.principals()):
             for grant in g.grants(principal):
+                if grant.group is not None:
+                    continue  # reported once, on the group (whose agents include its members' agents)
                 doc = g.document(grant.policy)
                 for st in doc.statements:
                     yield principal, grant, grant.policy, st
@@ -89,6 +91,17 @@ class RuleContext:
             doc = g.document(policy)
             for st in doc.statements:
                 yield None, None, policy, st
+
+    def reported_as_admin(self, policy: str, st: Statement) -> bool:
+        """AL201 reports this statement (or its whole managed policy) as administrator access; other rules would
+        only repeat it."""
+        from agentlint.iam.evaluate import admin_level
+
+        managed = self.graph.g.nodes[policy].get("managed")
+        if managed is not None and managed.tier in ("admin", "near-admin"):
+            return True
+        level = admin_level(st)
+        return level == "admin" or (level == "near-admin" and st.not_actions is not None)
 
     def denied(self, principal: Optional[str], action: str) -> bool:
         """An unconditional Deny on every resource for this action, in any policy of the principal."""
@@ -206,5 +219,7 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
     agents = sorted({graph.address_of(p.agent) for p in graph.agent_paths(node)})
     if not agents:
         return ""
+    if agents == [graph.address_of(node)]:
+        return " (an agent itself)"
     shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"

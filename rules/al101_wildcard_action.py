@@ -46,7 +46,7 @@ class WildcardAction(Rule):
     def check(self, ctx: RuleContext):
         seen = set()
         for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st):
+            if not st.is_allow or admin_level(st) or ctx.reported_as_admin(policy, st):
                 continue
             wild = service_wildcards(st)
             not_action = st.not_actions is not None

@@ -42,7 +42,7 @@ class WildcardResourceWrite(Rule):
     def check(self, ctx: RuleContext):
         seen = set()
         for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st) or on_all_resources(st) is not True:
+            if not st.is_allow or admin_level(st) or on_all_resources(st) is not True or ctx.reported_as_admin(policy, st):
                 continue
             writes = write_wildcards(st)
             if not writes:

@@ -46,6 +46,8 @@ class AdminAccess(Rule):
         # Managed policies known by tier, whatever their modelled content.
         for principal in sorted(g.principals()):
             for grant in g.grants(principal):
+                if grant.group is not None:
+                    continue  # reported on the group itself
                 managed = g.g.nodes[grant.policy].get("managed")
                 if managed is None or managed.tier not in ("admin", "near-admin"):
                     continue

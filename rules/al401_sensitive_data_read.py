@@ -52,7 +52,7 @@ class SensitiveDataRead(Rule):
         g = ctx.graph
         seen = set()
         for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st) == "admin" or on_all_resources(st) is not True:
+            if not st.is_allow or admin_level(st) == "admin" or on_all_resources(st) is not True or ctx.reported_as_admin(policy, st):
                 continue
             reached = [a for a in SENSITIVE_READS if allows_action(st, a) and not ctx.denied(principal, a)]
             if not reached:

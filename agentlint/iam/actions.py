@@ -49,7 +49,9 @@ def is_read_pattern(pattern: str) -> bool:
 
 
 def is_resource_wildcard(resource: str) -> bool:
-    """`*`, or an ARN whose every resource part is a wildcard (`arn:aws:s3:::*`, `arn:aws:secretsmanager:*:*:secret:*`)."""
+    """`*`, or an ARN that names every resource of its kind: `arn:aws:s3:::*` / `arn:aws:s3:::*/*` (every bucket or
+    object), `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:ssm:*:*:parameter/*`. `arn:aws:s3:::docs/*` (one
+    bucket's objects) and `secret:hr/*` are scoped."""
     r = resource.strip()
     if r == "*":
         return True
@@ -58,10 +60,9 @@ def is_resource_wildcard(resource: str) -> bool:
     parts = r.split(":", 5)
     if len(parts) < 6:
         return False
-    tail = parts[5]
-    # The part after the resource type ("secret:*", "parameter/*", "bucket/*", "*") must be all wildcard.
-    for sep in ("/", ":"):
-        if sep in tail:
-            head, rest = tail.split(sep, 1)
-            return rest.strip("*/") == "" and ("*" in rest)
-    return tail.strip() == "*"
+    service, tail = parts[2].lower(), parts[5]
+    if service == "s3":
+        return tail.split("/", 1)[0].strip("*") == ""  # the bucket part decides
+    cut = min((i for i in (tail.find("/"), tail.find(":")) if i >= 0), default=-1)
+    name = tail if cut < 0 else tail[cut + 1:]
+    return name.strip("*") == "" and "*" in name

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+CORPUS = ROOT.parent / "shared" / "corpus"
+
+_EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+
+
+@pytest.fixture(autouse=True)
+def _repo_root(monkeypatch):
+    """Paths in findings are as given; run every test from the repository root so they are stable."""
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("AGENTLINT_DEBUG", raising=False)
+
+
+def rel(path: Path) -> str:
+    return os.path.relpath(path, ROOT)
+
+
+def expected_findings(case: Path) -> Counter:
+    """`# expect: AL101, AL401` on the line above a finding's first line; every file of the case folder."""
+    found: Counter = Counter()
+    for tf in sorted(case.rglob("*.tf")):
+        for number, line in enumerate(tf.read_text().splitlines(), start=1):
+            m = _EXPECT.search(line)
+            if m:
+                for rule in m.group(1).replace(" ", "").split(","):
+                    if rule:
+                        found[(rel(tf), number + 1, rule)] += 1
+    return found
+
+
+def corpus_dir(*parts: str) -> Path:
+    path = CORPUS.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"{path} is not available (the shared corpus sits beside the repository only in CI and dev)")
+    return path

@@ -1,0 +1,30 @@
+"""Every rule keeps the contract: unique id and name, a known category, documentation with every section."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from agentlint.model import CATEGORIES
+from agentlint.rule import DOC_SECTIONS, all_rules
+
+RULES = all_rules()
+
+
+def test_rules_are_found_and_unique():
+    assert len(RULES) >= 7
+    assert len({r.id for r in RULES}) == len(RULES)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=[r.id for r in RULES])
+def test_rule_contract(rule):
+    assert re.fullmatch(r"AL\d{3}", rule.id)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert rule.category in CATEGORIES
+    assert rule.title and rule.fix and not rule.title.endswith(".")
+    doc = rule.doc()
+    for section in DOC_SECTIONS:
+        assert section in doc, f"{rule.id} documentation lacks {section!r}"
+    assert "```hcl" in doc
