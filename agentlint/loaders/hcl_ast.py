@@ -82,7 +82,9 @@ def parse_expression(text: str) -> tuple:
 def _syntax_message(exc: LarkError) -> str:
     token = getattr(exc, "token", None)
     if token is not None:
-        shown = str(token).replace("\n", "\\n")
+        if str(token).startswith(("\n", "\r")):
+            return "syntax error: unexpected end of line"
+        shown = str(token).split("\n", 1)[0]
         if len(shown) > 40:
             shown = shown[:37] + "..."
         return f"syntax error: unexpected {shown!r}" if shown else "syntax error: unexpected end of input"

@@ -79,6 +79,9 @@ def _summary(report: Report, s) -> str:
         head = s(f"{n} finding{'s' if n != 1 else ''}", bold=True) + f" ({counts})"
         affecting = report.summary["findings_affecting_agents"]
         head += f", {affecting} affecting agents"
-    tail = (f"; {report.summary['files_scanned']} files, {report.summary['agents']} agents"
-            f", {len(report.errors)} error{'s' if len(report.errors) != 1 else ''}")
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    tail = (f"; {count(report.summary['files_scanned'], 'file')}, {count(report.summary['agents'], 'agent')}, "
+            f"{count(len(report.errors), 'error')}")
     return head + tail + "."
