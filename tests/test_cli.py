@@ -1,0 +1,170 @@
+"""The command line: exit codes, the JSON contract, subcommands, configuration errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from agentlint.cli import main
+
+EXAMPLE = "fixtures/examples/bedrock-agent"
+CLEAN = "fixtures/AL201/good/scoped-agent"
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_exit_1_on_findings_and_0_when_clean():
+    code, out = invoke("scan", EXAMPLE)
+    assert code == 1 and "AL201 admin-access" in out
+    code, out = invoke("scan", CLEAN)
+    assert code == 0 and out.startswith("Agents (1)") and "No findings" in out
+
+
+def test_fail_on_threshold():
+    assert invoke("scan", EXAMPLE, "--fail-on", "critical")[0] == 1
+    assert invoke("scan", "fixtures/AL101/bad/later-statement", "--fail-on", "high")[0] == 0  # one medium finding
+    assert invoke("scan", "fixtures/AL101/bad/later-statement")[0] == 1  # default threshold: medium
+
+
+def test_exit_2_on_unreadable_input_and_usage_errors(tmp_path):
+    bad = tmp_path / "main.tf"
+    bad.write_text('resource "aws_iam_user" "u" {\n  name = \n}\n')
+    code, out = invoke("scan", str(tmp_path), "--format", "json")
+    assert code == 2
+    errors = json.loads(out)["errors"]
+    assert errors == [{"path": str(bad), "line": 2, "kind": "parse-error",
+                       "message": "syntax error: unexpected end of line"}]
+    assert invoke("scan", "does/not/exist")[0] == 2
+    assert invoke("scan")[0] == 2
+    assert invoke("scan", EXAMPLE, "--format", "yaml")[0] == 2
+
+
+def test_json_contract():
+    code, out = invoke("scan", EXAMPLE, "--format", "json")
+    doc = json.loads(out)
+    assert code == 1
+    assert {"findings", "agents", "errors", "schema_version", "summary", "tool"} <= set(doc)
+    for finding in doc["findings"]:
+        assert {"rule_id", "category", "severity", "confidence", "message", "path", "start_line", "end_line",
+                "address", "agents", "fingerprint", "fix", "trace", "title", "rule_name", "identity"} == set(finding)
+        assert finding["severity"] in ("critical", "high", "medium", "low", "info")
+        assert finding["confidence"] in ("high", "medium", "low")
+    admin = next(f for f in doc["findings"] if f["rule_id"] == "AL201")
+    assert admin["category"] == "admin-access"
+    assert admin["agents"] == ["aws_bedrockagent_agent.support"]
+    assert admin["path"] == "fixtures/examples/bedrock-agent/modules/agent_role/main.tf"
+    assert (admin["start_line"], admin["end_line"]) == (19, 22)
+    assert admin["address"] == "module.agent_role.aws_iam_role_policy_attachment.admin"
+    assert [a["address"] for a in doc["agents"]] == ["aws_bedrockagent_agent.support", "aws_lambda_function.orders_tool"]
+    assert doc["agents"][0]["evidence"] == [
+        {"kind": "resource-type", "detail": "aws_bedrockagent_agent is a Bedrock agent"}]
+
+
+def test_fingerprints_survive_moving_code(tmp_path):
+    src = open("fixtures/AL201/bad/managed-attachment/main.tf").read()
+    (tmp_path / "main.tf").write_text(src)
+    first = json.loads(invoke("scan", str(tmp_path), "--format", "json")[1])["findings"][0]
+    (tmp_path / "main.tf").write_text("\n\n# moved down\n\n" + src)
+    moved = json.loads(invoke("scan", str(tmp_path), "--format", "json")[1])["findings"][0]
+    assert moved["start_line"] == first["start_line"] + 4
+    assert moved["fingerprint"] == first["fingerprint"]
+
+
+def test_output_file(tmp_path):
+    target = tmp_path / "report.json"
+    code, out = invoke("scan", EXAMPLE, "--format", "json", "-o", str(target))
+    assert code == 1 and out == ""
+    assert json.loads(target.read_text())["summary"]["findings"] == 3
+
+
+def test_select_and_ignore():
+    _, out = invoke("scan", EXAMPLE, "--format", "json", "--select", "AL2")
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"AL201"}
+    _, out = invoke("scan", EXAMPLE, "--format", "json", "--ignore", "admin-access", "--ignore", "AL4")
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"AL101"}
+
+
+def test_rules_and_explain(snapshot):
+    code, out = invoke("rules")
+    assert code == 0 and out == snapshot
+    code, out = invoke("explain", "AL201")
+    assert code == 0 and "## Why is this bad?" in out and "AdministratorAccess" in out
+    assert invoke("explain", "admin-access")[1] == out
+    assert invoke("explain", "AL999")[0] == 2
+
+
+@pytest.mark.parametrize("fmt", ["json", "mermaid", "dot"])
+def test_graph(fmt, snapshot):
+    code, out = invoke("graph", EXAMPLE, "--format", fmt)
+    assert code == 0 and out == snapshot
+
+
+def test_graph_json_links_agent_to_admin_policy():
+    doc = json.loads(invoke("graph", EXAMPLE)[1])
+    edges = {(e["source"].split("::")[1], e["rel"], e["target"].split("::")[1]) for e in doc["edges"]}
+    assert ("aws_bedrockagent_agent.support", "runs_as", "module.agent_role.aws_iam_role.this") in edges
+    assert ("module.agent_role.aws_iam_role.this", "policy", "aws-managed:AdministratorAccess") in edges
+    assert ("aws_bedrockagent_agent.support", "tool", "aws_lambda_function.orders_tool") in edges
+
+
+def test_config_file_and_unknown_keys(tmp_path, monkeypatch):
+    cfg = tmp_path / ".agentlint.toml"
+    cfg.write_text('fail-on = "critical"\n[agents]\ninclude = ["aws_lambda_function.*"]\n')
+    code, out = invoke("scan", "fixtures/AL101/bad/later-statement", "--config", str(cfg))
+    assert code == 0
+    cfg.write_text('fail_on = "high"\nseverity-threshold = 1\n[agents]\nincldue = []\n')
+    code, out = invoke("scan", EXAMPLE, "--config", str(cfg))
+    assert code == 2
+    assert "unknown key 'severity-threshold'" in out and "unknown key 'agents.incldue'" in out
+    cfg.unlink()
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text('[tool.agentlint]\nfail-on = "critical"\n')
+    monkeypatch.chdir(tmp_path)
+    code, out = invoke("config")
+    assert code == 0 and '"fail-on": "critical"' in out
+
+
+def test_agents_from_configuration(tmp_path):
+    case = "fixtures/AL101/bad/later-statement"
+    [finding] = json.loads(invoke("scan", case, "--format", "json")[1])["findings"]
+    assert finding["agents"] == [] and finding["severity"] == "medium"
+    cfg = tmp_path / "agentlint.toml"
+    cfg.write_text('[agents]\ninclude = ["aws_iam_role.c*"]\n')
+    doc = json.loads(invoke("scan", case, "--format", "json", "--config", str(cfg))[1])
+    assert doc["agents"][0]["evidence"] == [{"kind": "config", "detail": "configured as an agent by pattern 'aws_iam_role.c*'"}]
+    assert doc["findings"][0]["agents"] == ["aws_iam_role.ci"] and doc["findings"][0]["severity"] == "high"
+    cfg.write_text('[agents]\nexclude = ["aws_bedrockagent_agent.*"]\n')
+    doc = json.loads(invoke("scan", EXAMPLE, "--format", "json", "--config", str(cfg))[1])
+    assert doc["agents"] == [] and {f["severity"] for f in doc["findings"]} == {"high", "medium"}
+
+
+def test_config_schema():
+    code, out = invoke("config", "--schema")
+    schema = json.loads(out)
+    assert code == 0 and "fail-on" in schema["properties"] and schema["additionalProperties"] is False
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "agentlint", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("agentlint, version ")
+
+
+def test_bc_python_hcl2_fork_is_detected(tmp_path):
+    """Checkov's fork installs the same `hcl2` module: simulate it on sys.path and expect a clear stop."""
+    fake = tmp_path / "hcl2"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("__version__ = '0.4.3'\ndef loads(text):\n    return {}\n")
+    env = {"PYTHONPATH": str(tmp_path)}
+    import os
+
+    out = subprocess.run([sys.executable, "-m", "agentlint", "rules"], capture_output=True, text=True,
+                         env={**os.environ, **env})
+    assert out.returncode == 2
+    assert "bc-python-hcl2 0.4.3" in out.stderr and "pipx install agentlint" in out.stderr
