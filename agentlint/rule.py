@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import importlib.util
 import json
 import pkgutil
 import re
@@ -46,9 +47,29 @@ class DuplicateRuleError(Exception):
     pass
 
 
+def _rules_package():
+    """`agentlint.rules` when installed; in a source checkout run in place (`python -m ...` from the repository
+    root puts the source tree first on sys.path), the repository's top-level `rules/` folder under that name."""
+    try:
+        return importlib.import_module("agentlint.rules")
+    except ModuleNotFoundError:
+        import os
+        import sys
+
+        folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
+        spec = importlib.util.spec_from_file_location("agentlint.rules", os.path.join(folder, "__init__.py"),
+                                                      submodule_search_locations=[folder])
+        if spec is None or spec.loader is None:
+            raise
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["agentlint.rules"] = module
+        spec.loader.exec_module(module)
+        return module
+
+
 def all_rules() -> list[type[Rule]]:
     """Every rule in the `agentlint.rules` package, ordered by id; ids and names must be unique."""
-    import agentlint.rules as package
+    package = _rules_package()
 
     found: dict[str, type[Rule]] = {}
     names: dict[str, str] = {}
