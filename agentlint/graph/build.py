@@ -177,6 +177,7 @@ class IdentityGraph:
         for res in resources:
             if res.mode == "managed" and res.type == "aws_iam_role":
                 self._role_own_policies(res)
+                self._trust(res)
         self._credential_users()
         self._detect_agents()
 
@@ -187,9 +188,33 @@ class IdentityGraph:
             if value is None:
                 continue
             for target, _ in self.targets(res.stack, value, kind):
-                rel = "runs_as"
-                self.g.add_edge(node, target, rel=rel, attr=".".join(p.removeprefix("json:") for p in path),
+                self.g.add_edge(node, target, rel="runs_as", attr=".".join(p.removeprefix("json:") for p in path),
                                 via=None)
+        if res.type == "aws_eks_pod_identity_association":
+            self._pod_identity(res, node)
+
+    def _pod_identity(self, res: Resource, node: str) -> None:
+        """EKS Pod Identity: the association names the service account by namespace and name."""
+        for sa in self._service_accounts(res.stack, res.values.get("service_account"), res.values.get("namespace")):
+            for target, _ in self.targets(res.stack, res.values.get("role_arn"), "role"):
+                self.g.add_edge(sa, target, rel="assumes", attr="aws_eks_pod_identity_association", via=res)
+
+    def _trust(self, role: Resource) -> None:
+        """Trust edges: principals in the scanned code that the role's trust policy names (AWS principals)."""
+        node = self._add(role, "principal")
+        doc = parse_policy_value(role.values.get("assume_role_policy"), lambda a: self.lookup(role.stack, a))
+        self.g.nodes[node]["trust"] = doc
+        for st in doc.statements:
+            if not st.is_allow:
+                continue
+            for ptype, ids in (st.principals or {}).items():
+                if ptype != "AWS":
+                    continue
+                for ident in ids:
+                    kind = "user" if isinstance(ident, str) and ":user/" in ident else "role"
+                    for source, resolved in self.targets(role.stack, ident, kind):
+                        if resolved and source != node:
+                            self.g.add_edge(source, node, rel="trusts", attr="assume_role_policy", via=None)
 
     def _instance_profile(self, res: Resource) -> None:
         node = self._add(res, "principal")
