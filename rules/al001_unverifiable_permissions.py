@@ -2,14 +2,16 @@ from __future__ import annotations
 
 from agentlint.model import Confidence, Severity, TraceStep
 from agentlint.rule import Rule, RuleContext
+from agentlint.values import Unknown, display
 
 
 class UnverifiablePermissions(Rule):
     """
     ## What it does
     Reports, for identities that AI agents act as, every policy agentlint cannot read (a `templatefile()`, a
-    variable without a value, a policy defined outside the scanned code, an AWS managed policy it does not model)
-    and every agent whose role is not defined in the scanned code. Other rules cannot vouch for what they cannot
+    variable without a value, a policy defined outside the scanned code, an AWS managed policy it does not model),
+    every Allow statement whose actions or resources are computed (`actions = var.actions`), and every agent whose
+    role is not defined in the scanned code. Other rules cannot vouch for what they cannot
     see; this rule makes the gap visible instead of letting it pass as "no findings".
 
     ## Why is this bad?
@@ -44,8 +46,11 @@ class UnverifiablePermissions(Rule):
             if not g.agent_paths(principal):
                 continue
             for grant in g.grants(principal):
+                if grant.group is not None:
+                    continue  # reported on the group
                 doc = g.document(grant.policy)
                 if doc.known:
+                    yield from self._unknown_parts(ctx, principal, grant, doc)
                     continue
                 at, line = ctx.grant_location(grant, grant.policy)
                 message = (f"cannot verify what {g.address_of(principal)} allows: "
@@ -65,6 +70,25 @@ class UnverifiablePermissions(Rule):
                                   message=message, identity=None, key=f"identity:{label}",
                                   extra_agents=[_self_path(agent)],
                                   trace_tail=[TraceStep(role="identity", address=label, note="not in scanned code")])
+
+
+    def _unknown_parts(self, ctx, principal, grant, doc):
+        g = ctx.graph
+        for st in doc.statements:
+            if not st.is_allow and st.effect != "?":
+                continue
+            parts = [("Effect", st.effect)] if st.effect == "?" else []
+            for label, items in (("Action", st.actions), ("NotAction", st.not_actions), ("Resource", st.resources)):
+                parts += [(label, display(i, 60)) for i in items or [] if isinstance(i, Unknown)]
+            if not parts:
+                continue
+            at, line = ctx.grant_location(grant, grant.policy)
+            shown = "; ".join(f"{k} = {v}" for k, v in parts[:3])
+            message = (f"cannot verify {st.label()} of {g.g.nodes[grant.policy]['address']} for "
+                       f"{g.address_of(principal)}: {shown}")
+            yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
+                              key=f"statement:{g.g.nodes[grant.policy]['address']}#{st.index}",
+                              trace_tail=ctx.policy_trace(grant, grant.policy, st))
 
 
 def _self_path(agent):
