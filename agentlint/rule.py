@@ -87,6 +87,20 @@ def all_rules() -> list[type[Rule]]:
 
 
 @dataclass
+class StatementGrant:
+    """One statement as it reaches one principal (or no principal, for a policy nothing uses)."""
+
+    principal: Optional[str]
+    grant: Optional[Grant]
+    policy: str
+    statement: Statement
+    key: str  # identifies the statement within its policy, for fingerprints
+
+    def policy_address(self, graph: IdentityGraph) -> str:
+        return graph.g.nodes[self.policy]["address"]
+
+
+@dataclass
 class RuleContext:
     graph: IdentityGraph
     options: dict[str, Any] = field(default_factory=dict)
@@ -113,6 +127,27 @@ class RuleContext:
             for st in doc.statements:
                 yield None, None, policy, st
 
+    def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
+        """Allow statements per principal, each once; those AL201 reports as administrator access are skipped."""
+        seen = set()
+        for principal, grant, policy, st in self.statement_grants():
+            if not st.is_allow or (skip_admin and self.reported_as_admin(policy, st)):
+                continue
+            key = f"{self.graph.g.nodes[policy]['address']}#{st.index}"
+            if (principal, key) in seen:
+                continue
+            seen.add((principal, key))
+            yield StatementGrant(principal, grant, policy, st, key)
+
+    def statement_finding(self, rule: Rule, sg: StatementGrant, message: str) -> Finding:
+        """A finding at the place the statement was wired into the principal, with the full path."""
+        from agentlint.iam.evaluate import is_conditional
+
+        at, line = self.grant_location(sg.grant, sg.policy)
+        confidence = Confidence.MEDIUM if is_conditional(sg.statement) else rule.confidence
+        return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
+                            confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement))
+
     def reported_as_admin(self, policy: str, st: Statement) -> bool:
         """AL201 reports this statement (or its whole managed policy) as administrator access; other rules would
         only repeat it."""
@@ -121,8 +156,7 @@ class RuleContext:
         managed = self.graph.g.nodes[policy].get("managed")
         if managed is not None and managed.tier in ("admin", "near-admin"):
             return True
-        level = admin_level(st)
-        return level == "admin" or (level == "near-admin" and st.not_actions is not None)
+        return admin_level(st) is not None
 
     def denied(self, principal: Optional[str], action: str) -> bool:
         """An unconditional Deny on every resource for this action, in any policy of the principal."""

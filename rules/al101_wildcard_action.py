@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import admin_level, is_conditional, on_all_resources, service_wildcards
-from agentlint.model import Confidence, Severity
+from agentlint.iam.evaluate import is_conditional, on_all_resources, service_wildcards
+from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
 
@@ -44,27 +44,18 @@ class WildcardAction(Rule):
     fix = "Replace the wildcard with the specific actions the identity needs."
 
     def check(self, ctx: RuleContext):
-        seen = set()
-        for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st) or ctx.reported_as_admin(policy, st):
-                continue
+        g = ctx.graph
+        for sg in ctx.allow_statements():
+            st = sg.statement
             wild = service_wildcards(st)
-            not_action = st.not_actions is not None
-            if not wild and not not_action:
+            if not wild and st.not_actions is None:
                 continue
-            key = f"{ctx.graph.g.nodes[policy]['address']}#{st.index}"
-            if (principal, key) in seen:
-                continue
-            seen.add((principal, key))
-            at, line = ctx.grant_location(grant, policy)
             scope = "every resource" if on_all_resources(st) else "the listed resources"
             if wild:
                 what = f"Action {', '.join(repr(a) for a in wild)}"
             else:
                 what = "NotAction (every action except " + ", ".join(repr(str(a)) for a in st.not_actions) + ")"
-            confidence = Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH
             cond = " under a condition" if is_conditional(st) else ""
-            message = (f"{describe_identity(ctx.graph, principal)}{agents_phrase(ctx.graph, principal)} is granted "
-                       f"{what} on {scope}{cond} by {st.label()} of {ctx.graph.g.nodes[policy]['address']}")
-            yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=key,
-                              confidence=confidence, trace_tail=ctx.policy_trace(grant, policy, st))
+            yield ctx.statement_finding(self, sg, (
+                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} is granted {what} on "
+                f"{scope}{cond} by {st.label()} of {sg.policy_address(g)}"))

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import admin_level, is_conditional, on_all_resources, wildcard_resources, write_wildcards
-from agentlint.model import Confidence, Severity
+from agentlint.iam.evaluate import on_all_resources, wildcard_resources, write_wildcards
+from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
 
@@ -40,21 +40,13 @@ class WildcardResourceWrite(Rule):
     fix = "Scope the statement to the resource ARNs the identity writes to, with explicit actions."
 
     def check(self, ctx: RuleContext):
-        seen = set()
-        for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st) or on_all_resources(st) is not True or ctx.reported_as_admin(policy, st):
-                continue
+        g = ctx.graph
+        for sg in ctx.allow_statements():
+            st = sg.statement
             writes = write_wildcards(st)
-            if not writes:
+            if not writes or on_all_resources(st) is not True:
                 continue
-            key = f"{ctx.graph.g.nodes[policy]['address']}#{st.index}"
-            if (principal, key) in seen:
-                continue
-            seen.add((principal, key))
-            at, line = ctx.grant_location(grant, policy)
-            message = (f"{describe_identity(ctx.graph, principal)}{agents_phrase(ctx.graph, principal)} may "
-                       f"{', '.join(repr(a) for a in writes)} on {', '.join(repr(r) for r in wildcard_resources(st))} "
-                       f"by {st.label()} of {ctx.graph.g.nodes[policy]['address']}")
-            yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=key,
-                              confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(grant, policy, st))
+            yield ctx.statement_finding(self, sg, (
+                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} may "
+                f"{', '.join(repr(a) for a in writes)} on {', '.join(repr(r) for r in wildcard_resources(st))} "
+                f"by {st.label()} of {sg.policy_address(g)}"))

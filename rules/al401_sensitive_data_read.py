@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import admin_level, allows_action, is_conditional, on_all_resources
-from agentlint.model import Confidence, Severity
+from agentlint.iam.evaluate import allows_action, is_conditional, on_all_resources
+from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
 SENSITIVE_READS = {
@@ -50,26 +50,16 @@ class SensitiveDataRead(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        seen = set()
-        for principal, grant, policy, st in ctx.statement_grants():
-            if not st.is_allow or admin_level(st) == "admin" or on_all_resources(st) is not True or ctx.reported_as_admin(policy, st):
+        for sg in ctx.allow_statements():
+            st = sg.statement
+            if on_all_resources(st) is not True:
                 continue
-            reached = [a for a in SENSITIVE_READS if allows_action(st, a) and not ctx.denied(principal, a)]
+            reached = [a for a in SENSITIVE_READS if allows_action(st, a) and not ctx.denied(sg.principal, a)]
             if not reached:
                 continue
-            key = f"{g.g.nodes[policy]['address']}#{st.index}"
-            if (principal, key) in seen:
-                continue
-            seen.add((principal, key))
-            scopes = []
-            for a in reached:
-                if SENSITIVE_READS[a] not in scopes:
-                    scopes.append(SENSITIVE_READS[a])
-            at, line = ctx.grant_location(grant, policy)
+            scopes = list(dict.fromkeys(SENSITIVE_READS[a] for a in reached))
             cond = " (under a condition)" if is_conditional(st) else ""
-            message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} can read "
-                       f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
-                       f"{g.g.nodes[policy]['address']}")
-            yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=key,
-                              confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(grant, policy, st))
+            yield ctx.statement_finding(self, sg, (
+                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can read "
+                f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
+                f"{sg.policy_address(g)}"))
