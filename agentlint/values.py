@@ -7,7 +7,24 @@ it was built from, so the graph can still draw edges through it, and it must nev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+
+# Credential shapes that must never be echoed from scanned input into a message.
+_SECRET_PATTERNS = re.compile(
+    r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"  # AWS access key id
+    r"|(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"  # AWS secret access key shape
+    r"|-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
+    r"|sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"  # OpenAI / Anthropic keys
+    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
+    r"|xox[abprs]-[A-Za-z0-9-]{10,}"
+    r"|AIza[0-9A-Za-z_-]{35}"
+)
+
+
+def redact(text: str) -> str:
+    """Replace anything shaped like a credential with a marker."""
+    return _SECRET_PATTERNS.sub("<redacted>", text)
 
 
 @dataclass(frozen=True)
@@ -97,4 +114,5 @@ def display(value, limit: int = 80) -> str:
         text = "<sensitive>"
     else:
         text = str(value)
+    text = redact(text)
     return text if len(text) <= limit else text[: limit - 3] + "..."

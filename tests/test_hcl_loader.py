@@ -241,3 +241,20 @@ def test_hidden_and_terraform_folders_are_skipped(tmp_path):
     write(tmp_path, ".git/x.tf", 'resource "aws_iam_user" "git" {}\n')
     write(tmp_path, "main.tf", 'resource "aws_iam_user" "shown" {}\n')
     assert [r.address for r in load([str(tmp_path)]).resources] == ["aws_iam_user.shown"]
+
+
+def test_syntax_errors_never_echo_credentials(tmp_path):
+    key = "AKIA" + "IOSFODNN7EXAMPLE"
+    write(tmp_path, "main.tf", f'provider "aws" {{\n  access_key = ("x" {key})\n}}\n')
+    [error] = load([str(tmp_path)]).errors
+    assert error.line == 2 and key not in error.message
+    assert error.message == "syntax error: unexpected '<redacted>'"
+
+
+def test_redaction_shapes():
+    from agentlint.values import redact
+
+    secret = "wJalrXUtnFEMI/K7MDENG/" + "bPxRfiCYEXAMPLEKEY"
+    text = f"key AKIAIOSFODNN7EXAMPLE secret {secret} sk-ant-api03-{'a' * 30} ok"
+    assert redact(text) == "key <redacted> secret <redacted> <redacted> ok"
+    assert redact("arn:aws:iam::aws:policy/AdministratorAccess") == "arn:aws:iam::aws:policy/AdministratorAccess"

@@ -28,6 +28,8 @@ from lark.exceptions import LarkError
 from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 
+from agentlint.values import redact
+
 
 class HCLSyntaxError(Exception):
     def __init__(self, message: str, line: int | None = None, column: int | None = None):
@@ -84,7 +86,7 @@ def _syntax_message(exc: LarkError) -> str:
     if token is not None:
         if str(token).startswith(("\n", "\r")):
             return "syntax error: unexpected end of line"
-        shown = str(token).split("\n", 1)[0]
+        shown = redact(str(token).split("\n", 1)[0])
         if len(shown) > 40:
             shown = shown[:37] + "..."
         return f"syntax error: unexpected {shown!r}" if shown else "syntax error: unexpected end of input"
