@@ -101,6 +101,7 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         updates["ignore"] = list(config.ignore) + list(ignore)
     config = config.model_copy(update=updates)
     report = run_scan(list(paths), config)
+    use_colour = False
     if fmt == "json":
         from agentlint.outputs.json_report import render
 
@@ -114,7 +115,7 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         with open(output, "w", encoding="utf-8") as fh:
             fh.write(text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=use_colour)
     sys.exit(exit_code(report, config.fail_on))
 
 

@@ -168,3 +168,22 @@ def test_bc_python_hcl2_fork_is_detected(tmp_path):
                          env={**os.environ, **env})
     assert out.returncode == 2
     assert "bc-python-hcl2 0.4.3" in out.stderr and "pipx install agentlint" in out.stderr
+
+
+def test_colour_only_when_asked_or_a_terminal():
+    assert "\x1b[" not in invoke("scan", EXAMPLE)[1]  # CliRunner output is not a terminal
+    coloured = invoke("scan", EXAMPLE, "--color")[1]
+    assert "\x1b[" in coloured and "CRITICAL" in coloured
+
+
+def test_tfvars_file_argument(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'variable "admin" {\n  type = string\n}\n'
+        'resource "aws_lambda_function" "f" {\n  role = aws_iam_role.r.arn\n  tags = { ai-agent = "true" }\n}\n'
+        'resource "aws_iam_role" "r" {\n  name = "r"\n}\n'
+        'resource "aws_iam_role_policy_attachment" "a" {\n  role = aws_iam_role.r.name\n  policy_arn = var.admin\n}\n')
+    (tmp_path / "prod.tfvars").write_text('admin = "arn:aws:iam::aws:policy/AdministratorAccess"\n')
+    without = json.loads(invoke("scan", str(tmp_path), "--format", "json")[1])["findings"]
+    assert [f["rule_id"] for f in without] == ["AL001"]  # unresolved variable: cannot verify, not "safe"
+    with_vars = json.loads(invoke("scan", str(tmp_path), str(tmp_path / "prod.tfvars"), "--format", "json")[1])
+    assert [f["rule_id"] for f in with_vars["findings"]] == ["AL201"]

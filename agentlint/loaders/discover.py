@@ -23,7 +23,6 @@ class Inputs:
     var_files: list[str] = field(default_factory=list)  # explicit -var-file style inputs
     plan_files: list[str] = field(default_factory=list)  # named on the command line: must be plans
     found_plans: list[str] = field(default_factory=list)  # found in a folder walk: skipped quietly if not plans
-    explicit_dirs: set[str] = field(default_factory=set)
     errors: list[LoadError] = field(default_factory=list)
 
 
@@ -77,14 +76,12 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Inputs:
     for raw in paths:
         path = os.path.normpath(raw)
         if os.path.isdir(path):
-            inputs.explicit_dirs.add(path)
             _walk(path, inputs, exclude)
         elif os.path.isfile(path):
             name = os.path.basename(path)
             if config_kind(name):
                 folder = os.path.dirname(path) or "."
                 _add_dir(folder, inputs)
-                inputs.explicit_dirs.add(folder)
             elif name.endswith(VAR_SUFFIXES):
                 inputs.var_files.append(path)
             elif name.endswith(".json") or looks_like_plan(path):
