@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agentlint.model import Severity
+from agentlint.model import Limits, Severity
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -33,6 +33,20 @@ class AgentsConfig(BaseModel):
                                  description="Extra tag/label keys that mark an agent, with the value required ('*' for any).")
 
 
+class LimitsConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    max_config_bytes: int = Field(Limits.max_config_bytes, alias="max-config-bytes", gt=0,
+                                  description="Largest .tf/.tofu/.tf.json/.tfvars file read; larger ones are reported.")
+    max_plan_bytes: int = Field(Limits.max_plan_bytes, alias="max-plan-bytes", gt=0,
+                                description="Largest plan JSON file read; larger ones are reported.")
+    max_nesting: int = Field(Limits.max_nesting, alias="max-nesting", gt=0, le=1_000,
+                             description="Deepest nesting of HCL expressions/blocks and JSON values read.")
+
+    def limits(self) -> Limits:
+        return Limits(self.max_config_bytes, self.max_plan_bytes, self.max_nesting)
+
+
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -44,6 +58,7 @@ class Config(BaseModel):
     var_files: list[str] = Field(default_factory=list, alias="var-files",
                                  description="Variable files applied to every root module.")
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
+    limits: LimitsConfig = Field(default_factory=LimitsConfig)
 
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:

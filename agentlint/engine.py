@@ -25,7 +25,7 @@ def selected_rules(config: Config) -> list[type[Rule]]:
 
 
 def build_graph(paths: list[str], config: Config) -> IdentityGraph:
-    model = load(paths, var_files=config.var_files, exclude=config.exclude)
+    model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits())
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return IdentityGraph(model, options)
 

@@ -21,6 +21,29 @@ def strip_instance_keys(address: str) -> str:
     return _INSTANCE_KEY.sub("", address)
 
 
+@dataclass(frozen=True)
+class Limits:
+    """Input limits; a file over a limit is reported in `errors` (kind `limit`) and the scan goes on."""
+
+    max_config_bytes: int = 5_000_000  # .tf / .tofu / .tf.json / .tfvars (the largest real .tf seen: 59 KB)
+    max_plan_bytes: int = 500_000_000
+    max_nesting: int = 100  # nesting depth of HCL expressions and blocks, and of JSON values
+
+
+def json_depth_exceeds(value, limit: int) -> bool:
+    """Iterative depth check, so hostile nesting is measured without recursion."""
+    stack = [(value, 1)]
+    while stack:
+        cur, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(cur, dict):
+            stack.extend((v, depth + 1) for v in cur.values())
+        elif isinstance(cur, list):
+            stack.extend((v, depth + 1) for v in cur)
+    return False
+
+
 @dataclass
 class Resource:
     """One resource or data source, from HCL (with file and lines) or from a plan (with its address)."""

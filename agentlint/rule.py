@@ -133,7 +133,7 @@ class RuleContext:
         for principal, grant, policy, st in self.statement_grants():
             if not st.is_allow or (skip_admin and self.reported_as_admin(policy, st)):
                 continue
-            key = f"{self.graph.g.nodes[policy]['address']}#{st.index}"
+            key = f"{self.graph.g.nodes[policy]['address']}#{st.digest()}"
             if (principal, key) in seen:
                 continue
             seen.add((principal, key))

@@ -87,7 +87,7 @@ class UnverifiablePermissions(Rule):
             message = (f"cannot verify {st.label()} of {g.g.nodes[grant.policy]['address']} for "
                        f"{g.address_of(principal)}: {shown}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"statement:{g.g.nodes[grant.policy]['address']}#{st.index}",
+                              key=f"statement:{g.g.nodes[grant.policy]['address']}#{st.digest()}",
                               trace_tail=ctx.policy_trace(grant, grant.policy, st))
 
 

@@ -76,6 +76,6 @@ class AdminAccess(Rule):
             message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} has {what}{cond} through "
                        f"{st.label()} of {g.g.nodes[policy]['address']}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"{g.g.nodes[policy]['address']}#{st.index}",
+                              key=f"{g.g.nodes[policy]['address']}#{st.digest()}",
                               confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
                               trace_tail=ctx.policy_trace(grant, policy, st))

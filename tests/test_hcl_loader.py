@@ -231,7 +231,8 @@ def test_broken_file_is_reported_and_the_others_are_scanned(tmp_path):
     assert [r.address for r in model.resources] == ["aws_iam_user.u"]
     errors = {e.path.rsplit("/", 1)[-1]: e for e in model.errors}
     assert (errors["bad.tf"].kind, errors["bad.tf"].line) == ("parse-error", 2)
-    assert errors["bad.tf"].message == "syntax error: unexpected end of line"
+    assert errors["bad.tf"].message == ("looks like a template ({% %} / {{ }} tags), not Terraform; "
+                                        "syntax error: unexpected end of line")
     assert errors["binary.tf"].kind == "encoding"
     assert errors["latin1.tf"].kind == "encoding" and errors["latin1.tf"].line == 1
 

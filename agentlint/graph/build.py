@@ -22,7 +22,7 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, parse_policy_value
 from agentlint.model import Agent, Evidence, Resource, ScanModel
-from agentlint.values import Unknown, blocks, display, first_block, refs_in
+from agentlint.values import Unknown, blocks, display, first_block, redact, refs_in
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
 IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
@@ -82,6 +82,7 @@ class IdentityGraph:
         return node
 
     def _external(self, stack: str, kind: str, label: str, rtype: str = "external") -> str:
+        label = redact(label)  # a literal in an identity attribute is shown in paths and graph output
         node = f"{stack}::external:{label}"
         if node not in self.g:
             self.g.add_node(node, kind="external", target_kind=kind, address=label, rtype=rtype, resource=None,

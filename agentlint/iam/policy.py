@@ -57,6 +57,18 @@ class Statement:
     def resource_strings(self) -> list[str]:
         return [r for r in (self.resources or []) if isinstance(r, str)]
 
+    def digest(self) -> str:
+        """Identifies the statement by what it says, not where it sits, so reordering changes nothing."""
+        import hashlib
+
+        def norm(items):
+            return sorted(str(i).lower() for i in items) if items is not None else None
+
+        body = json.dumps([self.effect.lower(), norm(self.actions), norm(self.not_actions), norm(self.resources),
+                           norm(self.not_resources), sorted((c.operator, c.key, sorted(map(str, c.values)))
+                                                            for c in self.conditions)], default=str)
+        return hashlib.sha256(body.encode()).hexdigest()[:12]
+
     def has_unknown_parts(self) -> bool:
         return any(not isinstance(x, str) for x in (self.actions or []) + (self.resources or []))
 

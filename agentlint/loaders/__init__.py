@@ -7,22 +7,23 @@ import os
 from agentlint.loaders.discover import discover
 from agentlint.loaders.hcl import load_configuration
 from agentlint.loaders.plan import load_plan
-from agentlint.model import ScanModel
+from agentlint.model import Limits, ScanModel
 
 
-def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None) -> ScanModel:
+def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
+         limits: Limits = Limits()) -> ScanModel:
     inputs = discover(paths, exclude)
     inputs.var_files.extend(var_files or [])
-    model = ScanModel(errors=list(inputs.errors))
+    model = ScanModel(errors=list(inputs.errors), notices=list(inputs.notices))
     scan_root = _common_root(paths)
-    resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root)
+    resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits)
     model.resources.extend(resources)
     model.stacks.extend(stacks)
     model.files_scanned += files
     explicit = set(inputs.plan_files)
     for plan in sorted(explicit | set(inputs.found_plans)):
         errors: list = []
-        resources = load_plan(plan, errors)
+        resources = load_plan(plan, errors, limits)
         if plan not in explicit and any(e.kind == "not-a-plan" for e in errors):
             continue  # a JSON file in a scanned folder that is not a plan is simply not an input
         model.errors.extend(errors)

@@ -24,6 +24,7 @@ class Inputs:
     plan_files: list[str] = field(default_factory=list)  # named on the command line: must be plans
     found_plans: list[str] = field(default_factory=list)  # found in a folder walk: skipped quietly if not plans
     errors: list[LoadError] = field(default_factory=list)
+    notices: list[LoadError] = field(default_factory=list)
 
 
 def config_kind(name: str) -> str | None:
@@ -112,8 +113,20 @@ def _walk(top: str, inputs: Inputs, exclude: list[str]) -> None:
         inputs.errors.append(LoadError(path=str(exc.filename or top), kind="unreadable",
                                        message=f"cannot read: {exc.strerror}"))
 
+    real_top = os.path.realpath(top)
+
+    def inside(path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == real_top or real.startswith(real_top + os.sep)
+
     for folder, dirs, files in os.walk(top, onerror=onerror):
+        # os.walk does not descend into symlinked folders (no loops); files that link outside the folder are skipped.
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not _excluded(os.path.join(folder, d), exclude))
+        linked_out = [f for f in files if os.path.islink(os.path.join(folder, f)) and not inside(os.path.join(folder, f))]
+        for name in linked_out:
+            inputs.notices.append(LoadError(path=os.path.join(folder, name), kind="not-followed",
+                                            message="symbolic link leads outside the scanned folder; not read"))
+        files = [f for f in files if f not in linked_out]
         config = select_module_files([f for f in files if not _excluded(os.path.join(folder, f), exclude)])
         if config:
             inputs.module_dirs[folder] = [os.path.join(folder, n) for n in config]

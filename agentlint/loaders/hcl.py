@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from lark.exceptions import LarkError
 
 from agentlint.loaders.discover import Inputs
-from agentlint.loaders.hcl_ast import Block, HCLSyntaxError, ParsedFile, _Converter, parse_hcl
+from agentlint.loaders.hcl_ast import Block, HCLSyntaxError, NestingLimit, ParsedFile, _Converter, parse_hcl
 from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.textfile import TextFileError, read_text
-from agentlint.model import LoadError, Resource
+from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds
 from agentlint.values import Unknown
 
 MAX_MODULE_DEPTH = 12
@@ -35,15 +36,26 @@ class ModuleSource:
         return [b for f in self.files for b in f.blocks if b.type == kind]
 
 
-def parse_config_file(path: str) -> ParsedFile:
-    text = read_text(path)
+_TEMPLATE_MARKERS = re.compile(r"\{%-?\s*(if|for|endif|endfor|else|set|include|macro|block)\b|\{\{\s*[\w.]+\s*\}\}")
+
+
+def parse_config_file(path: str, limits: Limits = Limits()) -> ParsedFile:
+    text = read_text(path, limits.max_config_bytes)
     if path.endswith(".json"):
-        return parse_tf_json(text, path)
-    return parse_hcl(text, path)
+        return parse_tf_json(text, path, limits.max_nesting)
+    try:
+        return parse_hcl(text, path, limits.max_nesting)
+    except NestingLimit:
+        raise
+    except HCLSyntaxError as exc:
+        if _TEMPLATE_MARKERS.search(text):
+            raise HCLSyntaxError(f"looks like a template ({{% %}} / {{{{ }}}} tags), not Terraform; {exc}",
+                                 exc.line) from None
+        raise
 
 
 def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[LoadError],
-                       scan_root: str, parse=parse_config_file) -> tuple[list[Resource], list[str], int]:
+                       scan_root: str, limits: Limits = Limits()) -> tuple[list[Resource], list[str], int]:
     modules: dict[str, ModuleSource] = {}
     files_read = 0
     for folder, paths in inputs.module_dirs.items():
@@ -51,7 +63,9 @@ def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[Lo
         for path in paths:
             files_read += 1
             try:
-                source.files.append(parse(path))
+                source.files.append(parse_config_file(path, limits))
+            except NestingLimit as exc:
+                errors.append(LoadError(path=path, line=exc.line, kind="limit", message=str(exc)))
             except HCLSyntaxError as exc:
                 errors.append(LoadError(path=path, line=exc.line, kind="parse-error", message=str(exc)))
             except TextFileError as exc:
@@ -59,7 +73,7 @@ def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[Lo
             except (json.JSONDecodeError,) as exc:
                 errors.append(LoadError(path=path, line=exc.lineno, kind="parse-error", message=f"invalid JSON: {exc.msg}"))
             except RecursionError:
-                errors.append(LoadError(path=path, kind="parse-error", message="expression nested too deeply to parse"))
+                errors.append(LoadError(path=path, kind="limit", message="nested too deeply to parse; file skipped"))
             except (LarkError, ValueError) as exc:
                 errors.append(LoadError(path=path, kind="parse-error", message=f"cannot parse: {exc.__class__.__name__}"))
         _apply_overrides(source)
@@ -77,7 +91,7 @@ def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[Lo
     stacks: list[str] = []
     for root in sorted(roots):
         stacks.append(root)
-        variables = _root_variables(root, inputs.var_files, errors)
+        variables = _root_variables(root, inputs.var_files, errors, limits)
         instance = _Instance(modules, root, "", variables, root, scan_root, (), errors, notices)
         resources.extend(instance.resources())
     return resources, stacks, files_read
@@ -113,7 +127,7 @@ def _apply_overrides(source: ModuleSource) -> None:
             target.blocks = [x for x in target.blocks if x.type not in {s.type for s in b.blocks}] + b.blocks
 
 
-def _root_variables(root: str, explicit: list[str], errors: list[LoadError]) -> dict[str, Any]:
+def _root_variables(root: str, explicit: list[str], errors: list[LoadError], limits: Limits) -> dict[str, Any]:
     try:
         names = sorted(os.listdir(root))
     except OSError:
@@ -124,15 +138,21 @@ def _root_variables(root: str, explicit: list[str], errors: list[LoadError]) -> 
     values: dict[str, Any] = {}
     for path in files:
         try:
-            text = read_text(path)
+            text = read_text(path, limits.max_config_bytes)
             if path.endswith(".json"):
                 data = json.loads(text)
+                if json_depth_exceeds(data, limits.max_nesting):
+                    raise NestingLimit(f"nested deeper than {limits.max_nesting} levels (limit max-nesting); file skipped")
                 if isinstance(data, dict):
                     values.update(data)
                 continue
-            attrs = parse_hcl(text, path).attrs
+            attrs = parse_hcl(text, path, limits.max_nesting).attrs
         except HCLSyntaxError as exc:
-            errors.append(LoadError(path=path, line=exc.line, kind="parse-error", message=str(exc)))
+            kind = "limit" if isinstance(exc, NestingLimit) else "parse-error"
+            errors.append(LoadError(path=path, line=exc.line, kind=kind, message=str(exc)))
+            continue
+        except RecursionError:
+            errors.append(LoadError(path=path, kind="limit", message="nested too deeply to parse; file skipped"))
             continue
         except TextFileError as exc:
             errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
@@ -316,8 +336,10 @@ def block_values(block: Block, scope: Scope) -> dict[str, Any]:
 # -- Terraform JSON syntax ------------------------------------------------------------------------------------
 
 
-def parse_tf_json(text: str, path: str) -> ParsedFile:
+def parse_tf_json(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
     data = json.loads(text)
+    if json_depth_exceeds(data, max_nesting):
+        raise NestingLimit(f"nested deeper than {max_nesting} levels (limit max-nesting); file skipped")
     if not isinstance(data, dict):
         raise HCLSyntaxError("a .tf.json file must hold a JSON object", 1)
     conv = _Converter("")

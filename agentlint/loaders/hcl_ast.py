@@ -20,6 +20,7 @@ Expression nodes:
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 
 from lark import Token, Tree
@@ -56,7 +57,11 @@ class ParsedFile:
     attrs: dict[str, tuple] = field(default_factory=dict)  # top-level attributes: what a .tfvars file holds
 
 
-def parse_hcl(text: str, path: str) -> ParsedFile:
+class NestingLimit(HCLSyntaxError):
+    pass
+
+
+def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
     try:
         tree = parses_to_tree(text)
     except LarkError as exc:
@@ -64,13 +69,22 @@ def parse_hcl(text: str, path: str) -> ParsedFile:
         column = getattr(exc, "column", None)
         raise HCLSyntaxError(_syntax_message(exc), line if isinstance(line, int) and line > 0 else None,
                              column if isinstance(column, int) and column > 0 else None) from None
-    converter = _Converter(text)
+    converter = _Converter(text, max_nesting)
     body = tree.children[0]
-    attrs = {}
-    for c in body.children:
-        if isinstance(c, Tree) and c.data == "attribute":
-            attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
-    return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs)
+    # Each nesting level costs a few Python frames; make room for the configured limit (capped at 1,000 levels).
+    needed = max_nesting * 6 + 500
+    previous = sys.getrecursionlimit()
+    if needed > previous:
+        sys.setrecursionlimit(needed)
+    try:
+        attrs = {}
+        for c in body.children:
+            if isinstance(c, Tree) and c.data == "attribute":
+                attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
+        return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs)
+    finally:
+        if needed > previous:
+            sys.setrecursionlimit(previous)
 
 
 def parse_expression(text: str) -> tuple:
@@ -103,8 +117,17 @@ def _tokens_text(node) -> str:
 
 
 class _Converter:
-    def __init__(self, source: str):
+    def __init__(self, source: str, max_nesting: int = 100):
         self.source = source
+        self.max_nesting = max_nesting
+        self.depth = 0
+
+    def _enter(self, node) -> None:
+        self.depth += 1
+        if self.depth > self.max_nesting:
+            line = getattr(getattr(node, "meta", None), "line", None)
+            raise NestingLimit(f"nested deeper than {self.max_nesting} levels (limit max-nesting); file skipped",
+                               line if isinstance(line, int) else None)
 
     # -- structure ---------------------------------------------------------------------------------------
 
@@ -112,6 +135,13 @@ class _Converter:
         return [self.block(c) for c in body.children if isinstance(c, Tree) and c.data == "block"]
 
     def block(self, node: Tree) -> Block:
+        self._enter(node)
+        try:
+            return self._block(node)
+        finally:
+            self.depth -= 1
+
+    def _block(self, node: Tree) -> Block:
         children = [c for c in node.children if isinstance(c, Tree)]
         head = children[0]
         labels: list[str] = []
@@ -165,11 +195,17 @@ class _Converter:
     def expr(self, node) -> tuple:
         if isinstance(node, Token):
             return self.token(node)
-        kind = node.data
-        handler = getattr(self, "e_" + kind, None)
-        if handler is None:
-            return ("X", self.text(node), self.traversals(node))
-        return handler(node)
+        counted = node.data != "expr_term"  # a wrapper rule, not a nesting level a user would count
+        if counted:
+            self._enter(node)
+        try:
+            handler = getattr(self, "e_" + node.data, None)
+            if handler is None:
+                return ("X", self.text(node), self.traversals(node))
+            return handler(node)
+        finally:
+            if counted:
+                self.depth -= 1
 
     def token(self, tok: Token) -> tuple:
         if tok.type == "INT_LITERAL":

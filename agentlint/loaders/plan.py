@@ -13,7 +13,7 @@ import re
 from typing import Any, Optional
 
 from agentlint.loaders.textfile import TextFileError, read_text
-from agentlint.model import LoadError, Resource, strip_instance_keys
+from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds, strip_instance_keys
 from agentlint.values import SENSITIVE, Ref, Unknown
 
 _INDEX = re.compile(r"\[[^\]]*\]")
@@ -26,17 +26,22 @@ class PlanError(Exception):
         self.line = line
 
 
-def read_plan_document(path: str) -> dict:
+def read_plan_document(path: str, limits: Limits = Limits()) -> dict:
     try:
-        text = read_text(path)
+        text = read_text(path, limits.max_plan_bytes)
     except TextFileError as exc:
         raise PlanError(str(exc), exc.kind, exc.line) from None
     try:
         doc = json.loads(text)
+    except RecursionError:
+        raise PlanError("JSON nested too deeply to parse; file skipped", "limit") from None
     except json.JSONDecodeError as exc:
         doc = _embedded_plan(text)
         if doc is None:
             raise PlanError(f"invalid JSON: {exc.msg}", "parse-error", exc.lineno) from None
+    if json_depth_exceeds(doc, limits.max_nesting):
+        raise PlanError(f"JSON nested deeper than {limits.max_nesting} levels (limit max-nesting); file skipped",
+                        "limit")
     if not isinstance(doc, dict) or "format_version" not in doc or not any(
             k in doc for k in ("planned_values", "resource_changes", "configuration", "terraform_version")):
         raise PlanError("JSON file is not a Terraform/OpenTofu plan (no format_version/planned_values)")
@@ -50,20 +55,20 @@ def _embedded_plan(text: str) -> Optional[dict]:
         return None
     try:
         doc, _ = json.JSONDecoder().raw_decode(text, start)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         return None
     return doc if isinstance(doc, dict) else None
 
 
-def load_plan(path: str, errors: list[LoadError]) -> list[Resource]:
+def load_plan(path: str, errors: list[LoadError], limits: Limits = Limits()) -> list[Resource]:
     try:
-        doc = read_plan_document(path)
+        doc = read_plan_document(path, limits)
     except PlanError as exc:
         errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
         return []
     try:
         return _PlanReader(doc, path).resources()
-    except (TypeError, AttributeError, KeyError, ValueError) as exc:
+    except (TypeError, AttributeError, KeyError, ValueError, RecursionError) as exc:
         errors.append(LoadError(path=path, kind="parse-error",
                                 message=f"unexpected plan structure ({exc.__class__.__name__}); file skipped"))
         return []

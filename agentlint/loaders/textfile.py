@@ -5,7 +5,7 @@ from __future__ import annotations
 import codecs
 import os
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_FILE_BYTES = 5_000_000
 
 
 class TextFileError(Exception):
@@ -19,7 +19,7 @@ def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
     try:
         size = os.path.getsize(path)
         if size > max_bytes:
-            raise TextFileError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped", "too-large")
+            raise TextFileError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped", "limit")
         with open(path, "rb") as fh:
             raw = fh.read()
     except PermissionError:
