@@ -93,6 +93,7 @@ class ScanModel:
     notices: list[LoadError] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)
     files_scanned: int = 0
+    scan_root: str = "."  # common folder of the inputs; fingerprints use paths relative to it
 
 
 class Severity(str, Enum):

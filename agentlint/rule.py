@@ -12,6 +12,7 @@ import hashlib
 import importlib
 import importlib.util
 import json
+import os
 import pkgutil
 import re
 from dataclasses import dataclass, field
@@ -53,7 +54,6 @@ def _rules_package():
     try:
         return importlib.import_module("agentlint.rules")
     except ModuleNotFoundError:
-        import os
         import sys
 
         folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "rules")
@@ -116,7 +116,7 @@ class RuleContext:
                 if grant.group is not None:
                     continue  # reported once, on the group (whose agents include its members' agents)
                 doc = g.document(grant.policy)
-                for st in doc.statements:
+                for st in _canonical(doc.statements):
                     yield principal, grant, grant.policy, st
         for policy in sorted(g.policy_nodes()):
             if g.principals_of_policy(policy):
@@ -124,7 +124,7 @@ class RuleContext:
             if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
                 continue
             doc = g.document(policy)
-            for st in doc.statements:
+            for st in _canonical(doc.statements):
                 yield None, None, policy, st
 
     def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
@@ -205,7 +205,10 @@ class RuleContext:
         start = line if line is not None else at.start_line
         end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
         identity_address = g.address_of(identity) if identity else None
-        fp_key = json.dumps([rule.id, at.stack, at.ref_address, identity_address and _strip(identity_address), key])
+        # No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a
+        # file and when the repository is checked out somewhere else.
+        stack = os.path.relpath(os.path.abspath(at.stack), g.model.scan_root).replace(os.sep, "/")
+        fp_key = json.dumps([rule.id, stack, at.ref_address, identity_address and _strip(identity_address), key])
         return Finding(
             rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, severity=severity,
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
@@ -250,6 +253,11 @@ class RuleContext:
                                    line=st.origin_line or (origin.start_line if origin else None),
                                    note=st.label()))
         return steps
+
+
+def _canonical(statements: list[Statement]) -> list[Statement]:
+    """Statements in an order that does not depend on how they were written (rules keep the first of equals)."""
+    return sorted(statements, key=lambda st: (st.sid or "", st.digest()))
 
 
 def _only_tool(g: IdentityGraph, node: str) -> bool:

@@ -187,3 +187,14 @@ def test_tfvars_file_argument(tmp_path):
     assert [f["rule_id"] for f in without] == ["AL001"]  # unresolved variable: cannot verify, not "safe"
     with_vars = json.loads(invoke("scan", str(tmp_path), str(tmp_path / "prod.tfvars"), "--format", "json")[1])
     assert [f["rule_id"] for f in with_vars["findings"]] == ["AL201"]
+
+
+def test_fingerprints_do_not_depend_on_where_the_repository_is(tmp_path):
+    src = open("fixtures/AL201/bad/managed-attachment/main.tf").read()
+    prints = []
+    for checkout in ("one/infra", "elsewhere/deeper/infra"):
+        folder = tmp_path / checkout
+        folder.mkdir(parents=True)
+        (folder / "main.tf").write_text(src)
+        prints.append(json.loads(invoke("scan", str(folder), "--format", "json")[1])["findings"][0]["fingerprint"])
+    assert prints[0] == prints[1]

@@ -1,0 +1,66 @@
+"""A bounded fuzz run: mutated copies of every fixture (HCL and plan) are scanned; nothing may crash.
+
+Deterministic (fixed seed) so a failure reproduces; bounded by a mutant count and a time budget so the suite stays
+fast. AGENTLINT_FUZZ_MUTANTS raises the count for a longer local run.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import time
+
+from conftest import FIXTURES
+from helpers import run
+
+TOKENS = [b"{", b"}", b"[", b"]", b'"', b"${", b"%{", b"=", b"\n", b"\x00", b"\xff\xfe", b"<<EOF\n", b"#",
+          b"jsonencode(", b"*", b"module", b'source = "../../.."', b"count = 0", b"\r\n", b"\\", b"9" * 400]
+MUTANTS = int(os.environ.get("AGENTLINT_FUZZ_MUTANTS", "400"))
+BUDGET_SECONDS = float(os.environ.get("AGENTLINT_FUZZ_SECONDS", "60"))
+
+
+def mutate(data: bytes, rnd: random.Random) -> bytes:
+    for _ in range(rnd.randint(1, 4)):
+        if not data:
+            return rnd.choice(TOKENS)
+        i = rnd.randrange(len(data))
+        j = min(len(data), i + rnd.randint(1, 80))
+        op = rnd.randrange(6)
+        if op == 0:
+            data = data[:i] + data[j:]  # delete
+        elif op == 1:
+            data = data[:i] + data[i:j] * rnd.randint(2, 5) + data[i:]  # duplicate
+        elif op == 2:
+            data = data[:i] + rnd.choice(TOKENS) + data[i:]  # insert a token
+        elif op == 3:
+            data = data[:i] + bytes([rnd.randrange(256)]) + data[i + 1:]  # flip a byte
+        elif op == 4:
+            data = data[:i]  # truncate
+        else:
+            lines = data.split(b"\n")
+            rnd.shuffle(lines)
+            data = b"\n".join(lines)
+    return data
+
+
+def test_mutated_fixtures_never_crash(tmp_path):
+    rnd = random.Random(20261122)
+    cases = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".tf", ".json"))
+    assert cases
+    start = time.monotonic()
+    ran = 0
+    while ran < MUTANTS and time.monotonic() - start < BUDGET_SECONDS:
+        original = rnd.choice(cases)
+        case_dir = original.parent
+        work = tmp_path / f"m{ran}"
+        shutil.copytree(case_dir, work)
+        target = work / original.name
+        target.write_bytes(mutate(original.read_bytes(), rnd))
+        report = run(str(work))
+        assert all(e.kind != "internal-error" for e in report.errors), (original, report.errors)
+        for error in report.errors:
+            assert error.path and error.message and "\n" not in error.message
+        shutil.rmtree(work)
+        ran += 1
+    assert ran >= min(MUTANTS, 100), f"only {ran} mutants in {BUDGET_SECONDS}s"
