@@ -198,3 +198,14 @@ def test_fingerprints_do_not_depend_on_where_the_repository_is(tmp_path):
         (folder / "main.tf").write_text(src)
         prints.append(json.loads(invoke("scan", str(folder), "--format", "json")[1])["findings"][0]["fingerprint"])
     assert prints[0] == prints[1]
+
+
+def test_limits_from_configuration(tmp_path):
+    cfg = tmp_path / "agentlint.toml"
+    cfg.write_text("[limits]\nmax-config-bytes = 10\n")
+    code, out = invoke("scan", CLEAN, "--format", "json", "--config", str(cfg))
+    errors = json.loads(out)["errors"]
+    assert code == 2 and errors and {e["kind"] for e in errors} == {"limit"}
+    cfg.write_text("[limits]\nmax-nesting = 0\n")
+    code, out = invoke("scan", CLEAN, "--config", str(cfg))
+    assert code == 2 and "limits.max-nesting" in out
