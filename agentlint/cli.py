@@ -14,6 +14,7 @@ import click
 from agentlint import __version__
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
+FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
 
 
 class _Group(click.Group):
@@ -61,20 +62,27 @@ def _check_hcl2() -> None:
 
 def _load_config(config_path: Optional[str]):
     from agentlint.config import ConfigError, load_config
+    from agentlint.engine import check_rule_keys
 
     try:
-        return load_config(config_path)
+        config, source = load_config(config_path)
     except ConfigError as exc:
         click.echo(f"agentlint: configuration error: {exc}", err=True)
         sys.exit(2)
+    unknown = check_rule_keys(config)
+    if unknown:
+        click.echo(f"agentlint: configuration error: {source}: unknown rule(s) in [rules]: {', '.join(unknown)}",
+                   err=True)
+        sys.exit(2)
+    return config, source
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
-              help="Write the report to a file instead of standard output.")
+              help="Write the report in --format to a file; the human-readable report still goes to the terminal.")
 @click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 on findings of this severity or higher "
               "(default from configuration, else medium).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
@@ -101,22 +109,46 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         updates["ignore"] = list(config.ignore) + list(ignore)
     config = config.model_copy(update=updates)
     report = run_scan(list(paths), config)
-    use_colour = False
+    use_colour = color if color is not None else sys.stdout.isatty()
+    if output:
+        try:
+            with open(output, "w", encoding="utf-8") as fh:
+                fh.write(_render(fmt, report, config, colour=False))
+        except OSError as exc:
+            click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
+            sys.exit(2)
+        click.echo(_render("text", report, config, colour=use_colour), nl=False, color=use_colour)
+    else:
+        click.echo(_render(fmt, report, config, colour=use_colour), nl=False, color=use_colour and fmt == "text")
+    sys.exit(exit_code(report, config.fail_on))
+
+
+def _render(fmt: str, report, config, colour: bool) -> str:
     if fmt == "json":
         from agentlint.outputs.json_report import render
 
-        text = render(report)
-    else:
-        from agentlint.outputs.text import render
+        return render(report)
+    if fmt == "sarif":
+        from agentlint.engine import selected_rules
+        from agentlint.outputs.sarif import render
 
-        use_colour = color if color is not None else (output is None and sys.stdout.isatty())
-        text = render(report, colour=use_colour)
-    if output:
-        with open(output, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        click.echo(text, nl=False, color=use_colour)
-    sys.exit(exit_code(report, config.fail_on))
+        return render(report, selected_rules(config))
+    if fmt == "junit":
+        from agentlint.engine import selected_rules
+        from agentlint.outputs.junit import render
+
+        return render(report, selected_rules(config))
+    if fmt == "github":
+        from agentlint.outputs.github import render
+
+        return render(report)
+    if fmt == "markdown":
+        from agentlint.outputs.markdown import render
+
+        return render(report)
+    from agentlint.outputs.text import render
+
+    return render(report, colour=colour)
 
 
 @main.command("rules")
@@ -141,14 +173,12 @@ def list_rules(fmt):
 @click.argument("rule")
 def explain(rule):
     """Print a rule's documentation (by id or name)."""
+    from agentlint.outputs.rule_docs import render
     from agentlint.rule import all_rules
 
     for r in all_rules():
         if rule.upper() == r.id or rule.lower() == r.name:
-            click.echo(f"# {r.id} {r.name}: {r.title}\n")
-            click.echo(f"Category: {r.category}. Severity: {r.severity.value} when an agent uses the identity, "
-                       f"one level lower otherwise. Confidence: {r.confidence.value}.\n")
-            click.echo(r.doc())
+            click.echo(render(r), nl=False)
             return
     click.echo(f"agentlint: no rule {rule!r}; `agentlint rules` lists them", err=True)
     sys.exit(2)

@@ -33,6 +33,14 @@ class AgentsConfig(BaseModel):
                                  description="Extra tag/label keys that mark an agent, with the value required ('*' for any).")
 
 
+class RuleConfig(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    enabled: Optional[bool] = Field(None, description="false turns the rule off (same as listing it in ignore).")
+    severity: Optional[Severity] = Field(None, description="Severity for this rule's findings on agent identities "
+                                                           "(findings on other identities stay one level lower).")
+
+
 class LimitsConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
@@ -59,6 +67,7 @@ class Config(BaseModel):
                                  description="Variable files applied to every root module.")
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
+    rules: dict[str, RuleConfig] = Field(default_factory=dict, description="Per-rule settings, by id or name.")
 
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:

@@ -17,11 +17,22 @@ def rule_matches(rule: type[Rule], selectors: list[str]) -> bool:
     return any(rule.id.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
 
 
+def rule_config(rule: type[Rule], config: Config):
+    return config.rules.get(rule.id) or config.rules.get(rule.name)
+
+
+def check_rule_keys(config: Config) -> list[str]:
+    """Per-rule settings must name real rules: a typo must not silently do nothing."""
+    known = {r.id for r in all_rules()} | {r.name for r in all_rules()}
+    return [key for key in config.rules if key not in known]
+
+
 def selected_rules(config: Config) -> list[type[Rule]]:
     rules = all_rules()
     if config.select:
         rules = [r for r in rules if rule_matches(r, config.select)]
-    return [r for r in rules if not rule_matches(r, config.ignore)]
+    rules = [r for r in rules if not rule_matches(r, config.ignore)]
+    return [r for r in rules if (rule_config(r, config) is None or rule_config(r, config).enabled is not False)]
 
 
 def build_graph(paths: list[str], config: Config) -> IdentityGraph:
@@ -36,6 +47,9 @@ def scan(paths: list[str], config: Config) -> Report:
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
     for rule_cls in selected_rules(config):
+        override = rule_config(rule_cls, config)
+        if override is not None and override.severity is not None:
+            rule_cls = type(rule_cls.__name__, (rule_cls,), {"severity": override.severity})
         try:
             findings.extend(rule_cls().check(ctx))
         except Exception as exc:  # a rule bug must not hide the other rules' findings

@@ -80,8 +80,9 @@ def test_fingerprints_survive_moving_code(tmp_path):
 def test_output_file(tmp_path):
     target = tmp_path / "report.json"
     code, out = invoke("scan", EXAMPLE, "--format", "json", "-o", str(target))
-    assert code == 1 and out == ""
+    assert code == 1 and "3 findings (1 critical, 2 high)" in out  # the human report still reaches the terminal
     assert json.loads(target.read_text())["summary"]["findings"] == 3
+    assert invoke("scan", EXAMPLE, "-o", str(tmp_path / "missing" / "x.json"))[0] == 2
 
 
 def test_select_and_ignore():
@@ -209,3 +210,13 @@ def test_limits_from_configuration(tmp_path):
     cfg.write_text("[limits]\nmax-nesting = 0\n")
     code, out = invoke("scan", CLEAN, "--config", str(cfg))
     assert code == 2 and "limits.max-nesting" in out
+
+
+def test_per_rule_severity_and_enabled(tmp_path):
+    cfg = tmp_path / "agentlint.toml"
+    cfg.write_text('[rules.AL201]\nseverity = "medium"\n[rules.sensitive-data-read]\nenabled = false\n')
+    doc = json.loads(invoke("scan", EXAMPLE, "--format", "json", "--config", str(cfg))[1])
+    assert {(f["rule_id"], f["severity"]) for f in doc["findings"]} == {("AL201", "medium"), ("AL101", "high")}
+    cfg.write_text('[rules.AL999]\nenabled = false\n')
+    code, out = invoke("scan", EXAMPLE, "--config", str(cfg))
+    assert code == 2 and "unknown rule(s) in [rules]: AL999" in out

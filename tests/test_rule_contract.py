@@ -28,3 +28,15 @@ def test_rule_contract(rule):
     for section in DOC_SECTIONS:
         assert section in doc, f"{rule.id} documentation lacks {section!r}"
     assert "```hcl" in doc
+
+
+def test_rule_pages_are_current():
+    """docs/rules/<ID>.md is generated from the rule; regenerate with `python -m agentlint.outputs.rule_docs`."""
+    from pathlib import Path
+
+    from agentlint.outputs.rule_docs import render
+
+    folder = Path(__file__).resolve().parent.parent / "docs" / "rules"
+    assert sorted(p.stem for p in folder.glob("*.md")) == [r.id for r in RULES]
+    for rule in RULES:
+        assert (folder / f"{rule.id}.md").read_text() == render(rule), f"docs/rules/{rule.id}.md is stale"

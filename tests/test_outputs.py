@@ -1,0 +1,110 @@
+"""Output formats: SARIF validated against the official 2.1.0 schema, GitHub workflow commands, JUnit, Markdown."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from agentlint import __version__
+from agentlint.config import Config
+from agentlint.engine import selected_rules
+from agentlint.model import Finding, Report
+from agentlint.outputs import github, junit, markdown, sarif
+from conftest import CORPUS, FIXTURES, rel
+from helpers import run
+
+EXAMPLE = "fixtures/examples/bedrock-agent"
+CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir()) + [FIXTURES / "examples" / "bedrock-agent"]
+RULES = selected_rules(Config())
+
+
+@pytest.fixture(scope="module")
+def sarif_schema():
+    path = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
+    if not path.exists():
+        pytest.skip(f"{path} is not available (the shared folder sits beside the repository only in CI and dev)")
+    return json.loads(path.read_text())
+
+
+def _stable(text: str) -> str:
+    return text.replace(__version__, "<version>")
+
+
+@pytest.mark.parametrize("case", CASES, ids=[rel(c) for c in CASES])
+def test_sarif_validates_against_the_official_schema(case, sarif_schema):
+    import jsonschema
+
+    report = run(rel(case))
+    doc = json.loads(sarif.render(report, RULES))
+    jsonschema.validate(doc, sarif_schema)
+    [run_] = doc["runs"]
+    assert [r["id"] for r in run_["tool"]["driver"]["rules"]] == [r.id for r in RULES]
+    assert len(run_["results"]) == len(report.findings)
+    for result, finding in zip(run_["results"], report.findings):
+        assert result["partialFingerprints"] == {"agentlint/v1": finding.fingerprint}
+        assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+
+
+def test_sarif_content(snapshot):
+    doc = json.loads(sarif.render(run(EXAMPLE), RULES))
+    rule = next(r for r in doc["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "AL201")
+    assert rule["properties"]["security-severity"] == "9.5" and rule["defaultConfiguration"]["level"] == "error"
+    assert rule["helpUri"].endswith("/docs/rules/AL201.md") and "## Why is this bad?" in rule["help"]["markdown"]
+    admin = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "AL201")
+    assert admin["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "fixtures/examples/bedrock-agent/modules/agent_role/main.tf"},
+        "region": {"startLine": 19, "endLine": 22}}
+    assert [r["message"]["text"] for r in admin["relatedLocations"]] == [
+        "agent: aws_bedrockagent_agent.support", "identity: module.agent_role.aws_iam_role.this",
+        "attachment: module.agent_role.aws_iam_role_policy_attachment.admin"]
+    assert _stable(json.dumps(doc["runs"][0]["results"], indent=1)) == snapshot
+
+
+def test_sarif_for_plan_and_errors(tmp_path, sarif_schema):
+    import jsonschema
+
+    bad = tmp_path / "bad.tf"
+    bad.write_text('resource "x" "y" {\n  a = \n}\n')
+    report = run("fixtures/AL201/plan/admin-agent.tfplan.json", str(bad))
+    doc = json.loads(sarif.render(report, RULES))
+    jsonschema.validate(doc, sarif_schema)
+    invocation = doc["runs"][0]["invocations"][0]
+    assert invocation["executionSuccessful"] is False
+    assert invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 2}
+    assert doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"] == {"startLine": 1}
+
+
+def test_github_commands(snapshot):
+    assert github.render(run(EXAMPLE)) == snapshot
+
+
+def test_github_escaping():
+    f = Finding(rule_id="AL101", rule_name="wildcard-action", title="t", category="wildcard-scope",
+                severity="medium", confidence="high", message="100% bad\nreally", path="a,b:c.tf", start_line=3,
+                end_line=4, address="x.y", fix="do it", fingerprint="al1:x")
+    report = Report(tool={}, findings=[f], agents=[], errors=[], summary={})
+    assert github.render(report) == (
+        "::warning file=a%2Cb%3Ac.tf,line=3,endLine=4,title=AL101 wildcard-action (medium)::100%25 bad%0Areally%0AFix: do it\n")
+
+
+def test_junit(snapshot):
+    text = junit.render(run(EXAMPLE), RULES)
+    root = ET.fromstring(text.split("\n", 1)[1])
+    assert (root.get("tests"), root.get("failures"), root.get("errors")) == ("7", "3", "0")
+    failed = {s.get("name"): int(s.get("failures")) for s in root}
+    assert failed["AL201 admin-access"] == 1 and failed["AL301 long-lived-access-key"] == 0
+    assert _stable(text) == snapshot
+
+
+def test_markdown(snapshot):
+    text = markdown.render(run(EXAMPLE))
+    assert text.count("### Agent ") == 1  # the action-group Lambda is shown under its agent
+    assert "```mermaid" in text
+    assert text == snapshot
+
+
+def test_markdown_without_findings():
+    assert markdown.render(run("fixtures/AL201/good/scoped-agent")) == (
+        "## agentlint: 0 findings\n\nNo findings. 1 agent(s) checked.\n")
