@@ -92,7 +92,8 @@ def _load_config(config_path: Optional[str]):
 @click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; repeatable).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
-def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color):
+@click.option("--no-ignore", is_flag=True, help="Disregard `# agentlint:ignore[...]` comments: report everything.")
+def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -108,7 +109,7 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     if ignore:
         updates["ignore"] = list(config.ignore) + list(ignore)
     config = config.model_copy(update=updates)
-    report = run_scan(list(paths), config)
+    report = run_scan(list(paths), config, no_ignore=no_ignore)
     use_colour = color if color is not None else sys.stdout.isatty()
     if output:
         try:

@@ -9,7 +9,7 @@ from agentlint import __version__
 from agentlint.config import Config
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
-from agentlint.model import Finding, LoadError, Report, Severity
+from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
 from agentlint.rule import Rule, RuleContext, all_rules
 
 
@@ -41,20 +41,17 @@ def build_graph(paths: list[str], config: Config) -> IdentityGraph:
     return IdentityGraph(model, options)
 
 
-def scan(paths: list[str], config: Config) -> Report:
+def scan(paths: list[str], config: Config, no_ignore: bool = False) -> Report:
     graph = build_graph(paths, config)
-    ctx = RuleContext(graph)
+    rules = selected_rules(config)
+    ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
-    for rule_cls in selected_rules(config):
-        override = rule_config(rule_cls, config)
-        if override is not None and override.severity is not None:
-            rule_cls = type(rule_cls.__name__, (rule_cls,), {"severity": override.severity})
-        try:
-            findings.extend(rule_cls().check(ctx))
-        except Exception as exc:  # a rule bug must not hide the other rules' findings
-            errors.append(LoadError(path="(agentlint)", kind="internal-error",
-                                    message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))
+    findings = _run(rules, "graph", ctx, config, errors)
+    suppressed: list[SuppressedFinding] = []
+    if not no_ignore:
+        findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
+        findings += _run(rules, "suppressions", ctx, config, errors)
     findings = _dedupe(findings)
     findings.sort(key=lambda f: (-f.severity.rank, not f.agents, f.path, f.start_line or 0, f.rule_id, f.message))
     agents = sorted(graph.agents.values(), key=lambda a: (a.path, a.start_line or 0, a.address))
@@ -66,11 +63,43 @@ def scan(paths: list[str], config: Config) -> Report:
         "findings": len(findings),
         "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
         "findings_affecting_agents": sum(1 for f in findings if f.agents),
+        "suppressed": len(suppressed),
         "errors": len(errors),
         "fail_on": config.fail_on.value,
     }
     return Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
-                  errors=errors, notices=graph.model.notices, summary=summary)
+                  errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary)
+
+
+def _apply_suppressions(findings, suppressions):
+    kept: list[Finding] = []
+    suppressed: list[SuppressedFinding] = []
+    for f in findings:
+        match = next((s for s in suppressions if s.covers(f.path, f.start_line)
+                      and any(r.upper() == f.rule_id or r.lower() == f.rule_name for r in s.rules)), None)
+        if match is None:
+            kept.append(f)
+            continue
+        match.used = True
+        suppressed.append(SuppressedFinding(finding=f, suppression=SuppressionInfo(
+            path=match.path, line=match.line, reason=match.reason)))
+    return kept, suppressed
+
+
+def _run(rules, phase, ctx, config, errors) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule_cls in rules:
+        if rule_cls.phase != phase:
+            continue
+        override = rule_config(rule_cls, config)
+        if override is not None and override.severity is not None:
+            rule_cls = type(rule_cls.__name__, (rule_cls,), {"severity": override.severity})
+        try:
+            findings.extend(rule_cls().check(ctx))
+        except Exception as exc:  # a rule bug must not hide the other rules' findings
+            errors.append(LoadError(path="(agentlint)", kind="internal-error",
+                                    message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))
+    return findings
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

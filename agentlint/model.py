@@ -87,6 +87,24 @@ class LoadError(BaseModel):
 
 
 @dataclass
+class Suppression:
+    """An `# agentlint:ignore[...] reason` comment and the top-level block it covers."""
+
+    path: str
+    line: int
+    rules: list[str]
+    reason: str
+    block_address: Optional[str] = None  # module-local address of the covered block
+    block_start: Optional[int] = None
+    block_end: Optional[int] = None
+    used: bool = False
+
+    def covers(self, path: str, line: Optional[int]) -> bool:
+        return (path == self.path and line is not None and self.block_start is not None
+                and self.block_start <= line <= (self.block_end or self.block_start))
+
+
+@dataclass
 class ScanModel:
     resources: list[Resource] = field(default_factory=list)
     errors: list[LoadError] = field(default_factory=list)
@@ -94,6 +112,7 @@ class ScanModel:
     stacks: list[str] = field(default_factory=list)
     files_scanned: int = 0
     scan_root: str = "."  # common folder of the inputs; fingerprints use paths relative to it
+    suppressions: list[Suppression] = field(default_factory=list)
 
 
 class Severity(str, Enum):
@@ -182,6 +201,17 @@ class Finding(BaseModel):
     key: str = Field(default="", exclude=True)
 
 
+class SuppressionInfo(BaseModel):
+    path: str
+    line: int
+    reason: str
+
+
+class SuppressedFinding(BaseModel):
+    finding: Finding
+    suppression: SuppressionInfo
+
+
 class Report(BaseModel):
     """The `--format json` document. Field names are a public contract."""
 
@@ -191,4 +221,5 @@ class Report(BaseModel):
     agents: list[Agent]
     errors: list[LoadError]
     notices: list[LoadError] = Field(default_factory=list)
+    suppressed: list[SuppressedFinding] = Field(default_factory=list)
     summary: dict[str, Any]

@@ -33,6 +33,8 @@ class Rule:
     severity: ClassVar[Severity]  # when an agent acts as the identity; one level lower otherwise
     confidence: ClassVar[Confidence] = Confidence.HIGH
     fix: ClassVar[str]
+    # "graph": asks the identity graph; "suppressions": judges the suppression comments after the graph rules ran.
+    phase: ClassVar[str] = "graph"
 
     def check(self, ctx: "RuleContext") -> Iterable[Finding]:
         raise NotImplementedError
@@ -104,6 +106,17 @@ class StatementGrant:
 class RuleContext:
     graph: IdentityGraph
     options: dict[str, Any] = field(default_factory=dict)
+    ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
+
+    def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
+                      key: str) -> Finding:
+        """A finding about the code itself (not an identity): no agents, no ranking by agents."""
+        rel = os.path.relpath(os.path.abspath(path), self.graph.model.scan_root).replace(os.sep, "/")
+        fp_key = json.dumps([rule.id, rel, address, key])
+        return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category,
+                       severity=rule.severity, confidence=rule.confidence, message=message, path=path,
+                       start_line=line, end_line=line, address=address, fix=rule.fix,
+                       fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32], key=key)
 
     # -- graph questions ---------------------------------------------------------------------------------------
 

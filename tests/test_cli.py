@@ -220,3 +220,19 @@ def test_per_rule_severity_and_enabled(tmp_path):
     cfg.write_text('[rules.AL999]\nenabled = false\n')
     code, out = invoke("scan", EXAMPLE, "--config", str(cfg))
     assert code == 2 and "unknown rule(s) in [rules]: AL999" in out
+
+
+def test_suppressions_and_no_ignore():
+    case = "fixtures/AL002/good/with-reason"
+    doc = json.loads(invoke("scan", case, "--format", "json")[1])
+    assert doc["findings"] == [] and doc["summary"]["suppressed"] == 3
+    admin = next(s for s in doc["suppressed"] if s["finding"]["rule_id"] == "AL201")
+    assert admin["suppression"] == {"path": f"{case}/main.tf", "line": 12,
+                                    "reason": "sandbox account 111122223333 with no data, SEC-412"}
+    assert invoke("scan", case)[0] == 0
+    code, out = invoke("scan", case, "--format", "json", "--no-ignore")
+    assert code == 1
+    assert sorted(f["rule_id"] for f in json.loads(out)["findings"]) == ["AL101", "AL201", "AL401"]
+    # A suppression without a reason still applies, but the gate fails until the reason is written.
+    code, out = invoke("scan", "fixtures/AL002/bad/no-reason", "--format", "json")
+    assert code == 1 and [f["rule_id"] for f in json.loads(out)["findings"]] == ["AL002"]

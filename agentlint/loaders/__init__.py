@@ -17,7 +17,8 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
     model = ScanModel(errors=list(inputs.errors), notices=list(inputs.notices))
     scan_root = _common_root(paths)
     model.scan_root = scan_root
-    resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits)
+    resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits,
+                                                  model.suppressions)
     model.resources.extend(resources)
     model.stacks.extend(stacks)
     model.files_scanned += files

@@ -20,7 +20,7 @@ from agentlint.loaders.discover import Inputs
 from agentlint.loaders.hcl_ast import Block, HCLSyntaxError, NestingLimit, ParsedFile, _Converter, parse_hcl
 from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.textfile import TextFileError, read_text
-from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds
+from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown
 
 MAX_MODULE_DEPTH = 12
@@ -54,8 +54,24 @@ def parse_config_file(path: str, limits: Limits = Limits()) -> ParsedFile:
         raise
 
 
+def file_suppressions(parsed: ParsedFile) -> list[Suppression]:
+    """Each comment covers the top-level block it sits on, above (the line before) or inside."""
+    out = []
+    for line, rules, reason in parsed.suppressions:
+        block = next((b for b in parsed.blocks if b.start_line <= line <= b.end_line), None) or next(
+            (b for b in parsed.blocks if b.start_line == line + 1), None)
+        address = None
+        if block is not None:
+            address = ".".join(([] if block.type == "resource" else [block.type]) + block.labels)
+        out.append(Suppression(path=parsed.path, line=line, rules=rules, reason=reason, block_address=address,
+                               block_start=block.start_line if block else None,
+                               block_end=block.end_line if block else None))
+    return out
+
+
 def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[LoadError],
-                       scan_root: str, limits: Limits = Limits()) -> tuple[list[Resource], list[str], int]:
+                       scan_root: str, limits: Limits = Limits(),
+                       suppressions: Optional[list[Suppression]] = None) -> tuple[list[Resource], list[str], int]:
     modules: dict[str, ModuleSource] = {}
     files_read = 0
     for folder, paths in inputs.module_dirs.items():
@@ -63,7 +79,10 @@ def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[Lo
         for path in paths:
             files_read += 1
             try:
-                source.files.append(parse_config_file(path, limits))
+                parsed = parse_config_file(path, limits)
+                source.files.append(parsed)
+                if suppressions is not None:
+                    suppressions.extend(file_suppressions(parsed))
             except NestingLimit as exc:
                 errors.append(LoadError(path=path, line=exc.line, kind="limit", message=str(exc)))
             except HCLSyntaxError as exc:

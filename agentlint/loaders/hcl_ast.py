@@ -20,6 +20,7 @@ Expression nodes:
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, field
 
@@ -55,10 +56,30 @@ class ParsedFile:
     path: str
     blocks: list[Block] = field(default_factory=list)
     attrs: dict[str, tuple] = field(default_factory=dict)  # top-level attributes: what a .tfvars file holds
+    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)  # (line, rules, reason)
 
 
 class NestingLimit(HCLSyntaxError):
     pass
+
+
+_SUPPRESSION = re.compile(r"(?:#|//)\s*agentlint\s*:\s*ignore\s*\[([^\]]*)\]\s*(.*)$")
+
+
+def suppression_comments(text: str) -> list[tuple[int, list[str], str]]:
+    """`# agentlint:ignore[AL101,wildcard-action] reason` comments, found in the raw text (python-hcl2's dict API
+    drops comments)."""
+    found = []
+    if "agentlint" not in text:
+        return found
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = _SUPPRESSION.search(line)
+        if m:
+            rules = [r.strip() for r in m.group(1).split(",") if r.strip()]
+            reason = m.group(2).strip()
+            reason = re.sub(r"^(reason\s*:\s*|--\s*)", "", reason, flags=re.IGNORECASE).strip()
+            found.append((number, rules, reason))
+    return found
 
 
 def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
@@ -81,7 +102,8 @@ def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
         for c in body.children:
             if isinstance(c, Tree) and c.data == "attribute":
                 attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
-        return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs)
+        return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs,
+                          suppressions=suppression_comments(text))
     finally:
         if needed > previous:
             sys.setrecursionlimit(previous)
