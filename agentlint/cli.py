@@ -93,7 +93,9 @@ def _load_config(config_path: Optional[str]):
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; repeatable).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
 @click.option("--no-ignore", is_flag=True, help="Disregard `# agentlint:ignore[...]` comments: report everything.")
-def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore):
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings that are not in this baseline file (see `agentlint baseline`).")
+def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -109,7 +111,12 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     if ignore:
         updates["ignore"] = list(config.ignore) + list(ignore)
     config = config.model_copy(update=updates)
+    baseline = _read_baseline(baseline_path)
     report = run_scan(list(paths), config, no_ignore=no_ignore)
+    if baseline is not None:
+        from agentlint.baseline import apply
+
+        report = apply(report, baseline)
     use_colour = color if color is not None else sys.stdout.isatty()
     if output:
         try:
@@ -122,6 +129,47 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     else:
         click.echo(_render(fmt, report, config, colour=use_colour), nl=False, color=use_colour and fmt == "text")
     sys.exit(exit_code(report, config.fail_on))
+
+
+def _read_baseline(path: Optional[str]):
+    if not path:
+        return None
+    from agentlint.baseline import BaselineError, read
+
+    try:
+        return read(path)
+    except BaselineError as exc:
+        click.echo(f"agentlint: baseline error: {exc}", err=True)
+        sys.exit(2)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The baseline file to write (JSON).")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+def baseline(paths, output, config_path, var_files):
+    """Record today's findings so that `scan --baseline FILE` reports only new ones."""
+    from agentlint.baseline import make
+    from agentlint.engine import scan as run_scan
+
+    config, _ = _load_config(config_path)
+    if var_files:
+        config = config.model_copy(update={"var_files": list(config.var_files) + list(var_files)})
+    report = run_scan(list(paths), config)
+    if report.errors:
+        for e in report.errors:
+            click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
+        click.echo("agentlint: baseline not written: some inputs could not be read", err=True)
+        sys.exit(2)
+    try:
+        with open(output, "w", encoding="utf-8") as fh:
+            fh.write(make(report))
+    except OSError as exc:
+        click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
+        sys.exit(2)
+    click.echo(f"agentlint: baseline with {len(report.findings)} finding(s) written to {output}")
 
 
 def _render(fmt: str, report, config, colour: bool) -> str:

@@ -236,3 +236,50 @@ def test_suppressions_and_no_ignore():
     # A suppression without a reason still applies, but the gate fails until the reason is written.
     code, out = invoke("scan", "fixtures/AL002/bad/no-reason", "--format", "json")
     assert code == 1 and [f["rule_id"] for f in json.loads(out)["findings"]] == ["AL002"]
+
+
+def test_baseline_round_trip_survives_moving_code(tmp_path):
+    repo = tmp_path / "infra"
+    repo.mkdir()
+    src = open(f"{EXAMPLE}/main.tf").read()
+    (repo / "main.tf").write_text(src)
+    (repo / "modules").mkdir()
+    import shutil
+
+    shutil.copytree(f"{EXAMPLE}/modules/agent_role", repo / "modules" / "agent_role")
+    base = tmp_path / "baseline.json"
+    code, out = invoke("baseline", str(repo), "-o", str(base))
+    assert code == 0 and "3 finding(s)" in out
+    assert len(json.loads(base.read_text())["findings"]) == 3
+
+    code, out = invoke("scan", str(repo), "--baseline", str(base), "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["baselined"] == 3
+
+    # Move code down a few lines: still nothing new.
+    (repo / "main.tf").write_text("\n\n\n# moved\n" + src)
+    code, out = invoke("scan", str(repo), "--baseline", str(base))
+    assert code == 0 and "3 in the baseline" in out
+
+    # A new problem is reported, the accepted ones are not.
+    (repo / "extra.tf").write_text(
+        'resource "aws_iam_role_policy" "more" {\n  role = aws_iam_role.tool.id\n'
+        '  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "kms:Decrypt", Resource = "*" }] })\n}\n')
+    code, out = invoke("scan", str(repo), "--baseline", str(base), "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and [(f["rule_id"], f["address"]) for f in doc["findings"]] == [
+        ("AL401", "aws_iam_role_policy.more")]
+
+    # Fixing an accepted finding is counted.
+    (repo / "modules" / "agent_role" / "main.tf").write_text(
+        (repo / "modules" / "agent_role" / "main.tf").read_text().replace("AdministratorAccess", "ReadOnlyAccess"))
+    doc = json.loads(invoke("scan", str(repo), "--baseline", str(base), "--format", "json")[1])
+    assert doc["summary"]["baseline_fixed"] == 1
+
+
+def test_bad_baseline_file(tmp_path):
+    bad = tmp_path / "b.json"
+    bad.write_text('{"findings": 3}')
+    code, out = invoke("scan", EXAMPLE, "--baseline", str(bad))
+    assert code == 2 and "not an agentlint baseline" in out
+    assert invoke("scan", EXAMPLE, "--baseline", str(tmp_path / "none.json"))[0] == 2

@@ -84,4 +84,13 @@ def _summary(report: Report, s) -> str:
 
     tail = (f"; {count(report.summary['files_scanned'], 'file')}, {count(report.summary['agents'], 'agent')}, "
             f"{count(len(report.errors), 'error')}")
+    hidden = []
+    if report.summary.get("suppressed"):
+        hidden.append(f"{report.summary['suppressed']} suppressed by comments (--no-ignore shows them)")
+    if report.summary.get("baselined"):
+        hidden.append(f"{report.summary['baselined']} in the baseline")
+    if report.summary.get("baseline_fixed"):
+        hidden.append(f"{report.summary['baseline_fixed']} baseline entries no longer found")
+    if hidden:
+        tail += "; " + ", ".join(hidden)
     return head + tail + "."

@@ -1,0 +1,70 @@
+"""Baselines: accept today's findings on an existing codebase and report only new ones.
+
+A baseline file lists fingerprints (rule, root module relative to the scanned folder, address, what was found;
+never line numbers), so findings keep matching when code moves. Scan with the same paths the baseline was made with.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Optional
+
+from pydantic import BaseModel, ValidationError
+
+from agentlint import __version__
+from agentlint.model import Finding, Report
+
+
+class BaselineEntry(BaseModel):
+    fingerprint: str
+    rule_id: str
+    address: str
+    path: str
+    message: str
+
+
+class Baseline(BaseModel):
+    schema_version: int = 1
+    tool: dict[str, str]
+    findings: list[BaselineEntry]
+
+
+class BaselineError(Exception):
+    pass
+
+
+def make(report: Report) -> str:
+    entries = [BaselineEntry(fingerprint=f.fingerprint, rule_id=f.rule_id, address=f.address, path=f.path,
+                             message=f.message) for f in report.findings]
+    entries.sort(key=lambda e: (e.path, e.rule_id, e.address, e.fingerprint))
+    doc = Baseline(tool={"name": "agentlint", "version": __version__}, findings=entries)
+    return doc.model_dump_json(indent=2) + "\n"
+
+
+def read(path: str) -> Baseline:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return Baseline.model_validate(json.load(fh))
+    except OSError as exc:
+        raise BaselineError(f"{path}: cannot read ({exc.strerror})") from None
+    except json.JSONDecodeError as exc:
+        raise BaselineError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
+    except ValidationError as exc:
+        raise BaselineError(f"{path}: not an agentlint baseline ({exc.error_count()} problems, e.g. "
+                            f"{'.'.join(map(str, exc.errors()[0]['loc']))}: {exc.errors()[0]['msg']})") from None
+
+
+def apply(report: Report, baseline: Optional[Baseline]) -> Report:
+    """Drop findings the baseline accepted; count them, and the accepted ones that are gone (fixed)."""
+    if baseline is None:
+        return report
+    known = {e.fingerprint for e in baseline.findings}
+    kept: list[Finding] = [f for f in report.findings if f.fingerprint not in known]
+    present = {f.fingerprint for f in report.findings}
+    summary = dict(report.summary)
+    summary["baselined"] = len(report.findings) - len(kept)
+    summary["baseline_fixed"] = len(known - present)
+    summary["findings"] = len(kept)
+    summary["by_severity"] = {s: sum(1 for f in kept if f.severity.value == s) for s in summary["by_severity"]}
+    summary["findings_affecting_agents"] = sum(1 for f in kept if f.agents)
+    return report.model_copy(update={"findings": kept, "summary": summary})
