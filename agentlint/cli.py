@@ -6,6 +6,7 @@ Exit codes (every command, every format): 0 nothing at or above the failure thre
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Optional
 
@@ -95,7 +96,12 @@ def _load_config(config_path: Optional[str]):
 @click.option("--no-ignore", is_flag=True, help="Disregard `# agentlint:ignore[...]` comments: report everything.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file (see `agentlint baseline`).")
-def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path):
+@click.option("--changed-only", is_flag=True,
+              help="Plans: report only findings on resources (or agent paths) the plan creates or changes.")
+@click.option("--diff-base", metavar="REF",
+              help="Code: report only findings on blocks (or agent paths) that differ from git REF.")
+def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
+         changed_only, diff_base):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -112,7 +118,17 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         updates["ignore"] = list(config.ignore) + list(ignore)
     config = config.model_copy(update=updates)
     baseline = _read_baseline(baseline_path)
-    report = run_scan(list(paths), config, no_ignore=no_ignore)
+    if changed_only and not any(_is_plan(p) for p in paths):
+        click.echo("agentlint: --changed-only needs a plan JSON file among the inputs; for code use --diff-base REF",
+                   err=True)
+        sys.exit(2)
+    from agentlint.changes import ChangeError
+
+    try:
+        report = run_scan(list(paths), config, no_ignore=no_ignore, changed_only=changed_only, diff_base=diff_base)
+    except ChangeError as exc:
+        click.echo(f"agentlint: {exc}", err=True)
+        sys.exit(2)
     if baseline is not None:
         from agentlint.baseline import apply
 
@@ -129,6 +145,15 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     else:
         click.echo(_render(fmt, report, config, colour=use_colour), nl=False, color=use_colour and fmt == "text")
     sys.exit(exit_code(report, config.fail_on))
+
+
+def _is_plan(path: str) -> bool:
+    from agentlint.loaders.discover import looks_like_plan
+
+    if os.path.isdir(path):
+        return any(looks_like_plan(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files
+                   if f.endswith(".json") and not f.endswith((".tf.json", ".tofu.json")))
+    return os.path.isfile(path) and looks_like_plan(path)
 
 
 def _read_baseline(path: Optional[str]):

@@ -41,7 +41,8 @@ def build_graph(paths: list[str], config: Config) -> IdentityGraph:
     return IdentityGraph(model, options)
 
 
-def scan(paths: list[str], config: Config, no_ignore: bool = False) -> Report:
+def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
+         diff_base: Optional[str] = None) -> Report:
     graph = build_graph(paths, config)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
@@ -53,6 +54,16 @@ def scan(paths: list[str], config: Config, no_ignore: bool = False) -> Report:
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
     findings = _dedupe(findings)
+    change_note = {}
+    if changed_only or diff_base:
+        from agentlint.changes import DiffBase, changed_in_plan
+
+        before = len(findings)
+        if changed_only:
+            findings = changed_in_plan(findings, graph.model)
+        if diff_base:
+            findings = DiffBase(diff_base, graph.model).keep(findings)
+        change_note = {"unchanged_hidden": before - len(findings)}
     findings.sort(key=lambda f: (-f.severity.rank, not f.agents, f.path, f.start_line or 0, f.rule_id, f.message))
     agents = sorted(graph.agents.values(), key=lambda a: (a.path, a.start_line or 0, a.address))
     summary = {
@@ -66,6 +77,7 @@ def scan(paths: list[str], config: Config, no_ignore: bool = False) -> Report:
         "suppressed": len(suppressed),
         "errors": len(errors),
         "fail_on": config.fail_on.value,
+        **change_note,
     }
     return Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
                   errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary)

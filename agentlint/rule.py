@@ -116,7 +116,8 @@ class RuleContext:
         return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category,
                        severity=rule.severity, confidence=rule.confidence, message=message, path=path,
                        start_line=line, end_line=line, address=address, fix=rule.fix,
-                       fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32], key=key)
+                       fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32], key=key,
+                       stack=os.path.dirname(path) or ".")
 
     # -- graph questions ---------------------------------------------------------------------------------------
 

@@ -1,0 +1,94 @@
+"""Change-aware scanning: findings a plan or a code change introduces or touches."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+
+from click.testing import CliRunner
+
+from agentlint.cli import main
+
+PLAN = "fixtures/AL201/plan/admin-agent.tfplan.json"
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def _plan_with_actions(tmp_path, actions: dict[str, list[str]]):
+    doc = json.loads(open(PLAN).read())
+    for rc in doc["resource_changes"]:
+        rc["change"]["actions"] = actions.get(rc["address"], ["no-op"])
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(doc))
+    return str(path)
+
+
+def test_changed_only_keeps_findings_the_plan_touches(tmp_path):
+    nothing = _plan_with_actions(tmp_path, {})
+    code, out = invoke("scan", nothing, "--changed-only", "--format", "json")
+    doc = json.loads(out)
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["unchanged_hidden"] == 1
+    # Agent and role unchanged; a new attachment gives the agent's role administrator access.
+    attach = _plan_with_actions(tmp_path, {"module.agent_role.aws_iam_role_policy_attachment.admin": ["create"]})
+    code, out = invoke("scan", attach, "--changed-only", "--format", "json")
+    doc = json.loads(out)
+    assert code == 1 and [(f["rule_id"], f["agents"]) for f in doc["findings"]] == [
+        ("AL201", ["aws_bedrockagent_agent.support"])]
+    # A new agent on an existing, already over-privileged role is reported too.
+    agent = _plan_with_actions(tmp_path, {"aws_bedrockagent_agent.support": ["create"]})
+    assert json.loads(invoke("scan", agent, "--changed-only", "--format", "json")[1])["summary"]["findings"] == 1
+
+
+def test_changed_only_needs_a_plan():
+    code, out = invoke("scan", "fixtures/examples/bedrock-agent", "--changed-only")
+    assert code == 2 and "--changed-only needs a plan" in out
+
+
+def _git(cwd, *args):
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+def test_diff_base_keeps_findings_on_changed_blocks(tmp_path):
+    repo = tmp_path / "repo"
+    shutil.copytree("fixtures/examples/bedrock-agent", repo)
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    code, out = invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")
+    assert code == 0 and json.loads(out)["findings"] == []
+
+    # Touch the tool's policy document: only the findings whose path goes through it come back.
+    main_tf = repo / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace('sid       = "ReadConfig"', 'sid       = "ReadConfigV2"'))
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert sorted(f["rule_id"] for f in doc["findings"]) == ["AL101", "AL401"]
+
+    # A new file is all new.
+    _git(repo, "commit", "-q", "-am", "v2")
+    (repo / "keys.tf").write_text('resource "aws_iam_user" "u" {\n  name = "u"\n}\n'
+                                  'resource "aws_iam_access_key" "k" {\n  user = aws_iam_user.u.name\n}\n')
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert [f["rule_id"] for f in doc["findings"]] == ["AL301"]
+
+    # A changed variable can change anything in its folder.
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "v3")
+    main_tf.write_text(main_tf.read_text().replace('default = "dev"', 'default = "prod"'))
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert {f["rule_id"] for f in doc["findings"]} == {"AL101", "AL401", "AL301", "AL201"}
+
+
+def test_diff_base_errors(tmp_path):
+    (tmp_path / "main.tf").write_text('resource "aws_iam_user" "u" {}\n')
+    code, out = invoke("scan", str(tmp_path), "--diff-base", "HEAD")
+    assert code == 2 and "not inside a git repository" in out
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "x")
+    code, out = invoke("scan", str(tmp_path), "--diff-base", "no-such-ref")
+    assert code == 2 and "does not know the revision 'no-such-ref'" in out
