@@ -283,3 +283,11 @@ def test_bad_baseline_file(tmp_path):
     code, out = invoke("scan", EXAMPLE, "--baseline", str(bad))
     assert code == 2 and "not an agentlint baseline" in out
     assert invoke("scan", EXAMPLE, "--baseline", str(tmp_path / "none.json"))[0] == 2
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "markdown"])
+def test_exit_codes_are_the_same_in_every_format(fmt, tmp_path):
+    assert invoke("scan", EXAMPLE, "--format", fmt)[0] == 1
+    assert invoke("scan", CLEAN, "--format", fmt)[0] == 0
+    (tmp_path / "bad.tf").write_text("resource {\n")
+    assert invoke("scan", CLEAN, str(tmp_path), "--format", fmt)[0] == 2
