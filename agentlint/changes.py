@@ -17,7 +17,7 @@ import subprocess
 from typing import Optional
 
 from agentlint.loaders.hcl import parse_config_file
-from agentlint.loaders.hcl_ast import HCLSyntaxError, ParsedFile, parse_hcl
+from agentlint.loaders.parsed import HCLSyntaxError, ParsedFile
 from agentlint.model import Finding, ScanModel
 
 UNCHANGED_ACTIONS = (["no-op"], ["read"])
@@ -102,6 +102,8 @@ class DiffBase:
             return
         try:
             old_text = old_bytes.decode("utf-8-sig", "replace").replace("\r\n", "\n")
+            from agentlint.loaders.hcl_ast import parse_hcl
+
             old = parse_hcl(old_text, path) if not path.endswith(".json") else None
         except HCLSyntaxError:
             old = None

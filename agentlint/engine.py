@@ -35,15 +35,16 @@ def selected_rules(config: Config) -> list[type[Rule]]:
     return [r for r in rules if (rule_config(r, config) is None or rule_config(r, config).enabled is not False)]
 
 
-def build_graph(paths: list[str], config: Config) -> IdentityGraph:
-    model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits())
+def build_graph(paths: list[str], config: Config, use_cache: bool = False, progress=None) -> IdentityGraph:
+    model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
+                 use_cache=use_cache, progress=progress)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return IdentityGraph(model, options)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
-         diff_base: Optional[str] = None) -> Report:
-    graph = build_graph(paths, config)
+         diff_base: Optional[str] = None, use_cache: bool = False, progress=None) -> Report:
+    graph = build_graph(paths, config, use_cache=use_cache, progress=progress)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []

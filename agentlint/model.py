@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -52,7 +52,7 @@ class Resource:
     mode: str  # "managed" | "data"
     type: str
     name: str
-    values: dict[str, Any]
+    vals: Optional[dict[str, Any]]  # use .values; None until a lazily evaluated resource is first read
     path: str  # file (HCL) or plan file
     stack: str  # the root module directory or plan file this resource belongs to
     start_line: Optional[int] = None
@@ -60,6 +60,16 @@ class Resource:
     attr_lines: dict[str, int] = field(default_factory=dict)
     actions: Optional[list[str]] = None  # plan change actions
     source: str = "hcl"  # "hcl" | "plan"
+    evaluate: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
+
+    @property
+    def values(self) -> dict[str, Any]:
+        """Attribute values. HCL resources are evaluated on first read: most resources in a repository (buckets,
+        networks...) are never asked about, and evaluating them would cost most of a warm scan."""
+        if self.vals is None:
+            self.vals = self.evaluate() if self.evaluate is not None else {}
+            self.evaluate = None
+        return self.vals
 
     @property
     def ref_address(self) -> str:
@@ -113,6 +123,7 @@ class ScanModel:
     files_scanned: int = 0
     scan_root: str = "."  # common folder of the inputs; fingerprints use paths relative to it
     suppressions: list[Suppression] = field(default_factory=list)
+    cache_stats: dict[str, int] = field(default_factory=dict)
 
 
 class Severity(str, Enum):

@@ -43,3 +43,16 @@ def corpus_dir(*parts: str) -> Path:
     if not path.exists():
         pytest.skip(f"{path} is not available (the shared corpus sits beside the repository only in CI and dev)")
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The CLI caches parses in the user's cache folder; tests use their own."""
+    folder = tmp_path_factory.mktemp("agentlint-cache")
+    previous = os.environ.get("AGENTLINT_CACHE_DIR")
+    os.environ["AGENTLINT_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("AGENTLINT_CACHE_DIR", None)
+    else:
+        os.environ["AGENTLINT_CACHE_DIR"] = previous

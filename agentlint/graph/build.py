@@ -61,12 +61,14 @@ class IdentityGraph:
         self.by_name: dict[tuple[str, str, str], Resource] = {}
         self.agents: dict[str, Agent] = {}
         self._docs: dict[str, PolicyDocument] = {}
+        literal_types = {t for types in TARGET_TYPES.values() for t in types}
         for res in model.resources:
             self.by_ref[(res.stack, res.ref_address)].append(res)
-            for key in ("name", "arn", "id", "unique_id", "user", "role"):
-                val = res.values.get(key)
-                if isinstance(val, str) and key in ("name", "arn"):
-                    self.by_name.setdefault((res.stack, res.type, val), res)
+            if res.type in literal_types:  # only these are ever looked up by a literal name or ARN
+                for key in ("name", "arn"):
+                    val = res.values.get(key)
+                    if isinstance(val, str):
+                        self.by_name.setdefault((res.stack, res.type, val), res)
         self._build()
 
     # -- node helpers ----------------------------------------------------------------------------------------

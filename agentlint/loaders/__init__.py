@@ -11,14 +11,18 @@ from agentlint.model import Limits, ScanModel
 
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
-         limits: Limits = Limits()) -> ScanModel:
+         limits: Limits = Limits(), use_cache: bool = False, progress=None) -> ScanModel:
     inputs = discover(paths, exclude)
     inputs.var_files.extend(var_files or [])
     model = ScanModel(errors=list(inputs.errors), notices=list(inputs.notices))
     scan_root = _common_root(paths)
     model.scan_root = scan_root
+    from agentlint.loaders.cache import ParseCache
+
+    cache = ParseCache(enabled=use_cache, max_nesting=limits.max_nesting)
     resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits,
-                                                  model.suppressions)
+                                                  model.suppressions, cache, progress)
+    model.cache_stats = {"hits": cache.hits, "parsed": cache.misses if cache.enabled else files}
     model.resources.extend(resources)
     model.stacks.extend(stacks)
     model.files_scanned += files

@@ -14,17 +14,18 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from lark.exceptions import LarkError
-
+from agentlint.loaders.cache import ParseCache, decode, encode
 from agentlint.loaders.discover import Inputs
-from agentlint.loaders.hcl_ast import Block, HCLSyntaxError, NestingLimit, ParsedFile, _Converter, parse_hcl
 from agentlint.loaders.hcl_eval import Scope, evaluate
+from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile, suppression_comments
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown
 
 MAX_MODULE_DEPTH = 12
 _CALL_META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 24
 
 
 @dataclass
@@ -39,10 +40,12 @@ class ModuleSource:
 _TEMPLATE_MARKERS = re.compile(r"\{%-?\s*(if|for|endif|endfor|else|set|include|macro|block)\b|\{\{\s*[\w.]+\s*\}\}")
 
 
-def parse_config_file(path: str, limits: Limits = Limits()) -> ParsedFile:
-    text = read_text(path, limits.max_config_bytes)
+def parse_text(text: str, path: str, limits: Limits = Limits()) -> ParsedFile:
+    """Parse configuration text (HCL or Terraform JSON syntax); raises on what cannot be read."""
     if path.endswith(".json"):
         return parse_tf_json(text, path, limits.max_nesting)
+    from agentlint.loaders.hcl_ast import parse_hcl  # the parser loads only when a file needs parsing
+
     try:
         return parse_hcl(text, path, limits.max_nesting)
     except NestingLimit:
@@ -52,6 +55,106 @@ def parse_config_file(path: str, limits: Limits = Limits()) -> ParsedFile:
             raise HCLSyntaxError(f"looks like a template ({{% %}} / {{{{ }}}} tags), not Terraform; {exc}",
                                  exc.line) from None
         raise
+
+
+def parse_config_file(path: str, limits: Limits = Limits()) -> ParsedFile:
+    return parse_text(read_text(path, limits.max_config_bytes), path, limits)
+
+
+def classify(exc: BaseException) -> tuple[str, Optional[int], str]:
+    """(kind, line, message) of a file that could not be read or parsed."""
+    if isinstance(exc, NestingLimit):
+        return "limit", exc.line, str(exc)
+    if isinstance(exc, HCLSyntaxError):
+        return "parse-error", exc.line, str(exc)
+    if isinstance(exc, TextFileError):
+        return exc.kind, exc.line, str(exc)
+    if isinstance(exc, json.JSONDecodeError):
+        return "parse-error", exc.lineno, f"invalid JSON: {exc.msg}"
+    if isinstance(exc, RecursionError):
+        return "limit", None, "nested too deeply to parse; file skipped"
+    return "parse-error", None, f"cannot parse: {exc.__class__.__name__}"
+
+
+def _cached_parse(text: str, path: str, limits: Limits, cache: Optional[ParseCache]) -> ParsedFile:
+    if cache is None:
+        return parse_text(text, path, limits)
+    key = cache.key(text.encode("utf-8", "surrogatepass"), "hcl")
+    hit = cache.get(key, path)
+    if hit is not None and not isinstance(hit, tuple):
+        return hit
+    parsed = parse_text(text, path, limits)
+    cache.put(key, encode(parsed))
+    return parsed
+
+
+def _parse_job(job: tuple) -> tuple:
+    """Runs in a worker process: returns marshal-friendly data, never raises for a bad file."""
+    path, text, limits = job
+    try:
+        return ("ok", encode(parse_text(text, path, limits)))
+    except Exception as exc:  # noqa: BLE001 - any failure of one file is that file's error, not the scan's
+        return ("error",) + classify(exc)
+
+
+def parse_files(paths: list[str], limits: Limits, cache: ParseCache, errors: list[LoadError],
+                progress=None) -> dict[str, ParsedFile]:
+    """Parse every file once: from the cache when its content was seen before, else in parallel when many."""
+    results: dict[str, ParsedFile] = {}
+    jobs: list[tuple] = []
+    keys: dict[str, str] = {}
+    for path in paths:
+        try:
+            text = read_text(path, limits.max_config_bytes)
+        except TextFileError as exc:
+            errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
+            continue
+        key = cache.key(text.encode("utf-8", "surrogatepass"), "json" if path.endswith(".json") else "hcl")
+        hit = cache.get(key, path)
+        if isinstance(hit, tuple):  # a cached failure: the same bytes fail the same way
+            _, kind, line, message = hit
+            errors.append(LoadError(path=path, line=line, kind=kind, message=message))
+        elif hit is not None:
+            results[path] = hit
+        else:
+            keys[path] = key
+            jobs.append((path, text, limits))
+    done = len(results)
+    total = len(paths)
+    if progress:
+        progress(done, total)
+    for path, outcome in _run_jobs(jobs):
+        done += 1
+        if progress:
+            progress(done, total)
+        if outcome[0] == "ok":
+            results[path] = decode(outcome[1], path)
+            cache.put(keys[path], outcome[1])
+        else:
+            _, kind, line, message = outcome
+            errors.append(LoadError(path=path, line=line, kind=kind, message=message))
+            if kind != "limit":  # limits are settings: a raised limit must re-read the file
+                cache.put(keys[path], ("error", kind, line, message))
+    return results
+
+
+def _run_jobs(jobs: list[tuple]):
+    workers = min(os.cpu_count() or 1, 8)
+    if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
+        for job in jobs:
+            yield job[0], _parse_job(job)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import agentlint.loaders.hcl_ast  # noqa: F401 - loaded once here, inherited by forked workers
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(64, len(jobs) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for job, outcome in zip(jobs, pool.map(_parse_job, jobs, chunksize=chunk)):
+            yield job[0], outcome
 
 
 def file_suppressions(parsed: ParsedFile) -> list[Suppression]:
@@ -71,30 +174,22 @@ def file_suppressions(parsed: ParsedFile) -> list[Suppression]:
 
 def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[LoadError],
                        scan_root: str, limits: Limits = Limits(),
-                       suppressions: Optional[list[Suppression]] = None) -> tuple[list[Resource], list[str], int]:
+                       suppressions: Optional[list[Suppression]] = None, cache: Optional[ParseCache] = None,
+                       progress=None) -> tuple[list[Resource], list[str], int]:
+    cache = cache or ParseCache(enabled=False)
+    all_paths = [p for paths in inputs.module_dirs.values() for p in paths]
+    parsed_files = parse_files(all_paths, limits, cache, errors, progress)
     modules: dict[str, ModuleSource] = {}
-    files_read = 0
+    files_read = len(all_paths)
     for folder, paths in inputs.module_dirs.items():
         source = ModuleSource(folder)
         for path in paths:
-            files_read += 1
-            try:
-                parsed = parse_config_file(path, limits)
-                source.files.append(parsed)
-                if suppressions is not None:
-                    suppressions.extend(file_suppressions(parsed))
-            except NestingLimit as exc:
-                errors.append(LoadError(path=path, line=exc.line, kind="limit", message=str(exc)))
-            except HCLSyntaxError as exc:
-                errors.append(LoadError(path=path, line=exc.line, kind="parse-error", message=str(exc)))
-            except TextFileError as exc:
-                errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
-            except (json.JSONDecodeError,) as exc:
-                errors.append(LoadError(path=path, line=exc.lineno, kind="parse-error", message=f"invalid JSON: {exc.msg}"))
-            except RecursionError:
-                errors.append(LoadError(path=path, kind="limit", message="nested too deeply to parse; file skipped"))
-            except (LarkError, ValueError) as exc:
-                errors.append(LoadError(path=path, kind="parse-error", message=f"cannot parse: {exc.__class__.__name__}"))
+            parsed = parsed_files.get(path)
+            if parsed is None:
+                continue
+            source.files.append(parsed)
+            if suppressions is not None:
+                suppressions.extend(file_suppressions(parsed))
         _apply_overrides(source)
         modules[folder] = source
 
@@ -110,7 +205,7 @@ def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[Lo
     stacks: list[str] = []
     for root in sorted(roots):
         stacks.append(root)
-        variables = _root_variables(root, inputs.var_files, errors, limits)
+        variables = _root_variables(root, inputs.var_files, errors, limits, cache)
         instance = _Instance(modules, root, "", variables, root, scan_root, (), errors, notices)
         resources.extend(instance.resources())
     return resources, stacks, files_read
@@ -146,7 +241,8 @@ def _apply_overrides(source: ModuleSource) -> None:
             target.blocks = [x for x in target.blocks if x.type not in {s.type for s in b.blocks}] + b.blocks
 
 
-def _root_variables(root: str, explicit: list[str], errors: list[LoadError], limits: Limits) -> dict[str, Any]:
+def _root_variables(root: str, explicit: list[str], errors: list[LoadError], limits: Limits,
+                    cache: Optional[ParseCache] = None) -> dict[str, Any]:
     try:
         names = sorted(os.listdir(root))
     except OSError:
@@ -165,7 +261,7 @@ def _root_variables(root: str, explicit: list[str], errors: list[LoadError], lim
                 if isinstance(data, dict):
                     values.update(data)
                 continue
-            attrs = parse_hcl(text, path, limits.max_nesting).attrs
+            attrs = _cached_parse(text, path, limits, cache).attrs
         except HCLSyntaxError as exc:
             kind = "limit" if isinstance(exc, NestingLimit) else "parse-error"
             errors.append(LoadError(path=path, line=exc.line, kind=kind, message=str(exc)))
@@ -235,14 +331,15 @@ class _Instance:
         block = self._blocks.get(local)
         state: Optional[bool] = None
         if block is not None:
-            if "count" in block.attrs:
-                count = evaluate(block.attrs["count"], self.scope)
+            count_node, each_node = block.meta("count"), block.meta("for_each")
+            if count_node is not None:
+                count = evaluate(count_node, self.scope)
                 if isinstance(count, bool):
                     count = int(count)
                 if isinstance(count, (int, float)):
                     state = count > 0
-            elif "for_each" in block.attrs:
-                each = evaluate(block.attrs["for_each"], self.scope)
+            elif each_node is not None:
+                each = evaluate(each_node, self.scope)
                 if isinstance(each, (dict, list)):
                     state = len(each) > 0
             else:
@@ -309,8 +406,8 @@ class _Instance:
                 if self.exists(local) is False:
                     continue  # count = 0 / empty for_each: Terraform creates nothing
                 out.append(Resource(
-                    address=self.prefix + local, mode=mode, type=rtype, name=name,
-                    values=block_values(block, self.scope), path=f.path, stack=self.stack,
+                    address=self.prefix + local, mode=mode, type=rtype, name=name, vals=None,
+                    evaluate=_deferred(block, self.scope), path=f.path, stack=self.stack,
                     start_line=block.start_line, end_line=block.end_line, attr_lines=dict(block.attr_lines),
                 ))
         for name in self.calls:
@@ -334,6 +431,10 @@ def _inside(path: str, root: str) -> bool:
     path = os.path.realpath(path)
     root = os.path.realpath(root)
     return path == root or os.path.commonpath([path, root]) == root
+
+
+def _deferred(block: Block, scope: Scope):
+    return lambda: block_values(block, scope)
 
 
 def block_values(block: Block, scope: Scope) -> dict[str, Any]:
@@ -361,6 +462,8 @@ def parse_tf_json(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
         raise NestingLimit(f"nested deeper than {max_nesting} levels (limit max-nesting); file skipped")
     if not isinstance(data, dict):
         raise HCLSyntaxError("a .tf.json file must hold a JSON object", 1)
+    from agentlint.loaders.hcl_ast import _Converter
+
     conv = _Converter("")
     finder = _LineFinder(text)
     blocks: list[Block] = []
@@ -387,7 +490,7 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def _json_block(conv: _Converter, kind: str, labels: list[str], body: Any, line: int) -> Block:
+def _json_block(conv, kind: str, labels: list[str], body: Any, line: int) -> Block:
     attrs = {}
     if isinstance(body, dict):
         for key, value in body.items():
@@ -397,7 +500,7 @@ def _json_block(conv: _Converter, kind: str, labels: list[str], body: Any, line:
     return Block(type=kind, labels=labels, attrs=attrs, attr_lines={}, blocks=[], start_line=line, end_line=line)
 
 
-def _json_node(conv: _Converter, value: Any, literal: bool) -> tuple:
+def _json_node(conv, value: Any, literal: bool) -> tuple:
     if isinstance(value, str):
         return ("L", value) if literal or "${" not in value and "%{" not in value else conv.template_from_text(value)
     if isinstance(value, dict):

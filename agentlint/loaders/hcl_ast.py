@@ -20,9 +20,7 @@ Expression nodes:
 
 from __future__ import annotations
 
-import re
 import sys
-from dataclasses import dataclass, field
 
 from lark import Token, Tree
 from lark.exceptions import LarkError
@@ -30,56 +28,12 @@ from lark.exceptions import LarkError
 from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 
+from agentlint.loaders.parsed import (Block, HCLSyntaxError, NestingLimit, ParsedFile,  # noqa: F401 (re-exported)
+                                      suppression_comments)
 from agentlint.values import redact
 
 
-class HCLSyntaxError(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
-        super().__init__(message)
-        self.line = line
-        self.column = column
-
-
-@dataclass
-class Block:
-    type: str
-    labels: list[str]
-    attrs: dict[str, tuple]
-    attr_lines: dict[str, int]
-    blocks: list["Block"]
-    start_line: int
-    end_line: int
-
-
-@dataclass
-class ParsedFile:
-    path: str
-    blocks: list[Block] = field(default_factory=list)
-    attrs: dict[str, tuple] = field(default_factory=dict)  # top-level attributes: what a .tfvars file holds
-    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)  # (line, rules, reason)
-
-
-class NestingLimit(HCLSyntaxError):
-    pass
-
-
-_SUPPRESSION = re.compile(r"(?:#|//)\s*agentlint\s*:\s*ignore\s*\[([^\]]*)\]\s*(.*)$")
-
-
-def suppression_comments(text: str) -> list[tuple[int, list[str], str]]:
-    """`# agentlint:ignore[AL101,wildcard-action] reason` comments, found in the raw text (python-hcl2's dict API
-    drops comments)."""
-    found = []
-    if "agentlint" not in text:
-        return found
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = _SUPPRESSION.search(line)
-        if m:
-            rules = [r.strip() for r in m.group(1).split(",") if r.strip()]
-            reason = m.group(2).strip()
-            reason = re.sub(r"^(reason\s*:\s*|--\s*)", "", reason, flags=re.IGNORECASE).strip()
-            found.append((number, rules, reason))
-    return found
+MAX_TEXT = 120
 
 
 def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
@@ -102,11 +56,27 @@ def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
         for c in body.children:
             if isinstance(c, Tree) and c.data == "attribute":
                 attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
-        return ParsedFile(path=path, blocks=converter.body_blocks(body), attrs=attrs,
-                          suppressions=suppression_comments(text))
+        blocks = [_prune(b) for b in converter.body_blocks(body)]
+        return ParsedFile(path=path, blocks=blocks, attrs=attrs, suppressions=suppression_comments(text))
     finally:
         if needed > previous:
             sys.setrecursionlimit(previous)
+
+
+# What the evaluator reads from blocks other than resources, data sources, modules and locals. The rest
+# (descriptions, validations, provider and terraform settings) is dropped at parse time: it is never evaluated, and
+# keeping it would make every cached file carry it. Line ranges stay, for suppressions and --diff-base.
+_KEEP = {"variable": {"default"}, "output": {"value"}}
+_EVALUATED = {"resource", "data", "module", "locals"}
+
+
+def _prune(block: Block) -> Block:
+    if block.type in _EVALUATED:
+        return block
+    keep = _KEEP.get(block.type, set())
+    block.attrs = {k: v for k, v in block.attrs.items() if k in keep}
+    block.blocks = []
+    return block
 
 
 def parse_expression(text: str) -> tuple:
@@ -209,10 +179,15 @@ class _Converter:
     # -- expressions -------------------------------------------------------------------------------------
 
     def text(self, node) -> str:
+        """Source text of an expression, for messages only (they show at most 80 characters). Capped, because
+        nested calls would otherwise repeat their whole text at every level, which bloats the parse cache."""
         meta = getattr(node, "meta", None)
         if meta is not None and not meta.empty:
+            if meta.end_pos - meta.start_pos > MAX_TEXT:
+                return self.source[meta.start_pos:meta.start_pos + MAX_TEXT - 3] + "..."
             return self.source[meta.start_pos:meta.end_pos]
-        return _tokens_text(node)
+        text = _tokens_text(node)
+        return text if len(text) <= MAX_TEXT else text[:MAX_TEXT - 3] + "..."
 
     def expr(self, node) -> tuple:
         if isinstance(node, Token):

@@ -80,11 +80,15 @@ class _PlanReader:
         self.path = path
         self.changes = {rc.get("address"): rc for rc in doc.get("resource_changes") or [] if isinstance(rc, dict)}
         self.config_modules: dict[str, dict] = {}  # module prefix ("", "module.a.") -> configuration module
+        self.config_resources: dict[tuple[str, str], dict] = {}  # (prefix, module-relative address) -> config
         root = (doc.get("configuration") or {}).get("root_module") or {}
         self._index_config(root, "")
 
     def _index_config(self, module: dict, prefix: str) -> None:
         self.config_modules[prefix] = module
+        for res in module.get("resources") or []:
+            if isinstance(res, dict) and isinstance(res.get("address"), str):
+                self.config_resources.setdefault((prefix, res["address"]), res)
         for name, call in (module.get("module_calls") or {}).items():
             child = call.get("module") or {}
             self._index_config(child, f"{prefix}module.{name}.")
@@ -137,18 +141,12 @@ class _PlanReader:
         for key, expr in expressions.items():
             if key not in marked:
                 marked[key] = self._from_expression(expr, prefix)
-        return Resource(address=address, mode=mode, type=rtype, name=str(name), values=marked, path=self.path,
+        return Resource(address=address, mode=mode, type=rtype, name=str(name), vals=marked, path=self.path,
                         stack=self.path, actions=change.get("actions"), source="plan")
 
     def _config_resource(self, prefix: str, address: str, mode: str, rtype: str, name: str) -> Optional[dict]:
-        module = self.config_modules.get(_INDEX.sub("", prefix))
-        if module is None:
-            return None
         local = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
-        for res in module.get("resources") or []:
-            if res.get("address") == local:
-                return res
-        return None
+        return self.config_resources.get((_INDEX.sub("", prefix), local))
 
     def _from_expression(self, expr: Any, prefix: str) -> Any:
         if isinstance(expr, list):

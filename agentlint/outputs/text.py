@@ -17,6 +17,9 @@ _COLOURS = {
 }
 
 
+MAX_NOTICES = 10
+
+
 def _loc(path, line) -> str:
     return f"{path}:{line}" if line else str(path)
 
@@ -45,9 +48,12 @@ def render(report: Report, colour: bool = False) -> str:
             out.append(f"  {_loc(e.path, e.line)}: {e.kind}: {e.message}")
         out.append("")
     if report.notices:
+        # Notices (modules not followed...) can run into thousands on a monorepo: show a few, count the rest.
         out.append(s(f"Notices ({len(report.notices)})", bold=True))
-        for e in report.notices:
+        for e in report.notices[:MAX_NOTICES]:
             out.append(f"  {_loc(e.path, e.line)}: {e.message}")
+        if len(report.notices) > MAX_NOTICES:
+            out.append(f"  ... and {len(report.notices) - MAX_NOTICES} more (all of them in --format json)")
         out.append("")
     out.append(_summary(report, s))
     return "\n".join(out) + "\n"

@@ -1,0 +1,91 @@
+"""The parse cache: same findings warm and cold, invalidated by content, safe with concurrent runs and damaged
+entries, never written with --no-cache."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from agentlint.config import Config
+from agentlint.engine import scan
+from agentlint.loaders.cache import ParseCache
+from conftest import FIXTURES, rel
+
+CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir()) + [FIXTURES / "examples" / "bedrock-agent"]
+
+
+def _key(report):
+    return [(f.rule_id, f.path, f.start_line, f.end_line, f.message, f.fingerprint) for f in report.findings], \
+        [(e.path, e.line, e.kind, e.message) for e in report.errors], \
+        [(s.finding.fingerprint, s.suppression.line) for s in report.suppressed]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[rel(c) for c in CASES])
+def test_warm_scan_equals_cold_scan(case, tmp_path, monkeypatch):
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    cold = scan([rel(case)], Config(), use_cache=False)
+    filled = scan([rel(case)], Config(), use_cache=True)
+    warm = scan([rel(case)], Config(), use_cache=True)
+    assert _key(cold) == _key(filled) == _key(warm)
+
+
+def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    work = tmp_path / "m"
+    shutil.copytree(FIXTURES / "AL201" / "bad" / "managed-attachment", work)
+    assert [f.rule_id for f in scan([str(work)], Config(), use_cache=True).findings] == ["AL201"]
+    main = work / "main.tf"
+    main.write_text(main.read_text().replace("AdministratorAccess", "ReadOnlyAccess"))
+    assert [f.rule_id for f in scan([str(work)], Config(), use_cache=True).findings] == ["AL401"]
+    # Parse failures are cached too, and fixing the file is a new key.
+    main.write_text("resource {\n")
+    assert [e.kind for e in scan([str(work)], Config(), use_cache=True).errors] == ["parse-error"]
+    assert [e.kind for e in scan([str(work)], Config(), use_cache=True).errors] == ["parse-error"]
+
+
+def test_damaged_entries_are_misses(tmp_path, monkeypatch):
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(folder))
+    case = rel(FIXTURES / "examples" / "bedrock-agent")
+    expected = _key(scan([case], Config(), use_cache=True))
+    entries = [os.path.join(d, f) for d, _, files in os.walk(folder) for f in files]
+    assert entries
+    for i, path in enumerate(entries):  # truncated, garbage, and a pickle (which must never be loaded)
+        with open(path, "wb") as fh:
+            fh.write([b"", b"\x00garbage", b"\x80\x05cos\nsystem\n."][i % 3])
+    assert _key(scan([case], Config(), use_cache=True)) == expected
+
+
+def test_no_cache_writes_nothing(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from agentlint.cli import main
+
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(folder))
+    CliRunner().invoke(main, ["scan", "fixtures/examples/bedrock-agent", "--no-cache"])
+    assert not folder.exists()
+    CliRunner().invoke(main, ["scan", "fixtures/examples/bedrock-agent"])
+    assert folder.exists()
+
+
+def test_concurrent_runs_share_one_cache(tmp_path):
+    env = {**os.environ, "AGENTLINT_CACHE_DIR": str(tmp_path / "cache")}
+    cmd = [sys.executable, "-m", "agentlint", "scan", "fixtures", "--format", "json"]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env) for _ in range(4)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    docs = [json.loads(out) for out, _ in outputs]
+    assert all(p.returncode == 1 for p in procs)
+    assert all(d["findings"] == docs[0]["findings"] and d["errors"] == docs[0]["errors"] for d in docs)
+    assert not [f for d, _, files in os.walk(tmp_path / "cache") for f in files if f.startswith(".tmp-")]
+
+
+def test_key_depends_on_limits_and_kind():
+    a = ParseCache(folder="/nonexistent", max_nesting=100)
+    b = ParseCache(folder="/nonexistent", max_nesting=200)
+    assert a.key(b"x", "hcl") != b.key(b"x", "hcl") and a.key(b"x", "hcl") != a.key(b"x", "json")
