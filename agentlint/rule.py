@@ -18,9 +18,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Iterable, Optional
 
-from agentlint.graph.build import AgentPath, Grant, IdentityGraph
+from typing import TYPE_CHECKING
+
+from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
 from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep
+
+if TYPE_CHECKING:
+    from agentlint.graph.build import IdentityGraph
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
 

@@ -1,27 +1,39 @@
-"""Side-by-side timing: agentlint against the bare python-hcl2 parse of the same files, in one run.
+"""Side-by-side speed and memory: agentlint against Checkov and against the bare python-hcl2 parse, in one run.
 
-Usage: python benchmarks/run.py [FOLDER ...]   (default: the shared corpus folders, when present)
+Usage:
+  python benchmarks/run.py [--checkov PATH] [--corpus DIR] [--runs N]
 
-Each measurement is a fresh process (cold start included); peak RSS comes from the child's rusage. The anchor is
-`hcl2.load` over every `.tf` file of the folder in one process, the figure the shared notes measured (134 files/s).
-Checkov as an anchor, from its own virtualenv, belongs to the speed issue's benchmark.
+Every measurement is a fresh process (start-up included), timed by wall clock; peak RSS comes from that process's
+own rusage. Checkov must live in its own virtualenv (it cannot share one with python-hcl2): pass its executable with
+--checkov or $CHECKOV, for example after `python -m venv /tmp/ckv && /tmp/ckv/bin/pip install checkov==3.3.30`.
+The anchors and targets are those of the speed issue:
+  - terraform-aws-iam (99 files), cold: agentlint at least 10x faster than Checkov;
+  - the whole HCL corpus, cold: at least 1.5x faster than the bare single-process parse;
+  - the whole HCL corpus, warm (nothing changed): at least 20x faster than the bare parse;
+  - one small module (pre-commit): under 0.5 s, start-up included;
+  - a generated plan of 20,000 resources: under 10 s and 1 GB;
+  - peak memory on the whole corpus: under 1 GB.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
+import shutil
+import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-CORPUS = HERE.parent.parent / "shared" / "corpus"
-DEFAULT = [CORPUS / "hcl" / "terraform-aws-modules__terraform-aws-iam", CORPUS / "hcl", CORPUS / "plans"]
+ROOT = HERE.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
+SMALL = ROOT / "fixtures" / "examples" / "bedrock-agent"
 
 BARE_PARSE = r"""
-import sys, os, hcl2
-n = 0
+import os, sys, hcl2
 for root, dirs, files in os.walk(sys.argv[1]):
     dirs[:] = [d for d in dirs if not d.startswith(".")]
     for f in files:
@@ -31,42 +43,88 @@ for root, dirs, files in os.walk(sys.argv[1]):
                     hcl2.load(fh)
             except Exception:
                 pass
-            n += 1
-print(n)
 """
 
 
-def measure(cmd: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak RSS in MB) of one child process, from its own rusage."""
+def measure(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one child process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
-    proc.returncode = code
     if code not in (0, 1, 2):
-        raise SystemExit(f"{cmd[0]} failed ({code}): {proc.stderr.read().decode()[-500:]}")
+        raise SystemExit(f"{' '.join(cmd[:4])} failed ({code}): {proc.stderr.read().decode()[-800:]}")
     return elapsed, usage.ru_maxrss / 1024
 
 
-def main(folders: list[Path]) -> None:
-    agentlint = [sys.executable, "-m", "agentlint", "scan", "--format", "json", "-o", os.devnull]
-    print(f"{'input':<58} {'agentlint s':>11} {'parse s':>9} {'ratio':>7} {'agentlint MB':>13}")
-    for folder in folders:
-        if not folder.exists():
-            print(f"{str(folder):<58} (not available, skipped)")
-            continue
-        a_time, a_mem = measure(agentlint + [str(folder)])
-        has_tf = any(folder.rglob("*.tf"))
-        if has_tf:
-            p_time, _ = measure([sys.executable, "-c", BARE_PARSE, str(folder)])
-            ratio = f"{p_time / a_time:6.2f}x"
-            parse = f"{p_time:9.2f}"
+def agentlint(*args: str) -> list[str]:
+    """The installed `agentlint` command, as users run it (next to this interpreter)."""
+    exe = Path(sys.executable).with_name("agentlint")
+    base = [str(exe)] if exe.exists() else [sys.executable, "-m", "agentlint"]
+    return base + ["scan", *args, "--format", "json", "-o", os.devnull]
+
+
+def row(label: str, value: str, target: str, ok: bool | None) -> None:
+    verdict = "" if ok is None else ("PASS" if ok else "FAIL")
+    print(f"{label:<58} {value:>26}  {target:<22} {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--checkov", default=os.environ.get("CHECKOV"))
+    parser.add_argument("--corpus", default=str(DEFAULT_CORPUS))
+    parser.add_argument("--runs", type=int, default=7, help="runs for the small-module timing (median)")
+    args = parser.parse_args()
+    corpus = Path(args.corpus)
+    hcl = corpus / "hcl"
+    iam = hcl / "terraform-aws-modules__terraform-aws-iam"
+    cache = tempfile.mkdtemp(prefix="agentlint-bench-cache-")
+    env = {**os.environ, "AGENTLINT_CACHE_DIR": cache, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true"}
+    print(f"{'measurement':<58} {'figure':>26}  {'target':<22}")
+
+    if iam.exists():
+        a_time, a_mem = measure(agentlint(str(iam), "--no-cache"), env)
+        if args.checkov:
+            c_time, c_mem = measure([args.checkov, "-d", str(iam), "--framework", "terraform", "--skip-download",
+                                     "--quiet", "--compact", "-o", "json"], env)
+            row("terraform-aws-iam cold: Checkov / agentlint", f"{c_time:.1f} s / {a_time:.2f} s = {c_time / a_time:.1f}x",
+                ">= 10x", c_time / a_time >= 10)
+            row("  peak memory: Checkov / agentlint", f"{c_mem:.0f} MB / {a_mem:.0f} MB", "", None)
         else:
-            parse, ratio = f"{'-':>9}", f"{'-':>7}"
-        print(f"{str(folder)[-58:]:<58} {a_time:11.2f} {parse} {ratio} {a_mem:13.0f}")
-    print("ratio = bare parse time / agentlint time (above 1: agentlint is faster than parsing alone)")
+            row("terraform-aws-iam cold: agentlint (no --checkov given)", f"{a_time:.2f} s", "", None)
+
+    if hcl.exists():
+        bare, bare_mem = measure([sys.executable, "-c", BARE_PARSE, str(hcl)], env)
+        cold, cold_mem = measure(agentlint(str(hcl), "--no-cache"), env)
+        measure(agentlint(str(hcl)), env)  # fills the cache
+        warm, warm_mem = measure(agentlint(str(hcl)), env)
+        row("whole HCL corpus: bare parse (1 process)", f"{bare:.1f} s, {bare_mem:.0f} MB", "anchor", None)
+        row("whole HCL corpus cold: bare parse / agentlint", f"{bare:.1f} / {cold:.1f} s = {bare / cold:.2f}x",
+            ">= 1.5x", bare / cold >= 1.5)
+        row("whole HCL corpus warm: bare parse / agentlint", f"{bare:.1f} / {warm:.2f} s = {bare / warm:.1f}x",
+            ">= 20x", bare / warm >= 20)
+        row("whole HCL corpus peak memory (cold / warm)", f"{cold_mem:.0f} / {warm_mem:.0f} MB", "< 1024 MB",
+            max(cold_mem, warm_mem) < 1024)
+
+    cold_small = [measure(agentlint(str(SMALL), "--no-cache"), env)[0] for _ in range(args.runs)]
+    measure(agentlint(str(SMALL)), env)
+    warm_small = [measure(agentlint(str(SMALL)), env)[0] for _ in range(args.runs)]
+    row("one small module, warm (median)", f"{statistics.median(warm_small):.3f} s", "< 0.5 s",
+        statistics.median(warm_small) < 0.5)
+    row("one small module, cold: every file parsed (median)", f"{statistics.median(cold_small):.3f} s", "< 0.5 s",
+        statistics.median(cold_small) < 0.5)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        plan = os.path.join(tmp, "plan.json")
+        subprocess.run([sys.executable, str(HERE / "gen_plan.py"), "20000", plan], check=True)
+        p_time, p_mem = measure(agentlint(plan), env)
+        row(f"generated plan, 20,000 resources ({os.path.getsize(plan) / 1e6:.0f} MB)",
+            f"{p_time:.2f} s, {p_mem:.0f} MB", "< 10 s, < 1024 MB", p_time < 10 and p_mem < 1024)
+
+    shutil.rmtree(cache, ignore_errors=True)
+    print(f"\nmachine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
 
 
 if __name__ == "__main__":
-    main([Path(p) for p in sys.argv[1:]] or DEFAULT)
+    main()

@@ -92,6 +92,6 @@ class UnverifiablePermissions(Rule):
 
 
 def _self_path(agent):
-    from agentlint.graph.build import AgentPath
+    from agentlint.graph.paths import AgentPath
 
     return AgentPath(agent, [agent])

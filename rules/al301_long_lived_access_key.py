@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.graph.build import AgentPath
+from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase
 

@@ -89,3 +89,23 @@ def test_key_depends_on_limits_and_kind():
     a = ParseCache(folder="/nonexistent", max_nesting=100)
     b = ParseCache(folder="/nonexistent", max_nesting=200)
     assert a.key(b"x", "hcl") != b.key(b"x", "hcl") and a.key(b"x", "hcl") != a.key(b"x", "json")
+
+
+def _modules_after(args: list[str], env: dict) -> set[str]:
+    code = ("import sys\nfrom agentlint.cli import main\nsys.argv = ['agentlint'] + %r\n"
+            "try:\n    main()\nexcept SystemExit:\n    pass\n"
+            "sys.stderr.write(' '.join(sorted(sys.modules)))\n") % (args,)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=os.getcwd())
+    return set(out.stderr.split())
+
+
+def test_commands_import_only_what_they_use(tmp_path):
+    env = {**os.environ, "AGENTLINT_CACHE_DIR": str(tmp_path / "cache")}
+    heavy = {"networkx", "lark", "hcl2", "agentlint.engine"}
+    assert not heavy & _modules_after(["--help"], env)
+    assert not heavy & _modules_after(["rules"], env)
+    case = "fixtures/examples/bedrock-agent"
+    cold = _modules_after(["scan", case, "-o", os.devnull], env)
+    assert {"lark", "hcl2", "networkx"} <= cold
+    warm = _modules_after(["scan", case, "-o", os.devnull], env)  # every file now comes from the parse cache
+    assert "networkx" in warm and not {"lark", "hcl2"} & warm

@@ -17,6 +17,7 @@ from typing import Any, Iterator, Optional
 import networkx as nx
 
 from agentlint.graph.agents import config_evidence, evidence_for
+from agentlint.graph.paths import AgentPath, Grant
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -26,23 +27,6 @@ from agentlint.values import Unknown, blocks, display, first_block, redact, refs
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
 IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
-
-
-@dataclass
-class Grant:
-    """A policy that applies to a principal, and how it got there."""
-
-    policy: str  # node id
-    via: Optional[Resource]  # attachment/membership resource, None when the policy resource itself is the link
-    via_attr: Optional[str] = None  # attribute on `via` that holds it (inline_policy, managed_policy_arns)
-    via_line: Optional[int] = None
-    group: Optional[str] = None  # group node id when inherited through membership
-
-
-@dataclass
-class AgentPath:
-    agent: str  # node id of the agent workload
-    hops: list[str]  # node ids from the agent to the identity, inclusive
 
 
 @dataclass
