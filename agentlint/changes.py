@@ -31,9 +31,10 @@ class ChangeError(Exception):
 def changed_in_plan(findings: list[Finding], model: ScanModel) -> list[Finding]:
     changed = {(r.stack, r.address) for r in model.resources
                if r.source == "plan" and r.actions and r.actions not in UNCHANGED_ACTIONS}
+    plan_stacks = {r.stack for r in model.resources if r.source == "plan"}
     kept = []
     for f in findings:
-        if f.stack not in {r.stack for r in model.resources if r.source == "plan"}:
+        if f.stack not in plan_stacks:
             kept.append(f)  # code findings are not filtered by a plan
             continue
         addresses = {f.address} | {step.address for step in f.trace}

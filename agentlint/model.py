@@ -123,7 +123,6 @@ class ScanModel:
     files_scanned: int = 0
     scan_root: str = "."  # common folder of the inputs; fingerprints use paths relative to it
     suppressions: list[Suppression] = field(default_factory=list)
-    cache_stats: dict[str, int] = field(default_factory=dict)
 
 
 class Severity(str, Enum):

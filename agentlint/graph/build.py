@@ -45,6 +45,7 @@ class IdentityGraph:
         self.by_name: dict[tuple[str, str, str], Resource] = {}
         self.agents: dict[str, Agent] = {}
         self._docs: dict[str, PolicyDocument] = {}
+        self._service_account_index: Optional[dict[tuple, list[Resource]]] = None
         literal_types = {t for types in TARGET_TYPES.values() for t in types}
         for res in model.resources:
             self.by_ref[(res.stack, res.ref_address)].append(res)
@@ -234,12 +235,18 @@ class IdentityGraph:
                 out.append(self._add(r, "workload"))
         if out or not isinstance(name, str):
             return out
-        for res in self.model.resources:
-            if res.stack == stack and res.type in K8S_SERVICE_ACCOUNT_TYPES:
-                meta = first_block(res.values.get("metadata"))
-                if meta.get("name") == name and (meta.get("namespace") or "default") == namespace:
-                    out.append(self._add(res, "workload"))
-        return out
+        return [self._add(res, "workload") for res in self._sa_index().get((stack, namespace, name), [])]
+
+    def _sa_index(self) -> dict[tuple, list[Resource]]:
+        """Kubernetes service accounts by (stack, namespace, name), built once."""
+        if self._service_account_index is None:
+            index: dict[tuple, list[Resource]] = defaultdict(list)
+            for res in self.model.resources:
+                if res.type in K8S_SERVICE_ACCOUNT_TYPES:
+                    meta = first_block(res.values.get("metadata"))
+                    index[(res.stack, meta.get("namespace") or "default", meta.get("name"))].append(res)
+            self._service_account_index = index
+        return self._service_account_index
 
     def _action_group(self, res: Resource) -> None:
         executor = first_block(res.values.get("action_group_executor"))

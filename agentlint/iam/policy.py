@@ -178,13 +178,12 @@ def parse_policy_value(value: Any, lookup: Lookup, depth: int = 0) -> PolicyDocu
             return PolicyDocument.unknown(f"policy is not valid JSON: {display(text, 60)}")
     if isinstance(value, Unknown):
         for ref in value.refs:
-            if ref.address.split(".")[-3:-2] == ["data"] or ".data." in "." + ref.address:
-                target = lookup(ref.address)
-                if target is not None and target.type == "aws_iam_policy_document":
-                    return from_policy_document_data(target, lookup, depth + 1)
             target = lookup(ref.address)
-            if target is not None and ref.attr in ("policy", "json") and target.type in (
-                    "aws_iam_policy", "aws_iam_role_policy"):
+            if target is None:
+                continue
+            if target.mode == "data" and target.type == "aws_iam_policy_document":
+                return from_policy_document_data(target, lookup, depth + 1)
+            if ref.attr in ("policy", "json") and target.type in ("aws_iam_policy", "aws_iam_role_policy"):
                 return parse_policy_value(target.values.get("policy"), lookup, depth + 1)
         return PolicyDocument.unknown(f"policy is computed: {display(value)}")
     return PolicyDocument.unknown(f"policy has an unexpected type: {display(value)}")

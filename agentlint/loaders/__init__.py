@@ -22,7 +22,6 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
     cache = ParseCache(enabled=use_cache, max_nesting=limits.max_nesting)
     resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits,
                                                   model.suppressions, cache, progress)
-    model.cache_stats = {"hits": cache.hits, "parsed": cache.misses if cache.enabled else files}
     model.resources.extend(resources)
     model.stacks.extend(stacks)
     model.files_scanned += files

@@ -17,7 +17,7 @@ from typing import Any, Optional
 from agentlint.loaders.cache import ParseCache, decode, encode
 from agentlint.loaders.discover import Inputs
 from agentlint.loaders.hcl_eval import Scope, evaluate
-from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile, suppression_comments
+from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown
@@ -357,23 +357,22 @@ class _Instance:
         if _instances_known_zero(call, self.scope):
             return None  # count = 0 / empty for_each: the module creates nothing
         target = _local_source(self.folder, call)
-        path = self._call_path(call)
         if target is None:
             src = call.attrs.get("source")
             shown = src[1] if src and src[0] == "L" else "(computed)"
-            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
                                           message=f"module {self.prefix}module.{name}: source {shown!r} is not local; its resources are not scanned"))
             return None
         if not _inside(target, self.scan_root):
-            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
                                           message=f"module {self.prefix}module.{name}: source leaves the scanned folder; not followed"))
             return None
         if target not in self.modules:
-            self.notices.append(LoadError(path=path, line=call.start_line, kind="module-not-followed",
+            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
                                           message=f"module {self.prefix}module.{name}: no Terraform files in {target}; not scanned"))
             return None
         if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
-            self.errors.append(LoadError(path=path, line=call.start_line, kind="unsupported",
+            self.errors.append(LoadError(path=self._call_path(call), line=call.start_line, kind="unsupported",
                                          message=f"module {self.prefix}module.{name}: recursive or too deeply nested module calls"))
             return None
         args = {k: evaluate(v, self.scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
@@ -384,7 +383,7 @@ class _Instance:
 
     def _call_path(self, call: Block) -> str:
         for f in self.source.files:
-            if call in f.blocks:
+            if any(b is call for b in f.blocks):  # identity: == would compare whole block trees
                 return f.path
         return self.folder
 

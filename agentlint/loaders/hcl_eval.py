@@ -99,7 +99,7 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
 def _node_text(node: tuple) -> str:
     kind = node[0]
     if kind in ("R", "C"):
-        return node[3] if kind == "R" else node[3]
+        return node[3]
     if kind in ("Q", "B"):
         return node[4]
     if kind == "N":
