@@ -331,19 +331,7 @@ class _Instance:
         block = self._blocks.get(local)
         state: Optional[bool] = None
         if block is not None:
-            count_node, each_node = block.meta("count"), block.meta("for_each")
-            if count_node is not None:
-                count = evaluate(count_node, self.scope)
-                if isinstance(count, bool):
-                    count = int(count)
-                if isinstance(count, (int, float)):
-                    state = count > 0
-            elif each_node is not None:
-                each = evaluate(each_node, self.scope)
-                if isinstance(each, (dict, list)):
-                    state = len(each) > 0
-            else:
-                state = True
+            state = instances_exist(block.meta("count"), block.meta("for_each"), self.scope)
         self._exists[local] = state
         return state
 
@@ -354,7 +342,7 @@ class _Instance:
         call = self.calls.get(name)
         if call is None:
             return None
-        if _instances_known_zero(call, self.scope):
+        if instances_exist(call.attrs.get("count"), call.attrs.get("for_each"), self.scope) is False:
             return None  # count = 0 / empty for_each: the module creates nothing
         target = _local_source(self.folder, call)
         if target is None:
@@ -416,14 +404,18 @@ class _Instance:
         return out
 
 
-def _instances_known_zero(block: Block, scope: Scope) -> bool:
-    if "count" in block.attrs:
-        count = evaluate(block.attrs["count"], scope)
-        return isinstance(count, (int, float)) and count <= 0
-    if "for_each" in block.attrs:
-        each = evaluate(block.attrs["for_each"], scope)
-        return isinstance(each, (dict, list)) and not each
-    return False
+def instances_exist(count_node: Optional[tuple], each_node: Optional[tuple], scope: Scope) -> Optional[bool]:
+    """Whether a resource or module call creates anything: False when `count` is 0 or `for_each` is empty,
+    None when that cannot be evaluated, True otherwise."""
+    if count_node is not None:
+        count = evaluate(count_node, scope)
+        if isinstance(count, bool):
+            count = int(count)
+        return count > 0 if isinstance(count, (int, float)) else None
+    if each_node is not None:
+        each = evaluate(each_node, scope)
+        return len(each) > 0 if isinstance(each, (dict, list)) else None
+    return True
 
 
 def _inside(path: str, root: str) -> bool:
