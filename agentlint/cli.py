@@ -306,6 +306,13 @@ def graph(paths, fmt, config_path):
     sys.exit(2 if g.model.errors else 0)
 
 
+@main.command("checkov-checks")
+def checkov_checks():
+    """Print the folder of agentlint's Checkov checks, for `checkov --external-checks-dir`."""
+    folder = os.path.join(os.path.dirname(os.path.abspath(__file__)), "integrations", "checkov")
+    click.echo(folder)
+
+
 @main.command()
 @click.option("--schema", is_flag=True, help="Print the JSON schema of the configuration.")
 def config(schema):

@@ -40,3 +40,10 @@ def test_rule_pages_are_current():
     assert sorted(p.stem for p in folder.glob("*.md")) == [r.id for r in RULES]
     for rule in RULES:
         assert (folder / f"{rule.id}.md").read_text() == render(rule), f"docs/rules/{rule.id}.md is stale"
+
+
+def test_checkov_manifest_is_current():
+    """The Checkov checks are made from this manifest; regenerate with `python -m agentlint.outputs.rule_docs`."""
+    from agentlint.outputs.rule_docs import CHECKOV_MANIFEST, checkov_manifest
+
+    assert open(CHECKOV_MANIFEST).read() == checkov_manifest()

@@ -1,6 +1,7 @@
 """A rule's documentation page: the same Markdown for `agentlint explain`, docs/rules/<ID>.md and SARIF help.
 
-Regenerate the pages after changing a rule: `python -m agentlint.outputs.rule_docs docs/rules`.
+Regenerate the pages (and the Checkov checks' rule manifest) after changing a rule:
+`python -m agentlint.outputs.rule_docs docs/rules`.
 """
 
 from __future__ import annotations
@@ -35,6 +36,20 @@ def write_all(folder: str) -> list[str]:
     return written
 
 
+def checkov_manifest() -> str:
+    """What agentlint's Checkov checks are made from (they run where agentlint cannot be imported)."""
+    import json
+
+    return json.dumps([{"id": r.id, "name": r.name, "title": r.title} for r in all_rules()], indent=2) + "\n"
+
+
+CHECKOV_MANIFEST = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "integrations",
+                                "checkov", "rules.manifest")
+
+
 if __name__ == "__main__":
     for path in write_all(sys.argv[1] if len(sys.argv) > 1 else "docs/rules"):
         print(path)
+    with open(CHECKOV_MANIFEST, "w", encoding="utf-8") as fh:
+        fh.write(checkov_manifest())
+    print(CHECKOV_MANIFEST)

@@ -1,0 +1,1 @@
+"""Adapters that let other tools run agentlint's rules (Checkov)."""

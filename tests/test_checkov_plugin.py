@@ -1,0 +1,109 @@
+"""agentlint's checks inside the real Checkov, installed from PyPI into its own virtualenv (the two cannot share
+one: both install a module named `hcl2`). Set CHECKOV_BIN to reuse an existing Checkov install."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+CHECKOV_VERSION = "3.3.30"
+PREFIX = "CKV_AGENTLINT_"
+
+
+@pytest.fixture(scope="session")
+def checkov(tmp_path_factory) -> str:
+    if os.environ.get("CHECKOV_BIN"):
+        return os.environ["CHECKOV_BIN"]
+    venv = tmp_path_factory.mktemp("checkov-venv")
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"], check=True,
+                   timeout=1800)
+    return str(venv / "bin" / "checkov")
+
+
+def _agentlint_bin() -> str:
+    exe = Path(sys.executable).with_name("agentlint")
+    assert exe.exists(), "the agentlint command must be installed next to this interpreter"
+    return str(exe)
+
+
+def _checks_dir() -> str:
+    return subprocess.run([_agentlint_bin(), "checkov-checks"], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def run_checkov(checkov: str, target: list[str], plugin: bool, extra: list[str] = (), agentlint: str = None,
+                cwd: Path = ROOT) -> tuple[dict, str]:
+    env = {**os.environ, "CKV_SKIP_PACKAGE_UPDATE_CHECK": "true", "AGENTLINT_BIN": agentlint or _agentlint_bin()}
+    cmd = [checkov, *target, "--skip-download", "-o", "json", *extra]
+    if plugin:
+        cmd += ["--external-checks-dir", _checks_dir()]
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=cwd, timeout=900)
+    assert out.returncode in (0, 1), out.stderr[-2000:]
+    doc = json.loads(out.stdout)
+    return (doc[0] if isinstance(doc, list) else doc), out.stderr
+
+
+def results(doc: dict, kinds=("failed_checks", "passed_checks", "skipped_checks")) -> list[tuple]:
+    return sorted((kind, c["check_id"], c["resource"], c["file_path"])
+                  for kind in kinds for c in doc["results"].get(kind, []))
+
+
+def _strip(address: str) -> str:
+    return re.sub(r"\[[^\]]*\]", "", address)
+
+
+@pytest.mark.slow
+def test_every_finding_is_a_failed_check_and_checkov_is_unchanged(checkov):
+    with_plugin, _ = run_checkov(checkov, ["-d", "fixtures", "--framework", "terraform"], plugin=True)
+    without, _ = run_checkov(checkov, ["-d", "fixtures", "--framework", "terraform"], plugin=False)
+    ours = {(c[1][len(PREFIX):], _strip(c[2]), c[3].lstrip("/")) for c in results(with_plugin, ("failed_checks",))
+            if c[1].startswith(PREFIX)}
+    report = json.loads(subprocess.run([_agentlint_bin(), "scan", "fixtures", "--format", "json"],
+                                       capture_output=True, text=True, cwd=ROOT).stdout)
+    expected = {(f["rule_id"], _strip(f["address"]), os.path.relpath(f["path"], "fixtures"))
+                for f in report["findings"]
+                if f["path"].endswith(".tf") and f["address"] != f["path"] and not f["address"].startswith("data.")}
+    assert expected and ours == expected
+    # Checkov's own checks give the same results with and without agentlint's.
+    assert [r for r in results(with_plugin) if not r[1].startswith(PREFIX)] == results(without)
+
+
+@pytest.mark.slow
+def test_plan_file(checkov):
+    doc, _ = run_checkov(checkov, ["-f", "fixtures/AL201/plan/admin-agent.tfplan.json", "--framework",
+                                   "terraform_plan"], plugin=True)
+    assert [r[1:] for r in results(doc, ("failed_checks",)) if r[1].startswith(PREFIX)] == [
+        ("CKV_AGENTLINT_AL201", "module.agent_role.aws_iam_role_policy_attachment.admin", "/admin-agent.tfplan.json")]
+
+
+@pytest.mark.slow
+def test_checkov_skips_apply(checkov, tmp_path):
+    work = tmp_path / "case"
+    shutil.copytree(FIXTURES / "AL201" / "bad" / "managed-attachment", work)
+    args = ["-d", str(work), "--framework", "terraform"]
+    doc, _ = run_checkov(checkov, args + ["--skip-check", "CKV_AGENTLINT_AL201"], plugin=True)
+    assert not [r for r in results(doc) if r[1] == "CKV_AGENTLINT_AL201"]
+    main = work / "main.tf"
+    main.write_text(main.read_text().replace(
+        'resource "aws_iam_role_policy_attachment" "admin" {',
+        'resource "aws_iam_role_policy_attachment" "admin" {\n  #checkov:skip=CKV_AGENTLINT_AL201:break-glass role'))
+    doc, _ = run_checkov(checkov, args, plugin=True)
+    assert [r[:3] for r in results(doc) if r[1] == "CKV_AGENTLINT_AL201" and "admin" in r[2]] == [
+        ("skipped_checks", "CKV_AGENTLINT_AL201", "aws_iam_role_policy_attachment.admin")]
+
+
+@pytest.mark.slow
+def test_missing_agentlint_is_unknown_and_said_once(checkov):
+    doc, err = run_checkov(checkov, ["-d", "fixtures/examples/bedrock-agent", "--framework", "terraform"],
+                           plugin=True, agentlint="/nonexistent/agentlint")
+    assert not [r for r in results(doc) if r[1].startswith(PREFIX)]
+    assert err.count("agentlint checks: the agentlint executable was not found") == 1
