@@ -107,3 +107,14 @@ def test_missing_agentlint_is_unknown_and_said_once(checkov):
                            plugin=True, agentlint="/nonexistent/agentlint")
     assert not [r for r in results(doc) if r[1].startswith(PREFIX)]
     assert err.count("agentlint checks: the agentlint executable was not found") == 1
+
+
+@pytest.mark.slow
+def test_failing_agentlint_is_unknown_and_said_once(checkov, tmp_path):
+    broken = tmp_path / "agentlint"
+    broken.write_text("#!/bin/sh\necho 'Traceback: boom' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    doc, err = run_checkov(checkov, ["-d", "fixtures/examples/bedrock-agent", "--framework", "terraform"],
+                           plugin=True, agentlint=str(broken))
+    assert not [r for r in results(doc) if r[1].startswith(PREFIX)]
+    assert err.count("agentlint checks: agentlint failed (exit 3): Traceback: boom") == 1
