@@ -109,3 +109,21 @@ def test_commands_import_only_what_they_use(tmp_path):
     assert {"lark", "hcl2", "networkx"} <= cold
     warm = _modules_after(["scan", case, "-o", os.devnull], env)  # every file now comes from the parse cache
     assert "networkx" in warm and not {"lark", "hcl2"} & warm
+
+
+def test_progress_display():
+    import io
+
+    from agentlint.outputs.progress import Progress
+
+    quiet = io.StringIO()
+    Progress(quiet)(5, 10)  # short scans show nothing
+    assert quiet.getvalue() == ""
+    stream = io.StringIO()
+    show = Progress(stream)
+    show(0, 400)
+    show(1, 400)  # within the refresh interval: not redrawn
+    show(400, 400)
+    text = stream.getvalue()
+    assert text.count("agentlint: reading files") == 2 and "400/400" in text
+    assert text.endswith("\r")  # the line is erased at the end
