@@ -88,10 +88,9 @@ def _load_config(config_path: Optional[str]):
     except ConfigError as exc:
         click.echo(f"agentlint: configuration error: {exc}", err=True)
         sys.exit(2)
-    unknown = check_rule_keys(config)
-    if unknown:
-        click.echo(f"agentlint: configuration error: {source}: unknown rule(s) in [rules]: {', '.join(unknown)}",
-                   err=True)
+    problems = check_rule_keys(config)
+    if problems:
+        click.echo(f"agentlint: configuration error: {source}: {'; '.join(problems)}", err=True)
         sys.exit(2)
     return config, source
 
@@ -269,8 +268,9 @@ def list_rules(fmt):
                                 "severity": r.severity.value, "confidence": r.confidence.value} for r in rules],
                               indent=2))
         return
+    width = max(len(r.name) for r in rules)
     for r in rules:
-        click.echo(f"{r.id}  {r.name:<28} {r.severity.value:<9} {r.category:<22} {r.title}")
+        click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.value:<9} {r.category:<22} {r.title}")
 
 
 @main.command()

@@ -39,6 +39,8 @@ class RuleConfig(BaseModel):
     enabled: Optional[bool] = Field(None, description="false turns the rule off (same as listing it in ignore).")
     severity: Optional[Severity] = Field(None, description="Severity for this rule's findings on agent identities "
                                                            "(findings on other identities stay one level lower).")
+    options: dict[str, Any] = Field(default_factory=dict, description="The rule's own settings (see `agentlint "
+                                                                      "explain <id>`).")
 
 
 class LimitsConfig(BaseModel):

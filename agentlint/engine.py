@@ -24,9 +24,24 @@ def rule_config(rule: type[Rule], config: Config):
 
 
 def check_rule_keys(config: Config) -> list[str]:
-    """Per-rule settings must name real rules: a typo must not silently do nothing."""
-    known = {r.id for r in all_rules()} | {r.name for r in all_rules()}
-    return [key for key in config.rules if key not in known]
+    """Problems in `[rules]`: unknown rule names and invalid options (a typo must not silently do nothing)."""
+    from pydantic import ValidationError
+
+    by_key = {r.id: r for r in all_rules()} | {r.name: r for r in all_rules()}
+    problems = []
+    for key, settings in config.rules.items():
+        rule = by_key.get(key)
+        if rule is None:
+            problems.append(f"unknown rule {key!r} in [rules]")
+            continue
+        try:
+            rule.Options.model_validate(settings.options)
+        except ValidationError as exc:
+            for err in exc.errors():
+                where = ".".join(str(p) for p in err["loc"])
+                what = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
+                problems.append(f"[rules.{key}.options] {where}: {what}")
+    return problems
 
 
 def selected_rules(config: Config) -> list[type[Rule]]:
@@ -134,7 +149,8 @@ def _run(rules, phase, ctx, config, errors) -> list[Finding]:
         if override is not None and override.severity is not None:
             rule_cls = type(rule_cls.__name__, (rule_cls,), {"severity": override.severity})
         try:
-            findings.extend(rule_cls().check(ctx))
+            options = rule_cls.Options.model_validate(override.options if override is not None else {})
+            findings.extend(rule_cls(options).check(ctx))
         except Exception as exc:  # a rule bug must not hide the other rules' findings
             errors.append(LoadError(path="(agentlint)", kind="internal-error",
                                     message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))

@@ -20,6 +20,8 @@ from typing import Any, ClassVar, Iterable, Optional
 
 from typing import TYPE_CHECKING
 
+from pydantic import BaseModel, ConfigDict
+
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
 from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep
@@ -28,6 +30,10 @@ if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
+
+
+class NoOptions(BaseModel):
+    model_config = ConfigDict(extra="forbid")
 
 
 class Rule:
@@ -40,6 +46,11 @@ class Rule:
     fix: ClassVar[str]
     # "graph": asks the identity graph; "suppressions": judges the suppression comments after the graph rules ran.
     phase: ClassVar[str] = "graph"
+    # Settings a user may give in `[rules.<id>.options]`, validated before the scan.
+    Options: ClassVar[type[BaseModel]] = NoOptions
+
+    def __init__(self, options: Optional[BaseModel] = None):
+        self.options = options if options is not None else self.Options()
 
     def check(self, ctx: "RuleContext") -> Iterable[Finding]:
         raise NotImplementedError
@@ -145,6 +156,27 @@ class RuleContext:
             doc = g.document(policy)
             for st in _canonical(doc.statements):
                 yield None, None, policy, st
+
+    def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
+        """Every statement of every role's trust policy, with the role."""
+        g = self.graph
+        for node in sorted(g.principals()):
+            role = g.resource_of(node)
+            trust = g.g.nodes[node].get("trust")
+            if role is None or role.type != "aws_iam_role" or trust is None:
+                continue
+            for st in _canonical(trust.statements):
+                yield node, role, st
+
+    def trust_finding(self, rule: Rule, node: str, role: Resource, st: Statement, message: str,
+                      key: str) -> Finding:
+        origin = st.origin
+        tail = [TraceStep(role="statement", address=origin.address if origin else f"{role.address}.assume_role_policy",
+                          path=origin.path if origin else role.path,
+                          line=st.origin_line or (origin.start_line if origin else role.line_of("assume_role_policy")),
+                          note=st.label())]
+        return self.finding(rule, at=role, line=role.line_of("assume_role_policy"), message=message, identity=node,
+                            key=f"{key}#{st.digest()}", trace_tail=tail)
 
     def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
         """Allow statements per principal, each once; those AL201 reports as administrator access are skipped."""

@@ -80,7 +80,7 @@ def test_diff_base_keeps_findings_on_changed_blocks(tmp_path):
     _git(repo, "commit", "-q", "-m", "v3")
     main_tf.write_text(main_tf.read_text().replace('default = "dev"', 'default = "prod"'))
     doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
-    assert {f["rule_id"] for f in doc["findings"]} == {"AL101", "AL401", "AL301", "AL201"}
+    assert {f["rule_id"] for f in doc["findings"]} == {"AL101", "AL401", "AL301", "AL201", "AL501"}
 
 
 def test_diff_base_errors(tmp_path):

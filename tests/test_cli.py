@@ -80,8 +80,8 @@ def test_fingerprints_survive_moving_code(tmp_path):
 def test_output_file(tmp_path):
     target = tmp_path / "report.json"
     code, out = invoke("scan", EXAMPLE, "--format", "json", "-o", str(target))
-    assert code == 1 and "3 findings (1 critical, 2 high)" in out  # the human report still reaches the terminal
-    assert json.loads(target.read_text())["summary"]["findings"] == 3
+    assert code == 1 and "4 findings (1 critical, 2 high, 1 medium)" in out  # the human report reaches the terminal
+    assert json.loads(target.read_text())["summary"]["findings"] == 4
     assert invoke("scan", EXAMPLE, "-o", str(tmp_path / "missing" / "x.json"))[0] == 2
 
 
@@ -89,7 +89,7 @@ def test_select_and_ignore():
     _, out = invoke("scan", EXAMPLE, "--format", "json", "--select", "AL2")
     assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"AL201"}
     _, out = invoke("scan", EXAMPLE, "--format", "json", "--ignore", "admin-access", "--ignore", "AL4")
-    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"AL101"}
+    assert {f["rule_id"] for f in json.loads(out)["findings"]} == {"AL101", "AL501"}
 
 
 def test_rules_and_explain(snapshot):
@@ -216,10 +216,11 @@ def test_per_rule_severity_and_enabled(tmp_path):
     cfg = tmp_path / "agentlint.toml"
     cfg.write_text('[rules.AL201]\nseverity = "medium"\n[rules.sensitive-data-read]\nenabled = false\n')
     doc = json.loads(invoke("scan", EXAMPLE, "--format", "json", "--config", str(cfg))[1])
-    assert {(f["rule_id"], f["severity"]) for f in doc["findings"]} == {("AL201", "medium"), ("AL101", "high")}
+    assert {(f["rule_id"], f["severity"]) for f in doc["findings"]} == {
+        ("AL201", "medium"), ("AL101", "high"), ("AL501", "medium")}
     cfg.write_text('[rules.AL999]\nenabled = false\n')
     code, out = invoke("scan", EXAMPLE, "--config", str(cfg))
-    assert code == 2 and "unknown rule(s) in [rules]: AL999" in out
+    assert code == 2 and "unknown rule 'AL999' in [rules]" in out
 
 
 def test_suppressions_and_no_ignore():
@@ -249,17 +250,17 @@ def test_baseline_round_trip_survives_moving_code(tmp_path):
     shutil.copytree(f"{EXAMPLE}/modules/agent_role", repo / "modules" / "agent_role")
     base = tmp_path / "baseline.json"
     code, out = invoke("baseline", str(repo), "-o", str(base))
-    assert code == 0 and "3 finding(s)" in out
-    assert len(json.loads(base.read_text())["findings"]) == 3
+    assert code == 0 and "4 finding(s)" in out
+    assert len(json.loads(base.read_text())["findings"]) == 4
 
     code, out = invoke("scan", str(repo), "--baseline", str(base), "--format", "json")
     doc = json.loads(out)
-    assert code == 0 and doc["findings"] == [] and doc["summary"]["baselined"] == 3
+    assert code == 0 and doc["findings"] == [] and doc["summary"]["baselined"] == 4
 
     # Move code down a few lines: still nothing new.
     (repo / "main.tf").write_text("\n\n\n# moved\n" + src)
     code, out = invoke("scan", str(repo), "--baseline", str(base))
-    assert code == 0 and "3 in the baseline" in out
+    assert code == 0 and "4 in the baseline" in out
 
     # A new problem is reported, the accepted ones are not.
     (repo / "extra.tf").write_text(
@@ -291,3 +292,16 @@ def test_exit_codes_are_the_same_in_every_format(fmt, tmp_path):
     assert invoke("scan", CLEAN, "--format", fmt)[0] == 0
     (tmp_path / "bad.tf").write_text("resource {\n")
     assert invoke("scan", CLEAN, str(tmp_path), "--format", fmt)[0] == 2
+
+
+def test_rule_options(tmp_path):
+    case = "fixtures/AL501/bad/twelve-hours"
+    cfg = tmp_path / "agentlint.toml"
+    cfg.write_text("[rules.AL501.options]\nmax-session-seconds = 43200\n")
+    doc = json.loads(invoke("scan", case, "--format", "json", "--config", str(cfg))[1])
+    assert [f["confidence"] for f in doc["findings"]] == ["low"]  # only the unverifiable one remains
+    cfg.write_text("[rules.long-agent-session.options]\nmax-session-seconds = 60\nmax-hours = 2\n")
+    code, out = invoke("scan", case, "--config", str(cfg))
+    assert code == 2
+    assert "max-session-seconds: Input should be greater than or equal to 3600" in out
+    assert "max-hours: unknown option" in out

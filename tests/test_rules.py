@@ -87,5 +87,5 @@ def test_example_in_readme(snapshot):
     report = run("fixtures/examples/bedrock-agent")
     assert render(report) == snapshot
     assert {(f.rule_id, f.severity.value) for f in report.findings} == {
-        ("AL201", "critical"), ("AL101", "high"), ("AL401", "high")}
+        ("AL201", "critical"), ("AL101", "high"), ("AL401", "high"), ("AL501", "medium")}
     assert ROOT.joinpath("fixtures/examples/bedrock-agent/main.tf").exists()

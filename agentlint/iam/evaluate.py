@@ -85,3 +85,27 @@ def write_wildcards(st: Statement) -> list[str]:
 
 def is_conditional(st: Statement) -> bool:
     return bool(st.conditions)
+
+
+# Condition keys that tie a trust statement to specific callers (organization, account, principal, source).
+NARROWING_KEYS = {"aws:principalorgid", "aws:principalorgpaths", "aws:principalaccount", "aws:principalarn",
+                  "aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths", "aws:sourceowner",
+                  "aws:userid", "sts:externalid"}
+
+
+def narrowing_conditions(st: Statement) -> list:
+    """Conditions on a narrowing key whose values are not all wildcards."""
+    out = []
+    for c in st.conditions:
+        if c.key.lower() in NARROWING_KEYS and c.values and not all(str(v).strip("*?") == "" for v in c.values):
+            out.append(c)
+    return out
+
+
+def allows_assume(st: Statement, action: str = "sts:AssumeRole") -> bool:
+    return st.is_allow and bool(allows_action(st, action))
+
+
+def any_principal(st: Statement) -> bool:
+    principals = st.principals or {}
+    return "*" in principals or any(p == "*" for p in principals.get("AWS", []))

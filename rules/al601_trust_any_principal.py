@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from agentlint.iam.evaluate import allows_assume, any_principal, narrowing_conditions
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase
+
+
+class TrustAnyPrincipal(Rule):
+    """
+    ## What it does
+    Flags role trust policies that let any AWS principal assume the role: `Principal = "*"`, `{ AWS = "*" }`,
+    `{ AWS = ["*"] }`, or `principals { type = "AWS", identifiers = ["*"] }` in an `aws_iam_policy_document`, in
+    any statement, unless a condition ties the statement to known callers (`aws:PrincipalOrgID`,
+    `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, `sts:ExternalId`, ...).
+
+    ## Why is this bad?
+    Any AWS account in the world can then call `sts:AssumeRole` on the role and act with its permissions. When an
+    agent runs as the role, everything the agent can do is open to everyone.
+
+    ## Example
+    ```hcl
+    resource "aws_iam_role" "agent" {
+      assume_role_policy = jsonencode({
+        Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = "*" }]
+      })
+    }
+    ```
+
+    ## Fix
+    Trust the service that runs the agent (`Principal = { Service = "bedrock.amazonaws.com" }` with
+    `aws:SourceAccount` and `aws:SourceArn` conditions), or the exact role ARNs that need to assume it.
+    """
+
+    id = "AL601"
+    name = "trust-any-principal"
+    title = "Role can be assumed by any AWS principal"
+    category = "risky-trust"
+    severity = Severity.CRITICAL
+    fix = "Trust the agent's service or the exact role ARNs that need the role, not '*'."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for node, role, st in ctx.trust_statements():
+            if not any_principal(st) or narrowing_conditions(st):
+                continue
+            if not (allows_assume(st) or allows_assume(st, "sts:AssumeRoleWithWebIdentity")):
+                continue
+            yield ctx.trust_finding(self, node, role, st, key="any-principal", message=(
+                f"role {role.address}{agents_phrase(g, node)} can be assumed by any AWS principal: {st.label()} of "
+                "its trust policy allows Principal '*' without a condition on the caller's organization, account "
+                "or ARN"))
