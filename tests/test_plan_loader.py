@@ -110,3 +110,42 @@ def test_json_that_is_not_a_plan(tmp_path):
     explicit = load([str(other), str(broken)])
     kinds = {e.path.rsplit("/", 1)[-1]: (e.kind, e.line) for e in explicit.errors}
     assert kinds == {"package.json": ("not-a-plan", None), "broken.json": ("parse-error", 1)}
+
+
+def test_unknown_list_elements_keep_the_list_expression_references(tmp_path):
+    """`identifiers = [aws_iam_openid_connect_provider.github.arn]` inside a data source block, unknown at plan
+    time: the element must still point at the provider (AL602 needs it to recognise GitHub)."""
+    provider = {"address": "aws_iam_openid_connect_provider.github", "mode": "managed",
+                "type": "aws_iam_openid_connect_provider", "name": "github",
+                "values": {"url": "https://token.actions.githubusercontent.com"}}
+    statement = {"actions": ["sts:AssumeRoleWithWebIdentity"], "effect": "Allow",
+                 "principals": [{"type": "Federated", "identifiers": [None]}],
+                 "condition": [{"test": "StringEquals", "variable": "token.actions.githubusercontent.com:aud",
+                                "values": ["sts.amazonaws.com"]}]}
+    doc_values = {"statement": [statement]}
+    document = {"address": "data.aws_iam_policy_document.trust", "mode": "data", "type": "aws_iam_policy_document",
+                "name": "trust", "values": doc_values}
+    role = {"address": "aws_iam_role.deploy", "mode": "managed", "type": "aws_iam_role", "name": "deploy",
+            "values": {"name": "deploy"}}
+    changes = [
+        {"address": "data.aws_iam_policy_document.trust", "mode": "data", "type": "aws_iam_policy_document",
+         "name": "trust", "change": {"actions": ["read"], "after": doc_values, "after_unknown": {
+             "json": True, "statement": [{"principals": [{"identifiers": [True]}]}]}}},
+        {"address": "aws_iam_role.deploy", "mode": "managed", "type": "aws_iam_role", "name": "deploy",
+         "change": {"actions": ["create"], "after": {"name": "deploy"}, "after_unknown": {"assume_role_policy": True}}},
+    ]
+    config = {"root_module": {"resources": [
+        {"address": "data.aws_iam_policy_document.trust", "mode": "data", "type": "aws_iam_policy_document",
+         "name": "trust", "expressions": {"statement": [{"principals": [{"identifiers": {"references": [
+             "aws_iam_openid_connect_provider.github.arn", "aws_iam_openid_connect_provider.github"]}}]}]}},
+        {"address": "aws_iam_role.deploy", "mode": "managed", "type": "aws_iam_role", "name": "deploy",
+         "expressions": {"assume_role_policy": {"references": ["data.aws_iam_policy_document.trust.json",
+                                                               "data.aws_iam_policy_document.trust"]}}},
+    ]}}
+    path = _plan(tmp_path, [provider, document, role], changes, config)
+    model = load([str(path)])
+    trust = {r.address: r for r in model.resources}["data.aws_iam_policy_document.trust"]
+    [identifier] = trust.values["statement"][0]["principals"][0]["identifiers"]
+    assert isinstance(identifier, Unknown) and [str(r) for r in identifier.refs] == [
+        "aws_iam_openid_connect_provider.github.arn"]
+    assert [f.rule_id for f in run(str(path)).findings] == ["AL602"]

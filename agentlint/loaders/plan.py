@@ -247,8 +247,12 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
     if isinstance(values, list):
         out_list = []
         for i, item in enumerate(values):
-            expr = expressions[i] if isinstance(expressions, list) and i < len(expressions) else (
-                expressions[0] if isinstance(expressions, list) and expressions else {})
+            if isinstance(expressions, list):  # nested blocks: one expression object per block
+                expr = expressions[i] if i < len(expressions) else (expressions[0] if expressions else {})
+            elif isinstance(expressions, dict) and "references" in expressions:
+                expr = expressions  # one expression made the whole list: its elements share its references
+            else:
+                expr = {}
             out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, reader, prefix))
         if isinstance(unknown, list) and len(unknown) > len(values):
             out_list.extend(Unknown("(known after apply)") for _ in unknown[len(values):] if _ is True)
