@@ -12,6 +12,7 @@ from typing import Optional
 from pydantic import BaseModel, ValidationError
 
 from agentlint import __version__
+from agentlint.engine import finding_counts
 from agentlint.model import Finding, Report
 
 
@@ -64,7 +65,5 @@ def apply(report: Report, baseline: Optional[Baseline]) -> Report:
     summary = dict(report.summary)
     summary["baselined"] = len(report.findings) - len(kept)
     summary["baseline_fixed"] = len(known - present)
-    summary["findings"] = len(kept)
-    summary["by_severity"] = {s: sum(1 for f in kept if f.severity.value == s) for s in summary["by_severity"]}
-    summary["findings_affecting_agents"] = sum(1 for f in kept if f.agents)
+    summary.update(finding_counts(kept))
     return report.model_copy(update={"findings": kept, "summary": summary})

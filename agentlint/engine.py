@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import os
 from contextlib import contextmanager
 from typing import Optional
 
@@ -113,9 +112,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         "stacks": len(graph.model.stacks),
         "resources": len(graph.model.resources),
         "agents": len(agents),
-        "findings": len(findings),
-        "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
-        "findings_affecting_agents": sum(1 for f in findings if f.agents),
+        **finding_counts(findings),
         "suppressed": len(suppressed),
         "errors": len(errors),
         "fail_on": config.fail_on.value,
@@ -123,6 +120,15 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     }
     return Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
                   errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary)
+
+
+def finding_counts(findings: list[Finding]) -> dict:
+    """The summary's finding counts (also recomputed after a baseline removes findings)."""
+    return {
+        "findings": len(findings),
+        "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
+        "findings_affecting_agents": sum(1 for f in findings if f.agents),
+    }
 
 
 def _apply_suppressions(findings, suppressions):
@@ -174,13 +180,3 @@ def exit_code(report: Report, fail_on: Severity) -> int:
     if any(f.severity.rank >= fail_on.rank for f in report.findings):
         return 1
     return 0
-
-
-def display_path(path: Optional[str]) -> str:
-    if not path:
-        return ""
-    try:
-        rel = os.path.relpath(path)
-    except ValueError:
-        return path
-    return path if rel.startswith("..") else rel

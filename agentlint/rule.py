@@ -14,9 +14,8 @@ import importlib.util
 import json
 import os
 import pkgutil
-import re
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Iterable, Optional
+from typing import ClassVar, Iterable, Optional
 
 from typing import TYPE_CHECKING
 
@@ -24,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
-from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep
+from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep, strip_instance_keys
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
@@ -121,7 +120,6 @@ class StatementGrant:
 @dataclass
 class RuleContext:
     graph: IdentityGraph
-    options: dict[str, Any] = field(default_factory=dict)
     ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
 
     def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
@@ -259,7 +257,8 @@ class RuleContext:
         # No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a
         # file and when the repository is checked out somewhere else.
         stack = os.path.relpath(os.path.abspath(at.stack), g.model.scan_root).replace(os.sep, "/")
-        fp_key = json.dumps([rule.id, stack, at.ref_address, identity_address and _strip(identity_address), key])
+        fp_key = json.dumps([rule.id, stack, at.ref_address,
+                             identity_address and strip_instance_keys(identity_address), key])
         return Finding(
             rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, severity=severity,
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
@@ -313,10 +312,6 @@ def _canonical(statements: list[Statement]) -> list[Statement]:
 
 def _only_tool(g: IdentityGraph, node: str) -> bool:
     return all(e.kind == "tool-of" for e in g.agents[node].evidence) if node in g.agents else True
-
-
-def _strip(address: str) -> str:
-    return re.sub(r"\[[^\]]*\]", "", address)
 
 
 def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:

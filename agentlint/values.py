@@ -106,6 +106,14 @@ def first_block(value) -> dict:
     return {}
 
 
+def follow_blocks(values, path) -> dict:
+    """The nested block at a path of block names (first block at each step), or {} when any step is missing."""
+    cur = values
+    for step in path:
+        cur = first_block(cur.get(step) if isinstance(cur, dict) else None)
+    return cur if isinstance(cur, dict) else {}
+
+
 def display(value, limit: int = 80) -> str:
     """A short, human-readable rendering of a value for messages."""
     if isinstance(value, Unknown):

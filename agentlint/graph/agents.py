@@ -13,7 +13,7 @@ import re
 from typing import Any, Iterable, Optional
 
 from agentlint.model import Evidence, Resource
-from agentlint.values import Unknown, blocks, first_block
+from agentlint.values import Unknown, blocks, first_block, follow_blocks
 
 AGENT_TYPES = {
     "aws_bedrockagent_agent": "Bedrock agent",
@@ -158,7 +158,7 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
 
         path = K8S_POD_SPEC.get(t)
         if path:
-            spec = _follow(v, path)
+            spec = follow_blocks(v, path)
             for c in blocks(spec.get("container")) + blocks(spec.get("init_container")):
                 for item in blocks(c.get("env")):
                     if isinstance(item.get("name"), str):
@@ -166,13 +166,6 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
                 if isinstance(c.get("image"), str):
                     images.append(c["image"])
     return env, images
-
-
-def _follow(values: dict, path: tuple[str, ...]) -> dict:
-    cur: Any = values
-    for step in path:
-        cur = first_block(cur.get(step) if isinstance(cur, dict) else None)
-    return cur if isinstance(cur, dict) else {}
 
 
 def _json_value(raw: Any) -> Any:

@@ -23,7 +23,7 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, parse_policy_value
 from agentlint.model import Agent, Evidence, Resource, ScanModel
-from agentlint.values import Unknown, blocks, display, first_block, redact, refs_in
+from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
 IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
@@ -219,9 +219,7 @@ class IdentityGraph:
 
     def _pod(self, res: Resource) -> None:
         node = self._add(res, "workload")
-        spec = res.values
-        for step in K8S_POD_SPEC[res.type]:
-            spec = first_block(spec.get(step))
+        spec = follow_blocks(res.values, K8S_POD_SPEC[res.type])
         sa_name = spec.get("service_account_name") or spec.get("service_account")
         namespace = first_block(res.values.get("metadata")).get("namespace") or "default"
         for sa in self._service_accounts(res.stack, sa_name, namespace):

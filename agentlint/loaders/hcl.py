@@ -262,18 +262,9 @@ def _root_variables(root: str, explicit: list[str], errors: list[LoadError], lim
                     values.update(data)
                 continue
             attrs = _cached_parse(text, path, limits, cache).attrs
-        except HCLSyntaxError as exc:
-            kind = "limit" if isinstance(exc, NestingLimit) else "parse-error"
-            errors.append(LoadError(path=path, line=exc.line, kind=kind, message=str(exc)))
-            continue
-        except RecursionError:
-            errors.append(LoadError(path=path, kind="limit", message="nested too deeply to parse; file skipped"))
-            continue
-        except TextFileError as exc:
-            errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
-            continue
-        except json.JSONDecodeError as exc:
-            errors.append(LoadError(path=path, line=exc.lineno, kind="parse-error", message=f"invalid JSON: {exc.msg}"))
+        except (HCLSyntaxError, RecursionError, TextFileError, json.JSONDecodeError) as exc:
+            kind, line, message = classify(exc)
+            errors.append(LoadError(path=path, line=line, kind=kind, message=message))
             continue
         scope = Scope("", root, root, {}, {})
         for name, node in attrs.items():

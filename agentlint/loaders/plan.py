@@ -9,14 +9,12 @@ replaced by a marker here and never travel further.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any, Optional
 
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds, strip_instance_keys
 from agentlint.values import SENSITIVE, Ref, Unknown
 
-_INDEX = re.compile(r"\[[^\]]*\]")
 
 
 class PlanError(Exception):
@@ -146,7 +144,7 @@ class _PlanReader:
 
     def _config_resource(self, prefix: str, address: str, mode: str, rtype: str, name: str) -> Optional[dict]:
         local = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
-        return self.config_resources.get((_INDEX.sub("", prefix), local))
+        return self.config_resources.get((strip_instance_keys(prefix), local))
 
     def _from_expression(self, expr: Any, prefix: str) -> Any:
         if isinstance(expr, list):
@@ -223,7 +221,7 @@ def _module_prefix(address: str, mode: str, rtype: str, name: str) -> str:
 
 def _split_module_prefix(prefix: str) -> tuple[str, str]:
     """`module.a.module.b.` -> (`module.a.`, `b`)."""
-    body = _INDEX.sub("", prefix).rstrip(".")
+    body = strip_instance_keys(prefix).rstrip(".")
     head, _, name = body.rpartition(".")
     head = head[: -len("module")] if head.endswith("module") else head
     return head, name
