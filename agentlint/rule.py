@@ -27,6 +27,7 @@ from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity,
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
+    from agentlint.iam.effective import EffectivePermissions
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
 
@@ -121,6 +122,7 @@ class StatementGrant:
 class RuleContext:
     graph: IdentityGraph
     ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
+    _effective: dict = field(default_factory=dict)
 
     def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
                       key: str) -> Finding:
@@ -147,13 +149,42 @@ class RuleContext:
                 for st in _canonical(doc.statements):
                     yield principal, grant, grant.policy, st
         for policy in sorted(g.policy_nodes()):
-            if g.principals_of_policy(policy):
+            if g.principals_of_policy(policy) or g.is_boundary(policy):
                 continue
             if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
                 continue
             doc = g.document(policy)
             for st in _canonical(doc.statements):
                 yield None, None, policy, st
+
+    def effective(self, principal: str) -> "EffectivePermissions":
+        """Everything the principal holds, Deny and permissions boundary applied (computed once per scan)."""
+        from agentlint.iam.effective import EffectivePermissions, Holding
+
+        if principal not in self._effective:
+            g = self.graph
+            holdings = [Holding(grant, grant.policy, st) for grant in g.grants(principal)
+                        for st in _canonical(g.document(grant.policy).statements)]
+            boundary = g.boundary(principal)
+            self._effective[principal] = EffectivePermissions(
+                holdings, g.document(boundary) if boundary is not None else None)
+        return self._effective[principal]
+
+    def permission_sets(self) -> Iterable[tuple[Optional[str], Optional[str], "EffectivePermissions"]]:
+        """(principal, None, its effective permissions) for every principal, then (None, policy, the policy alone)
+        for every customer policy no principal holds, so that a policy is judged even before it is attached."""
+        from agentlint.iam.effective import EffectivePermissions, Holding
+
+        g = self.graph
+        for principal in sorted(g.principals()):
+            yield principal, None, self.effective(principal)
+        for policy in sorted(g.policy_nodes()):
+            if g.principals_of_policy(policy) or g.is_boundary(policy):
+                continue
+            if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
+                continue
+            statements = _canonical(g.document(policy).statements)
+            yield None, policy, EffectivePermissions([Holding(None, policy, st) for st in statements])
 
     def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
         """Every statement of every role's trust policy, with the role."""
@@ -177,11 +208,19 @@ class RuleContext:
                             key=f"{key}#{st.digest()}", trace_tail=tail)
 
     def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
-        """Allow statements per principal, each once; those AL201 reports as administrator access are skipped."""
+        """Allow statements per principal, each once. With `skip_admin`, every statement of a principal (or of an
+        unattached policy) that AL201 reports as an administrator is skipped: any other finding would repeat it."""
         seen = set()
+        admin: dict = {}
         for principal, grant, policy, st in self.statement_grants():
-            if not st.is_allow or (skip_admin and self.reported_as_admin(policy, st)):
+            if not st.is_allow:
                 continue
+            if skip_admin:
+                holder = principal if principal is not None else policy
+                if holder not in admin:
+                    admin[holder] = self._holds_admin(principal, policy)
+                if admin[holder]:
+                    continue
             key = f"{self.graph.g.nodes[policy]['address']}#{st.digest()}"
             if (principal, key) in seen:
                 continue
@@ -197,6 +236,11 @@ class RuleContext:
         return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
                             confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement))
 
+    def _holds_admin(self, principal: Optional[str], policy: str) -> bool:
+        if principal is None:
+            return any(self.reported_as_admin(policy, st) for st in self.graph.document(policy).statements)
+        return any(self.reported_as_admin(h.policy, h.statement) for h in self.effective(principal).holdings)
+
     def reported_as_admin(self, policy: str, st: Statement) -> bool:
         """AL201 reports this statement (or its whole managed policy) as administrator access; other rules would
         only repeat it."""
@@ -208,18 +252,12 @@ class RuleContext:
         return admin_level(st) is not None
 
     def denied(self, principal: Optional[str], action: str) -> bool:
-        """An unconditional Deny on every resource for this action, in any policy of the principal."""
+        """An unconditional Deny on every resource for this action in any policy of the principal, or a permissions
+        boundary that does not allow it."""
         if principal is None:
             return False
-        from agentlint.iam.actions import matches
-        from agentlint.iam.evaluate import on_all_resources
-
-        for grant in self.graph.grants(principal):
-            for st in self.graph.document(grant.policy).statements:
-                if st.is_deny and not st.conditions and on_all_resources(st) is True:
-                    if any(matches(p, action) for p in st.action_strings()):
-                        return True
-        return False
+        eff = self.effective(principal)
+        return eff.denied(action) or not eff.within_boundary(action)
 
     # -- building findings -------------------------------------------------------------------------------------
 

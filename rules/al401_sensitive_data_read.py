@@ -1,17 +1,9 @@
 from __future__ import annotations
 
 from agentlint.iam.evaluate import allows_action, is_conditional, on_all_resources
+from agentlint.iam.risky import SENSITIVE_READS
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
-
-SENSITIVE_READS = {
-    "secretsmanager:GetSecretValue": "every Secrets Manager secret",
-    "ssm:GetParameter": "every SSM parameter",
-    "ssm:GetParameters": "every SSM parameter",
-    "ssm:GetParametersByPath": "every SSM parameter",
-    "s3:GetObject": "every S3 object",
-    "kms:Decrypt": "anything encrypted with any KMS key",
-}
 
 
 class SensitiveDataRead(Rule):

@@ -21,7 +21,7 @@ from agentlint.graph.paths import AgentPath, Grant
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
-from agentlint.iam.policy import PolicyDocument, parse_policy_value
+from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
 from agentlint.model import Agent, Evidence, Resource, ScanModel
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
@@ -166,7 +166,10 @@ class IdentityGraph:
             if res.mode == "managed" and res.type == "aws_iam_role":
                 self._role_own_policies(res)
                 self._trust(res)
+            if res.mode == "managed" and res.type in ("aws_iam_role", "aws_iam_user"):
+                self._boundary(res)
         self._credential_users()
+        self._standalone_policies(resources)
         self._detect_agents()
 
     def _workload(self, res: Resource) -> None:
@@ -331,6 +334,37 @@ class IdentityGraph:
                 self.g.add_edge(node, policy, rel="policy", via=role, via_attr="managed_policy_arns",
                                 via_line=role.line_of("managed_policy_arns"))
 
+    def _standalone_policies(self, resources: list[Resource]) -> None:
+        """Customer managed policies nothing attaches, and policy documents (HCL) nothing uses, become policy nodes
+        of their own: a policy is judged before it is attached. A document with a Principal is a trust or resource
+        policy, not an identity policy, and is left out."""
+        docs = []
+        for res in resources:
+            if res.mode == "managed" and res.type == "aws_iam_policy":
+                self._add(res, "policy")
+            elif res.mode == "data" and res.type == "aws_iam_policy_document" and res.source == "hcl":
+                docs.append(res)
+        if not docs:
+            return
+        stacks = {d.stack for d in docs}
+        used = {(r.stack, ref.address) for r in resources if r.stack in stacks for ref in refs_in(r.values)}
+        for doc in docs:
+            if (doc.stack, doc.ref_address) in used:
+                continue
+            parsed = from_policy_document_data(doc, lambda addr, stack=doc.stack: self.lookup(stack, addr))
+            if not any(st.principals or st.not_principals for st in parsed.statements):
+                self.g.add_node(self.nid(doc), kind="policy", address=doc.address, rtype=doc.type, resource=doc,
+                                stack=doc.stack, document=parsed)
+
+    def _boundary(self, principal: Resource) -> None:
+        value = principal.values.get("permissions_boundary")
+        if value in (None, ""):
+            return
+        policy = self._policy_node(principal.stack, value)
+        if policy is not None:
+            self.g.add_edge(self.nid(principal), policy, rel="boundary", via=principal, via_attr="permissions_boundary",
+                            via_line=principal.line_of("permissions_boundary"))
+
     def _membership(self, res: Resource, users: Any, groups: Any) -> None:
         for user, _ in self.targets(res.stack, users, "user"):
             for group, _ in self.targets(res.stack, groups, "group"):
@@ -420,6 +454,16 @@ class IdentityGraph:
                         out.append(Grant(policy, pdata.get("via"), pdata.get("via_attr"), pdata.get("via_line"),
                                          group=group))
         return out
+
+    def boundary(self, principal: str) -> Optional[str]:
+        """The policy node set as the principal's permissions boundary, if any."""
+        for _, policy, edata in self.g.out_edges(principal, data=True):
+            if edata.get("rel") == "boundary":
+                return policy
+        return None
+
+    def is_boundary(self, policy: str) -> bool:
+        return any(d.get("rel") == "boundary" for _, _, d in self.g.in_edges(policy, data=True))
 
     def principals_of_policy(self, policy: str) -> list[str]:
         return [u for u, _, d in self.g.in_edges(policy, data=True) if d.get("rel") == "policy"]

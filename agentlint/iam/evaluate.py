@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Optional
 
 from agentlint.iam.actions import (is_full_wildcard, is_read_pattern, is_resource_wildcard, is_service_wildcard,
@@ -109,3 +110,32 @@ def allows_assume(st: Statement, action: str = "sts:AssumeRole") -> bool:
 def any_principal(st: Statement) -> bool:
     principals = st.principals or {}
     return "*" in principals or any(p == "*" for p in principals.get("AWS", []))
+
+
+def granted_actions(st: Statement) -> tuple:
+    """The catalogue actions an Allow statement's Action (or NotAction: everything else) reaches; names the
+    catalogue does not know are left out (AL001 and the catalogue test speak for those)."""
+    if not st.is_allow:
+        return ()
+    if st.actions is not None:
+        return _granted(tuple(sorted(a.lower() for a in st.action_strings())), False)
+    if st.not_actions is not None:
+        known = [a for a in st.not_actions if isinstance(a, str)]
+        if len(known) < len(st.not_actions):
+            return ()
+        return _granted(tuple(sorted(a.lower() for a in known)), True)
+    return ()
+
+
+@lru_cache(maxsize=2048)
+def _granted(patterns: tuple, negated: bool) -> tuple:
+    from agentlint.iam.catalog import catalog
+
+    cat = catalog()
+    if not negated:
+        out: dict = {}
+        for p in patterns:
+            for a in cat.expand(p):
+                out.setdefault(a.name, a)
+        return tuple(out.values())
+    return tuple(a for a in cat.expand("*") if not any(matches(p, a.name) for p in patterns))

