@@ -198,14 +198,15 @@ class RuleContext:
                 yield node, role, st
 
     def trust_finding(self, rule: Rule, node: str, role: Resource, st: Statement, message: str,
-                      key: str) -> Finding:
+                      key: str, confidence: Optional[Confidence] = None) -> Finding:
         origin = st.origin
         tail = [TraceStep(role="statement", address=origin.address if origin else f"{role.address}.assume_role_policy",
                           path=origin.path if origin else role.path,
                           line=st.origin_line or (origin.start_line if origin else role.line_of("assume_role_policy")),
                           note=st.label())]
         return self.finding(rule, at=role, line=role.line_of("assume_role_policy"), message=message, identity=node,
-                            key=f"{key}#{st.digest()}", trace_tail=tail)
+                            key=f"{key}#{st.digest()}", trace_tail=tail,
+                            confidence=confidence)
 
     def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
         """Allow statements per principal, each once. With `skip_admin`, every statement of a principal (or of an

@@ -305,3 +305,15 @@ def test_rule_options(tmp_path):
     assert code == 2
     assert "max-session-seconds: Input should be greater than or equal to 3600" in out
     assert "max-hours: unknown option" in out
+
+
+def test_trusted_accounts_silence_third_party_trust(tmp_path):
+    case = "fixtures/AL604/bad/vendor-role"
+    doc = json.loads(invoke("scan", case, "--format", "json", "--select", "AL604")[1])
+    assert [(f["rule_id"], f["confidence"]) for f in doc["findings"]] == [("AL604", "medium")]
+    cfg = tmp_path / "agentlint.toml"
+    cfg.write_text('[rules.AL604.options]\ntrusted-accounts = ["444455556666"]\n')
+    assert json.loads(invoke("scan", case, "--format", "json", "--config", str(cfg))[1])["findings"] == []
+    cfg.write_text('[rules.AL604.options]\ntrusted-accounts = ["111122223333"]\n')
+    doc = json.loads(invoke("scan", case, "--format", "json", "--select", "AL604", "--config", str(cfg))[1])
+    assert [f["confidence"] for f in doc["findings"]] == ["high"]  # told which accounts are ours: a third party

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Optional
 
@@ -139,3 +140,27 @@ def _granted(patterns: tuple, negated: bool) -> tuple:
                 out.setdefault(a.name, a)
         return tuple(out.values())
     return tuple(a for a in cat.expand("*") if not any(matches(p, a.name) for p in patterns))
+
+
+ACCOUNT_ROOT = re.compile(r"^(?:\d{12}|arn:aws[\w-]*:iam::\d{12}:root)$")
+ACCOUNT_OF = re.compile(r"^(?:(\d{12})|arn:aws[\w-]*:(?:iam|sts)::(\d{12}):.+)$")
+
+
+def aws_principals(st: Statement) -> list:
+    """The statement's `AWS` principals (strings, or Unknown for computed ones)."""
+    return list((st.principals or {}).get("AWS", []))
+
+
+def account_of(principal: str) -> Optional[str]:
+    m = ACCOUNT_OF.match(principal.strip())
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def condition_keys(st: Statement) -> set[str]:
+    """Condition keys (lower case) whose values are not all wildcards."""
+    return {c.key.lower() for c in st.conditions
+            if c.values and not all(isinstance(v, str) and v.strip("*?") == "" for v in c.values)}
+
+# Conditions that pick identities out of a trusted account (or prove a third party's identity).
+WHOLE_ACCOUNT_NARROWING = {"aws:principalarn", "aws:userid", "sts:externalid", "aws:principalorgpaths",
+                           "sts:rolesessionname", "sts:sourceidentity"}
