@@ -165,7 +165,9 @@ def test_credential_literals_never_reach_output(tmp_path):
 
     graph = build_graph([str(tmp_path)], Config())
     outputs = [render_json(report), render_text(report), to_json(graph), to_mermaid(graph)]
-    assert report.findings and report.findings[0].rule_id == "AL001"
+    assert sorted(f.rule_id for f in report.findings) == ["AL001", "AL305"]
+    plaintext = next(f for f in report.findings if f.rule_id == "AL305")
+    assert "AWS_SECRET_ACCESS_KEY, OPENAI_API_KEY (value not shown)" in plaintext.message
     for out in outputs:
         assert key_id not in out and secret not in out and "sk-proj-x" not in out
 
