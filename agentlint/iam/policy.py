@@ -67,6 +67,9 @@ class Statement:
         body = json.dumps([self.effect.lower(), norm(self.actions), norm(self.not_actions), norm(self.resources),
                            norm(self.not_resources), sorted((c.operator, c.key, sorted(map(str, c.values)))
                                                             for c in self.conditions)], default=str)
+        if self.principals or self.not_principals:  # trust and resource policies: who is part of what it says
+            body += json.dumps([{k: norm(v) for k, v in sorted((self.principals or {}).items())},
+                                {k: norm(v) for k, v in sorted((self.not_principals or {}).items())}], default=str)
         return hashlib.sha256(body.encode()).hexdigest()[:12]
 
     def has_unknown_parts(self) -> bool:
