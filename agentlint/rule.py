@@ -189,10 +189,10 @@ class RuleContext:
     def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
         """Every statement of every role's trust policy, with the role."""
         g = self.graph
-        for node in sorted(g.principals()):
+        for node in sorted(list(g.principals()) + list(g.trust_documents())):
             role = g.resource_of(node)
             trust = g.g.nodes[node].get("trust")
-            if role is None or role.type != "aws_iam_role" or trust is None:
+            if role is None or trust is None or role.type not in ("aws_iam_role", "aws_iam_policy_document"):
                 continue
             for st in _canonical(trust.statements):
                 yield node, role, st
@@ -230,12 +230,15 @@ class RuleContext:
 
     def statement_finding(self, rule: Rule, sg: StatementGrant, message: str) -> Finding:
         """A finding at the place the statement was wired into the principal, with the full path."""
-        from agentlint.iam.evaluate import is_conditional
+        from agentlint.iam.evaluate import identity_narrowing, is_conditional
 
         at, line = self.grant_location(sg.grant, sg.policy)
         confidence = Confidence.MEDIUM if is_conditional(sg.statement) else rule.confidence
+        # A condition that ties the request to one caller, source or organization narrows the risk: one level lower.
+        narrowed = bool(identity_narrowing(sg.statement))
         return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
-                            confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement))
+                            confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement),
+                            narrowed=narrowed)
 
     def _holds_admin(self, principal: Optional[str], policy: str) -> bool:
         if principal is None:
@@ -265,12 +268,14 @@ class RuleContext:
     def finding(self, rule: Rule, *, at: Resource, line: Optional[int] = None, end_line: Optional[int] = None,
                 message: str, identity: Optional[str] = None, key: str = "",
                 confidence: Optional[Confidence] = None, trace_tail: Optional[list[TraceStep]] = None,
-                extra_agents: Optional[list[AgentPath]] = None) -> Finding:
+                extra_agents: Optional[list[AgentPath]] = None, narrowed: bool = False) -> Finding:
         g = self.graph
         paths = g.agent_paths(identity) if identity else []
         paths += extra_agents or []
         agents = sorted({g.address_of(p.agent) for p in paths})
         severity = rule.severity if agents else rule.severity.lowered()
+        if narrowed:
+            severity = severity.lowered()
         trace: list[TraceStep] = []
         if paths:
             # Start the path at an agent in its own right (not one that is only some agent's tool) when there is one.
@@ -356,9 +361,22 @@ def _only_tool(g: IdentityGraph, node: str) -> bool:
 def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
     if node is None:
         return "no identity in the scanned code"
-    kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group"}.get(
-        graph.g.nodes[node].get("rtype", ""), "identity")
+    data = graph.g.nodes[node]
+    if data.get("kind") == "external":
+        kind = {"role": "role", "user": "IAM user", "group": "group", "permission_set": "permission set"}.get(
+            data.get("target_kind"), "identity")
+        return f"{kind} {graph.address_of(node)!r} (not defined in the scanned code)"
+    kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group",
+            "aws_ssoadmin_permission_set": "permission set"}.get(data.get("rtype", ""), "identity")
     return f"{kind} {graph.address_of(node)}"
+
+
+def trust_holder(graph: IdentityGraph, node: str, res: Resource) -> str:
+    """How a trust finding names what it is about: the role (with its agents), or a trust policy document that no
+    role in the scanned code uses yet."""
+    if graph.g.nodes[node].get("kind") == "trust_document":
+        return f"trust policy {res.address} (used by no role in the scanned code)"
+    return f"role {res.address}{agents_phrase(graph, node)}"
 
 
 def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:

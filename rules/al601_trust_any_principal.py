@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from agentlint.iam.evaluate import allows_assume, any_principal, narrowing_conditions
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, trust_holder
 
 
 class TrustAnyPrincipal(Rule):
@@ -46,6 +46,6 @@ class TrustAnyPrincipal(Rule):
             if not (allows_assume(st) or allows_assume(st, "sts:AssumeRoleWithWebIdentity")):
                 continue
             yield ctx.trust_finding(self, node, role, st, key="any-principal", message=(
-                f"role {role.address}{agents_phrase(g, node)} can be assumed by any AWS principal: {st.label()} of "
+                f"{trust_holder(g, node, role)} can be assumed by any AWS principal: {st.label()} of "
                 "its trust policy allows Principal '*' without a condition on the caller's organization, account "
                 "or ARN"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from agentlint.iam.evaluate import (ACCOUNT_ROOT, WHOLE_ACCOUNT_NARROWING, account_of, allows_assume, any_principal,
                                     aws_principals, condition_keys)
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, trust_holder
 
 
 class WholeAccountTrust(Rule):
@@ -48,6 +48,6 @@ class WholeAccountTrust(Rule):
             if not roots or condition_keys(st) & WHOLE_ACCOUNT_NARROWING:
                 continue
             yield ctx.trust_finding(self, node, role, st, key="whole-account", message=(
-                f"role {role.address}{agents_phrase(g, node)} can be assumed by any identity in account"
+                f"{trust_holder(g, node, role)} can be assumed by any identity in account"
                 f"{'s' if len(roots) > 1 else ''} {', '.join(roots)}: {st.label()} of its trust policy trusts the "
                 "account root without a condition on aws:PrincipalArn or sts:ExternalId"))

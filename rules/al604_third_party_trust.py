@@ -5,7 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from agentlint.iam.evaluate import (ACCOUNT_ROOT, WHOLE_ACCOUNT_NARROWING, account_of, allows_assume, aws_principals,
                                     condition_keys)
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, trust_holder
 
 PROVES_CALLER = {"sts:externalid", "aws:principalorgid", "aws:principalorgpaths"}
 
@@ -66,7 +66,7 @@ class ThirdPartyTrust(Rule):
             if not foreign:
                 continue
             yield ctx.trust_finding(self, node, role, st, key="third-party", message=(
-                f"role {role.address}{agents_phrase(g, node)} can be assumed from account"
+                f"{trust_holder(g, node, role)} can be assumed from account"
                 f"{'s' if len(foreign) > 1 else ''} {', '.join(foreign)} without sts:ExternalId ({st.label()} of its "
                 "trust policy); if the account is yours, list it in trusted-accounts"),
                 confidence=Confidence.HIGH if trusted else None)

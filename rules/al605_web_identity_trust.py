@@ -4,7 +4,7 @@ import re
 
 from agentlint.iam.evaluate import allows_assume
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, trust_holder
 from agentlint.values import Unknown
 
 GITHUB_ISSUER = "token.actions.githubusercontent.com"  # AL602's
@@ -83,7 +83,7 @@ class WebIdentityTrust(Rule):
             if not problems:
                 continue
             yield ctx.trust_finding(self, node, role, st, key="web-identity", message=(
-                f"role {role.address}{agents_phrase(g, node)} trusts web identities from {', '.join(issuers)} with "
+                f"{trust_holder(g, node, role)} trusts web identities from {', '.join(issuers)} with "
                 f"{'; and '.join(problems)} ({st.label()} of its trust policy)"))
 
 

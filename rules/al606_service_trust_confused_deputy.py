@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from agentlint.iam.evaluate import allows_assume, condition_keys
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, trust_holder
 
 AGENT_SERVICES = ("bedrock.amazonaws.com", "bedrock-agentcore.amazonaws.com")
 SOURCE_KEYS = {"aws:sourceaccount", "aws:sourcearn", "aws:sourceorgid", "aws:sourceorgpaths"}
@@ -53,6 +53,6 @@ class ServiceTrustConfusedDeputy(Rule):
             if not services or not allows_assume(st) or condition_keys(st) & SOURCE_KEYS:
                 continue
             yield ctx.trust_finding(self, node, role, st, key="confused-deputy", message=(
-                f"role {role.address}{agents_phrase(g, node)} can be assumed by {', '.join(services)} for any "
+                f"{trust_holder(g, node, role)} can be assumed by {', '.join(services)} for any "
                 f"account's agents: {st.label()} of its trust policy has no aws:SourceAccount or aws:SourceArn "
                 "condition"))

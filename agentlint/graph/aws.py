@@ -60,18 +60,22 @@ TARGET_TYPES: dict[str, tuple[str, ...]] = {
     "instance_profile": ("aws_iam_instance_profile",),
     "user": ("aws_iam_user",),
     "group": ("aws_iam_group",),
+    "permission_set": ("aws_ssoadmin_permission_set",),
     "policy": ("aws_iam_policy",),
     "lambda": ("aws_lambda_function",),
     "agent": ("aws_bedrockagent_agent",),
 }
 
-PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group")
+# IAM Identity Center permission sets are identities people act as; they are here so that what they grant is judged
+# like any role (an agent never runs as one: AL307 covers people and agents sharing).
+PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_ssoadmin_permission_set")
 
 # Inline policies: resource type -> attribute naming the principal, principal kind.
 INLINE_POLICY_TYPES = {
     "aws_iam_role_policy": ("role", "role"),
     "aws_iam_user_policy": ("user", "user"),
     "aws_iam_group_policy": ("group", "group"),
+    "aws_ssoadmin_permission_set_inline_policy": ("permission_set_arn", "permission_set"),
 }
 
 # Attachments of a managed (or customer managed) policy: type -> (principal attribute, kind, policy attribute).
@@ -84,4 +88,5 @@ ATTACHMENT_TYPES = {
     "aws_iam_role_policy_attachments_exclusive": [("role_name", "role", "policy_arns")],
     "aws_iam_user_policy_attachments_exclusive": [("user_name", "user", "policy_arns")],
     "aws_iam_group_policy_attachments_exclusive": [("group_name", "group", "policy_arns")],
+    "aws_ssoadmin_managed_policy_attachment": [("permission_set_arn", "permission_set", "managed_policy_arn")],
 }

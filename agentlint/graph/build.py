@@ -299,6 +299,8 @@ class IdentityGraph:
     def _inline_policy(self, res: Resource) -> None:
         attr, kind = INLINE_POLICY_TYPES[res.type]
         node = self._add(res, "policy")
+        if res.type == "aws_ssoadmin_permission_set_inline_policy":
+            self.g.nodes[node]["policy_value"] = res.values.get("inline_policy")
         for principal, _ in self.targets(res.stack, res.values.get(attr), kind):
             self.g.add_edge(principal, node, rel="policy", via=None)
 
@@ -355,6 +357,11 @@ class IdentityGraph:
             if not any(st.principals or st.not_principals for st in parsed.statements):
                 self.g.add_node(self.nid(doc), kind="policy", address=doc.address, rtype=doc.type, resource=doc,
                                 stack=doc.stack, document=parsed)
+            elif any(st.principals and any(str(a).lower().startswith("sts:assumerole") for a in st.action_strings())
+                     for st in parsed.statements):
+                # A trust policy no role uses yet (or one a module outside the scan will use): judged on its own.
+                self.g.add_node(self.nid(doc), kind="trust_document", address=doc.address, rtype=doc.type,
+                                resource=doc, stack=doc.stack, trust=parsed)
 
     def _boundary(self, principal: Resource) -> None:
         value = principal.values.get("permissions_boundary")
@@ -433,8 +440,19 @@ class IdentityGraph:
     # -- queries used by rules -------------------------------------------------------------------------------
 
     def principals(self) -> Iterator[str]:
+        """Roles, users and groups of the scanned code, and those outside it that the code attaches policies to
+        (`aws_iam_user_policy_attachment { user = "ci" }`): what is attached there is still granted."""
         for node, data in self.g.nodes(data=True):
             if data.get("kind") == "principal":
+                yield node
+            elif data.get("kind") == "external" and data.get("target_kind") in ("role", "user", "group",
+                                                                                "permission_set") and any(
+                    d.get("rel") == "policy" for _, _, d in self.g.out_edges(node, data=True)):
+                yield node
+
+    def trust_documents(self) -> Iterator[str]:
+        for node, data in self.g.nodes(data=True):
+            if data.get("kind") == "trust_document":
                 yield node
 
     def policy_nodes(self) -> Iterator[str]:

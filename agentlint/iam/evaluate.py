@@ -164,3 +164,13 @@ def condition_keys(st: Statement) -> set[str]:
 # Conditions that pick identities out of a trusted account (or prove a third party's identity).
 WHOLE_ACCOUNT_NARROWING = {"aws:principalarn", "aws:userid", "sts:externalid", "aws:principalorgpaths",
                            "sts:rolesessionname", "sts:sourceidentity"}
+
+
+def identity_narrowing(st: Statement) -> list:
+    """Conditions of an identity-policy statement that tie the request to known sources, callers or organizations
+    (`aws:SourceArn`, `aws:SourceAccount`, `aws:PrincipalOrgID`, `iam:PassedToService`...): the statement still
+    grants, with less reach."""
+    keys = NARROWING_KEYS | {"iam:passedtoservice", "aws:resourceorgid", "aws:resourceaccount", "aws:sourcevpc",
+                             "aws:sourcevpce", "aws:calledvia"}
+    return [c for c in st.conditions if c.key.lower() in keys and c.values
+            and not all(isinstance(v, str) and v.strip("*?") == "" for v in c.values)]

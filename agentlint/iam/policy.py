@@ -8,6 +8,7 @@ becomes a document with `known = False` and the reason, never an empty (safe-loo
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -86,6 +87,9 @@ class PolicyDocument:
     @classmethod
     def unknown(cls, reason: str) -> "PolicyDocument":
         return cls(known=False, reason=reason)
+
+
+_TRAILING_COMMA = re.compile(r",(\s*[\]}])")
 
 
 def _as_list(value: Any) -> list:
@@ -175,6 +179,12 @@ def parse_policy_value(value: Any, lookup: Lookup, depth: int = 0) -> PolicyDocu
             return PolicyDocument.unknown("policy is empty")
         try:
             return from_json_object(json.loads(text))
+        except json.JSONDecodeError:
+            pass
+        try:
+            # Heredoc policies often carry trailing commas; IAM rejects them at apply time, but what the policy
+            # means is plain, and judging it now beats reporting nothing.
+            return from_json_object(json.loads(_TRAILING_COMMA.sub(r"\1", text)))
         except json.JSONDecodeError:
             if "${" in text:
                 return PolicyDocument.unknown(f"policy text has interpolations that cannot be resolved: {display(text, 60)}")
