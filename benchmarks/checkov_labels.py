@@ -4,6 +4,8 @@ itself on the same files, side by side.
     python benchmarks/checkov_labels.py                       # agentlint against the labels
     python benchmarks/checkov_labels.py --checkov /path/to/checkov   # and Checkov (its own virtualenv) beside it
     python benchmarks/checkov_labels.py --json                # machine-readable (the test suite reads this)
+    python benchmarks/checkov_labels.py --checkov PATH --fixtures   # also agentlint's own bad fixtures, where
+                                                                    # agents and split policies are
 
 Labels are per resource: a check's example folder marks some resources as failing and others as passing. For each
 Checkov check about identities, CHECKS names the agentlint rules that speak to the same problem; a resource counts
@@ -15,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import subprocess
 import sys
 import time
@@ -128,10 +129,54 @@ def compare(checkov: str | None = None) -> list[dict]:
     return rows
 
 
+def fixtures_side_by_side(checkov: str) -> None:
+    """agentlint's bad fixtures (agent scenarios) through both tools: what each reports per case. Checkov runs once
+    over the folder with every Terraform check; only its AWS IAM-related results are counted."""
+    from agentlint.config import Config
+    from agentlint.engine import scan
+
+    cases = sorted(p for p in (ROOT / "fixtures").glob("AL*/bad/*") if p.is_dir())
+    started = time.perf_counter()
+    ours = {c: sorted({f.rule_id for f in scan([str(c)], Config()).findings}) for c in cases}
+    ours_s = time.perf_counter() - started
+    started = time.perf_counter()
+    proc = subprocess.run([checkov, "-d", str(ROOT / "fixtures"), "--framework", "terraform", "-o", "json", "--quiet",
+                           "--compact", "--skip-download"], capture_output=True, text=True)
+    theirs_s = time.perf_counter() - started
+    data = json.loads(proc.stdout or "{}")
+    results = data[0] if isinstance(data, list) else data
+    theirs: dict[Path, set[str]] = {}
+    for r in (results.get("results") or {}).get("failed_checks", []):
+        if not _identity_check(r):
+            continue
+        path = (ROOT / "fixtures" / r["file_path"].lstrip("/")).parent
+        theirs.setdefault(path, set()).add(r["check_id"])
+    print(f"\n{'fixture (agentlint bad case)':<52} {'agentlint':<34} checkov (IAM checks)")
+    missed = 0
+    for c in cases:
+        mine, other = ours[c], sorted(theirs.get(c, set()))
+        missed += bool(mine) and not other
+        print(f"{str(c.relative_to(ROOT / 'fixtures')):<52} {', '.join(mine)[:34]:<34} {', '.join(other) or '-'}")
+    print(f"\n{len(cases)} cases: Checkov reports no IAM finding on {missed} of them; "
+          f"time agentlint {ours_s:.2f} s in-process, Checkov {theirs_s:.1f} s (one run, all checks)")
+
+
+def _identity_check(result: dict) -> bool:
+    """Checkov's AWS checks about identities: those of the labelled set's index, plus the IAM "*" checks for
+    assume-role and full-access statements (CKV_AWS_60, 63) and IMDSv1 (CKV_AWS_79)."""
+    return result.get("check_id") in _IDENTITY_CHECKS
+
+
+_IDENTITY_CHECKS = {e["check_id"] for e in json.loads((LABELLED / "INDEX.json").read_text())
+                    if "AWS" in e["check_id"]} | {"CKV_AWS_60", "CKV_AWS_63", "CKV_AWS_79"} \
+    if (LABELLED / "INDEX.json").exists() else set()
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--checkov", help="path to the checkov executable (in its own virtualenv)")
     ap.add_argument("--json", action="store_true")
+    ap.add_argument("--fixtures", action="store_true", help="with --checkov: also agentlint's own bad fixtures")
     args = ap.parse_args(argv)
     if not LABELLED.exists():
         print(f"labelled set not found: {LABELLED}", file=sys.stderr)
@@ -161,6 +206,8 @@ def main(argv=None) -> int:
         theirs = sum(c for _, c in seconds.values())
         line += f", Checkov {theirs:.1f} s ({len(seconds)} runs, one check each); ratio {theirs / max(ours, 1e-9):.0f}x"
     print(line)
+    if args.fixtures and args.checkov:
+        fixtures_side_by_side(args.checkov)
     return 0
 
 
