@@ -21,7 +21,7 @@ from typing import Optional
 # Access levels as the Service Authorization Reference names them.
 READ, LIST, WRITE, PERMISSIONS, TAGGING = "Read", "List", "Write", "Permissions management", "Tagging"
 _LEVELS = (READ, LIST, WRITE, PERMISSIONS, TAGGING)
-_INDEX_FORMAT = 1
+_INDEX_FORMAT = 2
 
 
 class CatalogUnavailable(RuntimeError):
@@ -44,25 +44,34 @@ class Action:
 
 
 class Catalog:
-    def __init__(self, services: dict[str, dict[str, tuple[str, int, bool]]], source: str):
-        # prefix -> lower-case action name -> (AWS spelling, level index, star_only)
-        self._services = services
+    def __init__(self, raw: dict[str, bytes], source: str):
+        # prefix -> marshalled {lower-case action name: (AWS spelling, level index, star_only)}; a service's table
+        # is decoded the first time it is asked for (a scan touches a handful of the 445 services).
+        self._raw = raw
+        self._tables: dict[str, dict[str, tuple[str, int, bool]]] = {}
         self.source = source
 
+    def table(self, prefix: str) -> dict[str, tuple[str, int, bool]]:
+        table = self._tables.get(prefix)
+        if table is None:
+            blob = self._raw.get(prefix)
+            table = self._tables[prefix] = marshal.loads(blob) if blob is not None else {}
+        return table
+
     def __len__(self) -> int:
-        return sum(len(v) for v in self._services.values())
+        return sum(len(self.table(p)) for p in self._raw)
 
     @property
     def services(self) -> list[str]:
-        return sorted(self._services)
+        return sorted(self._raw)
 
     def get(self, action: str) -> Optional[Action]:
         service, _, name = action.partition(":")
-        row = self._services.get(service.lower(), {}).get(name.lower())
+        row = self.table(service.lower()).get(name.lower())
         return None if row is None else Action(f"{service.lower()}:{row[0]}", _LEVELS[row[1]], row[2])
 
     def knows_service(self, service: str) -> bool:
-        return service.lower() in self._services
+        return service.lower() in self._raw
 
     def expand(self, pattern: str) -> tuple[Action, ...]:
         """Every catalogue action an IAM action pattern (`iam:Pass*`, `*:Get*`, `s3:*`, `*`) matches."""
@@ -72,17 +81,17 @@ class Catalog:
 @lru_cache(maxsize=4096)
 def _expand(cat: Catalog, pattern: str) -> tuple[Action, ...]:
     if pattern in ("*", "*:*"):
-        services = list(cat._services)
+        services = cat.services
         name_re = None
     else:
         service, sep, name = pattern.partition(":")
         if not sep:
             return ()
-        services = [s for s in cat._services if _glob(service).match(s)] if _has_glob(service) else [service]
+        services = [s for s in cat.services if _glob(service).match(s)] if _has_glob(service) else [service]
         name_re = None if name == "*" else _glob(name)
     out = []
     for s in services:
-        table = cat._services.get(s)
+        table = cat.table(s)
         if not table:
             continue
         for lower, (spelled, level, star) in table.items():
@@ -110,7 +119,7 @@ def _data_file() -> str:
     return path
 
 
-def _build(path: str) -> dict[str, dict[str, tuple[str, int, bool]]]:
+def _build(path: str) -> dict[str, bytes]:
     import json
 
     with open(path, "rb") as fh:
@@ -125,7 +134,7 @@ def _build(path: str) -> dict[str, dict[str, tuple[str, int, bool]]]:
             star_only = not any(rt for rt in (p.get("resource_types") or {}))
             table[name.lower()] = (name, _LEVELS.index(level) if level in _LEVELS else _LEVELS.index(WRITE),
                                    star_only)
-    return services
+    return {prefix: marshal.dumps(table) for prefix, table in services.items()}
 
 
 @lru_cache(maxsize=1)
@@ -137,16 +146,18 @@ def catalog() -> Catalog:
     index = os.path.join(cache_dir(), f"aws-actions-{_INDEX_FORMAT}-{st.st_size}-{int(st.st_mtime)}.marshal")
     try:
         with open(index, "rb") as fh:
-            return Catalog(marshal.load(fh), path)
+            raw = marshal.load(fh)
+        if isinstance(raw, dict) and all(isinstance(v, bytes) for v in raw.values()):
+            return Catalog(raw, path)
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    services = _build(path)
+    raw = _build(path)
     try:
         os.makedirs(os.path.dirname(index), exist_ok=True)
         tmp = f"{index}.{os.getpid()}.tmp"
         with open(tmp, "wb") as fh:
-            marshal.dump(services, fh)
+            marshal.dump(raw, fh)
         os.replace(tmp, index)
     except OSError:
         pass  # a read-only home still scans, only slower
-    return Catalog(services, path)
+    return Catalog(raw, path)
