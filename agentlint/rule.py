@@ -228,6 +228,18 @@ class RuleContext:
             seen.add((principal, key))
             yield StatementGrant(principal, grant, policy, st, key)
 
+    def reached_on_every_resource(self, candidates) -> Iterable[tuple[StatementGrant, list[str]]]:
+        """(statement, actions) for Allow statements on every resource, where `candidates(statement)` names the
+        actions of interest the statement grants and a Deny or the permissions boundary has not taken away."""
+        from agentlint.iam.evaluate import on_all_resources
+
+        for sg in self.allow_statements():
+            if on_all_resources(sg.statement) is not True:
+                continue
+            reached = [a for a in candidates(sg.statement) if not self.denied(sg.principal, a)]
+            if reached:
+                yield sg, reached
+
     def statement_finding(self, rule: Rule, sg: StatementGrant, message: str) -> Finding:
         """A finding at the place the statement was wired into the principal, with the full path."""
         from agentlint.iam.evaluate import identity_narrowing, is_conditional

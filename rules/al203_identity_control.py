@@ -3,7 +3,7 @@ from __future__ import annotations
 from collections import Counter
 
 from agentlint.iam.catalog import PERMISSIONS
-from agentlint.iam.evaluate import granted_actions, is_conditional, on_all_resources
+from agentlint.iam.evaluate import granted_actions, is_conditional
 from agentlint.iam.risky import CREDENTIAL_ACTIONS, IDENTITY_ACTIONS
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -54,13 +54,8 @@ class IdentityControl(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sg in ctx.allow_statements():
+        for sg, reached in ctx.reached_on_every_resource(_reached):
             st = sg.statement
-            if on_all_resources(st) is not True:
-                continue
-            reached = [a for a in _reached(st) if not ctx.denied(sg.principal, a)]
-            if not reached:
-                continue
             named = [a for a in reached if a.lower() in IDENTITY_ACTIONS]
             named.sort(key=lambda a: list(IDENTITY_ACTIONS).index(a.lower()))
             rest = [a for a in reached if a.lower() not in IDENTITY_ACTIONS]

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import allows_action, is_conditional, on_all_resources
+from agentlint.iam.evaluate import allows_action, is_conditional
 from agentlint.iam.risky import SENSITIVE_READS
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -42,16 +42,15 @@ class SensitiveDataRead(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sg in ctx.allow_statements():
+        for sg, reached in ctx.reached_on_every_resource(_candidates):
             st = sg.statement
-            if on_all_resources(st) is not True:
-                continue
-            reached = [a for a in SENSITIVE_READS if allows_action(st, a) and not ctx.denied(sg.principal, a)]
-            if not reached:
-                continue
             scopes = list(dict.fromkeys(SENSITIVE_READS[a] for a in reached))
             cond = " (under a condition)" if is_conditional(st) else ""
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can read "
                 f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
                 f"{sg.policy_address(g)}"))
+
+
+def _candidates(st) -> list[str]:
+    return [a for a in SENSITIVE_READS if allows_action(st, a)]

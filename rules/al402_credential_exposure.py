@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import allows_action, is_conditional, on_all_resources
+from agentlint.iam.evaluate import allows_action, is_conditional
 from agentlint.iam.risky import CREDENTIAL_ACTIONS
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -44,13 +44,8 @@ class CredentialExposure(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sg in ctx.allow_statements():
+        for sg, reached in ctx.reached_on_every_resource(_candidates):
             st = sg.statement
-            if on_all_resources(st) is not True:
-                continue
-            reached = [a for a in CREDENTIAL_ACTIONS if allows_action(st, a) and not ctx.denied(sg.principal, a)]
-            if not reached:
-                continue
             what = list(dict.fromkeys(CREDENTIAL_ACTIONS[a] for a in reached))
             shown = "; ".join(what[:4]) + (f"; and {len(what) - 4} more kinds" if len(what) > 4 else "")
             cond = " (under a condition)" if is_conditional(st) else ""
@@ -58,3 +53,7 @@ class CredentialExposure(Rule):
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can obtain {shown}{cond}: "
                 f"{', '.join(reached[:6])}{' and more' if len(reached) > 6 else ''} allowed on every resource by "
                 f"{st.label()} of {sg.policy_address(g)}"))
+
+
+def _candidates(st) -> list[str]:
+    return [a for a in CREDENTIAL_ACTIONS if allows_action(st, a)]
