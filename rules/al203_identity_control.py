@@ -23,7 +23,8 @@ class IdentityControl(Rule):
     action names compare case-insensitively. An unconditional Deny or the permissions boundary takes an action
     away.
 
-    Each action is reported by one rule: full administrator statements by AL201, actions that return
+    Actions that only accept `Resource "*"` (`cognito-identity:SetIdentityPoolRoles`: what the catalogue says
+    takes no ARN) are not reported for it. Each action is reported by one rule: full administrator statements by AL201, actions that return
     credentials (`iam:CreateAccessKey`) by AL402. A whole-service wildcard (`s3:*`, reported by AL101) counts here
     only for the actions named above, so `s3:*` alone does not repeat AL101.
 
@@ -79,19 +80,19 @@ def _reached(st) -> list[str]:
 
     credential = {a.lower() for a in CREDENTIAL_ACTIONS}
 
-    def wanted(name: str, level: str, whole_service: bool) -> bool:
+    def wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
         lower = name.lower()
         if lower in credential:
             return False
-        return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service)
+        return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)
 
     if st.actions is None:  # NotAction: everything else, each action on its own merits
-        return [a.name for a in granted_actions(st) if wanted(a.name, a.level, False)]
+        return [a.name for a in granted_actions(st) if wanted(a.name, a.level, False, a.star_only)]
     out: dict[str, None] = {}
     cat = catalog()
     for pattern in st.action_strings():
         whole = is_full_wildcard(pattern) or is_service_wildcard(pattern)
         for a in cat.expand(pattern):
-            if wanted(a.name, a.level, whole):
+            if wanted(a.name, a.level, whole, a.star_only):
                 out.setdefault(a.name)
     return list(out)
