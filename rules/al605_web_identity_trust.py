@@ -68,14 +68,14 @@ class WebIdentityTrust(Rule):
                     claims.setdefault(m.group(1).lower(), []).extend(c.values)
             problems = []
             if any(COGNITO in i for i in issuers):
-                if not _pinned(claims.get("aud")):
+                if "aud" not in claims or _wildcard(claims["aud"]):
                     problems.append(f"no {COGNITO}:aud condition naming the identity pool, so identities of any "
                                     "pool in any account are accepted")
             else:
                 if "sub" not in claims:
                     problems.append("no condition on the sub claim, so every workload the provider issues tokens "
                                     "for (every service account in the cluster) can assume it")
-                elif not _pinned(claims["sub"]):
+                elif _wildcard(claims["sub"]):
                     shown = ", ".join(repr(str(v)) for v in claims["sub"])
                     problems.append(f"a wildcard sub condition ({shown}) that matches more than one workload")
                 if "aud" not in claims:
@@ -106,14 +106,7 @@ def _issuer(ident, ctx: RuleContext, stack: str):
     return None
 
 
-def _pinned(values) -> bool:
-    """At least one value, and none that is a wildcard in the part that names the workload."""
-    if not values:
-        return False
-    for v in values:
-        if isinstance(v, Unknown):
-            continue  # computed: not a proven wildcard
-        text = str(v)
-        if "*" in text or "?" in text:
-            return False
-    return True
+def _wildcard(values) -> bool:
+    """A known value with a wildcard. Values that are computed (or a list Terraform fills in later) are not proof of
+    a wildcard: the finding would be a guess."""
+    return any(isinstance(v, str) and ("*" in v or "?" in v) for v in values)
