@@ -186,6 +186,15 @@ class RuleContext:
             statements = _canonical(g.document(policy).statements)
             yield None, policy, EffectivePermissions([Holding(None, policy, st) for st in statements])
 
+    def k8s_role_agents(self, role: str) -> list[AgentPath]:
+        """Agents whose pods run as a service account bound to this Kubernetes role, with the hops to the role."""
+        g = self.graph
+        out = []
+        for sa, target, _ in g.k8s_bindings():
+            if target == role:
+                out += [AgentPath(p.agent, p.hops + [role]) for p in g.agent_paths(sa)]
+        return out
+
     def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
         """Every statement of every role's trust policy, with the role."""
         g = self.graph
@@ -379,7 +388,8 @@ def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
             data.get("target_kind"), "identity")
         return f"{kind} {graph.address_of(node)!r} (not defined in the scanned code)"
     kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group",
-            "aws_ssoadmin_permission_set": "permission set"}.get(data.get("rtype", ""), "identity")
+            "aws_ssoadmin_permission_set": "permission set", "kubernetes_service_account": "service account",
+            "kubernetes_service_account_v1": "service account"}.get(data.get("rtype", ""), "identity")
     return f"{kind} {graph.address_of(node)}"
 
 

@@ -43,6 +43,7 @@ CHECKS: dict[str, list[str]] = {
     "CKV_AWS_288": ADMIN + ["AL401"], "CKV_AWS_108": ADMIN + ["AL401"],  # data exfiltration
     "CKV_AWS_61": ["AL601", "AL603"],  # assumable from a whole account / anyone
     "CKV_AWS_358": ["AL602"], "CKV_AWS_393": ["AL602"],  # GitHub OIDC without a repository
+    "CKV_K8S_49": ["AL103", "AL204"],  # wildcards in Kubernetes roles
 }
 
 

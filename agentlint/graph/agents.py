@@ -96,6 +96,13 @@ def _tag_evidence(res: Resource, tag_rules: dict[str, str]) -> Iterable[Evidence
     labels = first_block(res.values.get("metadata")).get("labels")
     if isinstance(labels, dict):
         tags = {**tags, **labels}
+    from agentlint.graph.aws import K8S_POD_SPEC
+
+    spec_path = K8S_POD_SPEC.get(res.type)
+    if spec_path and len(spec_path) > 1:  # the pod template's own labels (deployments, jobs, cron jobs)
+        template_labels = follow_blocks(res.values, spec_path[:-1] + ("metadata",)).get("labels")
+        if isinstance(template_labels, dict):
+            tags = {**tags, **template_labels}
     for key, value in tags.items():
         if not isinstance(value, (str, bool)):
             continue

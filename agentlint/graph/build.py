@@ -18,6 +18,7 @@ import networkx as nx
 
 from agentlint.graph.agents import config_evidence, evidence_for
 from agentlint.graph.paths import AgentPath, Grant
+from agentlint.graph import k8s
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -169,6 +170,7 @@ class IdentityGraph:
             if res.mode == "managed" and res.type in ("aws_iam_role", "aws_iam_user"):
                 self._boundary(res)
         self._credential_users()
+        self._k8s_rbac(resources)
         self._standalone_policies(resources)
         self._detect_agents()
 
@@ -225,8 +227,75 @@ class IdentityGraph:
         spec = follow_blocks(res.values, K8S_POD_SPEC[res.type])
         sa_name = spec.get("service_account_name") or spec.get("service_account")
         namespace = first_block(res.values.get("metadata")).get("namespace") or "default"
-        for sa in self._service_accounts(res.stack, sa_name, namespace):
+        accounts = self._service_accounts(res.stack, sa_name, namespace)
+        if not accounts and (sa_name is None or isinstance(sa_name, str)):
+            # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
+            accounts = [self._k8s_sa(res.stack, namespace if isinstance(namespace, str) else "default",
+                                     sa_name or "default")]
+        for sa in accounts:
             self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
+
+    def _k8s_sa(self, stack: str, namespace: str, name: str) -> str:
+        """The node of a service account: its resource when the code defines it, else one node per namespace/name
+        (so that pods and bindings that name it meet)."""
+        found = self._sa_index().get((stack, namespace, name), [])
+        if found:
+            return self._add(found[0], "workload")
+        node = f"{stack}::k8s-sa:{namespace}/{name}"
+        if node not in self.g:
+            self.g.add_node(node, kind="workload", address=f"{namespace}/{name}",
+                            rtype="kubernetes_service_account", resource=None, stack=stack, external=True)
+        return node
+
+    def _k8s_rbac(self, resources: list[Resource]) -> None:
+        """Roles and ClusterRoles become nodes with their rules; bindings link service accounts to them."""
+        roles: dict[tuple, str] = {}
+        for res in resources:
+            if res.mode == "managed" and res.type in k8s.ROLE_TYPES:
+                node = self._add(res, "k8s_role")
+                name, namespace = k8s.metadata(res.values)
+                kind = k8s.ROLE_TYPES[res.type]
+                self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace,
+                                          rules=k8s.rules_of(res.values))
+                roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
+                roles[(res.stack, "ref", res.ref_address)] = node
+        for res in resources:
+            if res.mode != "managed" or res.type not in k8s.BINDING_TYPES:
+                continue
+            binding_kind = k8s.BINDING_TYPES[res.type]
+            _, namespace = k8s.metadata(res.values)
+            ref = first_block(res.values.get("role_ref"))
+            role = self._k8s_role(res.stack, ref, namespace, roles)
+            if role is None:
+                continue
+            for subject in blocks(res.values.get("subject")):
+                if subject.get("kind") != "ServiceAccount" or not isinstance(subject.get("name"), str):
+                    continue
+                sa_ns = subject.get("namespace") if isinstance(subject.get("namespace"), str) else namespace
+                sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
+                scope = "cluster" if binding_kind == "ClusterRoleBinding" else f"namespace {namespace}"
+                self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+
+    def _k8s_role(self, stack: str, ref: dict, namespace: str, roles: dict) -> Optional[str]:
+        kind, name = ref.get("kind"), ref.get("name")
+        for r in refs_in(name):
+            node = roles.get((stack, "ref", r.address))
+            if node is not None:
+                return node
+        if not isinstance(name, str):
+            return None
+        node = roles.get((stack, kind, None if kind == "ClusterRole" else namespace, name))
+        if node is not None:
+            return node
+        if kind == "ClusterRole" and name in k8s.BUILTIN_ROLES:
+            node = f"{stack}::k8s-builtin:{name}"
+            if node not in self.g:
+                summary, rules = k8s.BUILTIN_ROLES[name]
+                self.g.add_node(node, kind="k8s_role", address=f"ClusterRole {name} (built in)", rtype="builtin",
+                                resource=None, stack=stack, k8s_kind="ClusterRole", k8s_name=name, namespace=None,
+                                rules=rules, summary=summary)
+            return node
+        return None
 
     def _service_accounts(self, stack: str, name: Any, namespace: Any) -> list[str]:
         out = []
@@ -449,6 +518,20 @@ class IdentityGraph:
                                                                                 "permission_set") and any(
                     d.get("rel") == "policy" for _, _, d in self.g.out_edges(node, data=True)):
                 yield node
+
+    def k8s_service_account(self, stack: str, namespace: str, name: str) -> Optional[str]:
+        """The node of a service account the graph knows (defined, or named by a pod or binding), if any."""
+        found = self._sa_index().get((stack, namespace, name), [])
+        if found:
+            return self.nid(found[0]) if self.nid(found[0]) in self.g else None
+        node = f"{stack}::k8s-sa:{namespace}/{name}"
+        return node if node in self.g else None
+
+    def k8s_bindings(self) -> Iterator[tuple[str, str, dict]]:
+        """(service account node, role node, edge data) for every RBAC binding of a service account."""
+        for sa, role, data in self.g.edges(data=True):
+            if data.get("rel") == "k8s_binding":
+                yield sa, role, data
 
     def trust_documents(self) -> Iterator[str]:
         for node, data in self.g.nodes(data=True):

@@ -1,0 +1,101 @@
+"""Kubernetes RBAC in the identity graph: Roles and ClusterRoles (their rules), and the bindings that give them to
+service accounts. Pods already run as service accounts (`runs_as` edges built by the graph); this module adds
+`service account -> role` edges (rel `k8s_binding`), so that rules can ask what an agent's pod may do in the
+cluster.
+
+Facts from the hashicorp/kubernetes provider schema (`kubernetes_(cluster_)role(_v1).rule[]{api_groups, resources,
+verbs, resource_names}`, `kubernetes_(cluster_)role_binding(_v1).role_ref{kind, name}` and `subject[]{kind, name,
+namespace}`) and the Kubernetes RBAC documentation for the default user-facing ClusterRoles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from agentlint.values import blocks, first_block
+
+ROLE_TYPES = {"kubernetes_role": "Role", "kubernetes_role_v1": "Role",
+              "kubernetes_cluster_role": "ClusterRole", "kubernetes_cluster_role_v1": "ClusterRole"}
+BINDING_TYPES = {"kubernetes_role_binding": "RoleBinding", "kubernetes_role_binding_v1": "RoleBinding",
+                 "kubernetes_cluster_role_binding": "ClusterRoleBinding",
+                 "kubernetes_cluster_role_binding_v1": "ClusterRoleBinding"}
+TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
+
+
+@dataclass(frozen=True)
+class RbacRule:
+    api_groups: tuple
+    resources: tuple
+    verbs: tuple
+    resource_names: tuple = ()
+
+    def allows(self, verb: str, resource: str) -> bool:
+        """Does the rule grant `verb` on `resource` (core or any API group; `resource_names` narrows it)?"""
+        if self.resource_names:
+            return False
+        return _has(self.verbs, verb) and (_has(self.resources, resource) or
+                                            ("/" not in resource and _has(self.resources, f"{resource}/*")))
+
+    @property
+    def wildcards(self) -> list[str]:
+        out = []
+        if "*" in self.verbs:
+            out.append("verbs")
+        if "*" in self.resources:
+            out.append("resources")
+        if "*" in self.api_groups:
+            out.append("apiGroups")
+        return out
+
+
+def _has(items: tuple, value: str) -> bool:
+    return "*" in items or value in items
+
+
+# The default user-facing ClusterRoles (kubernetes.io/docs/reference/access-authn-authz/rbac/#user-facing-roles),
+# reduced to what the rules ask about.
+BUILTIN_ROLES: dict[str, tuple[str, tuple[RbacRule, ...]]] = {
+    "cluster-admin": ("super-user access to every resource in the cluster",
+                      (RbacRule(("*",), ("*",), ("*",)),)),
+    "admin": ("read/write to most resources of a namespace, including Roles, RoleBindings and Secrets",
+              (RbacRule(("", "apps", "batch"), ("pods", "pods/exec", "secrets", "serviceaccounts", "deployments",
+                                                 "jobs", "configmaps", "services"),
+                        ("get", "list", "watch", "create", "update", "patch", "delete")),
+               RbacRule(("rbac.authorization.k8s.io",), ("roles", "rolebindings"),
+                        ("get", "list", "watch", "create", "update", "patch", "delete")),
+               RbacRule(("",), ("serviceaccounts",), ("impersonate",)))),
+    "edit": ("read/write to most resources of a namespace, including Secrets and running pods as any service "
+             "account of the namespace",
+             (RbacRule(("", "apps", "batch"), ("pods", "pods/exec", "secrets", "serviceaccounts", "deployments",
+                                                "jobs", "configmaps", "services"),
+                       ("get", "list", "watch", "create", "update", "patch", "delete")),
+              RbacRule(("",), ("serviceaccounts",), ("impersonate",)))),
+    "view": ("read-only access to most resources of a namespace, not Secrets",
+             (RbacRule(("", "apps", "batch"), ("pods", "deployments", "jobs", "configmaps", "services"),
+                       ("get", "list", "watch")),)),
+}
+
+
+def rules_of(values: dict) -> tuple[RbacRule, ...]:
+    out = []
+    for r in blocks(values.get("rule")):
+        out.append(RbacRule(_strings(r.get("api_groups")), _strings(r.get("resources")), _strings(r.get("verbs")),
+                            _strings(r.get("resource_names"))))
+    return tuple(out)
+
+
+def _strings(value) -> tuple:
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, (list, tuple)):
+        return tuple(v for v in value if isinstance(v, str))
+    return ()
+
+
+def metadata(values: dict) -> tuple[Optional[str], str]:
+    """(name, namespace) from a resource's `metadata` block; the namespace defaults to `default`."""
+    meta = first_block(values.get("metadata"))
+    name = meta.get("name")
+    namespace = meta.get("namespace")
+    return (name if isinstance(name, str) else None), (namespace if isinstance(namespace, str) else "default")

@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext
+
+
+class K8sWildcardRbac(Rule):
+    """
+    ## What it does
+    Flags Kubernetes Roles and ClusterRoles with a wildcard (`*`) in a rule's `verbs`, `resources` or `api_groups`.
+    The finding names the agents whose service accounts are bound to the role; a role nothing binds is reported
+    one level lower.
+
+    ## Why is this bad?
+    A wildcard grants every verb or resource the API server has today and every one added tomorrow (custom
+    resources included). `verbs = ["*"]` on `secrets` is read and write of every secret; `resources = ["*"]` with
+    `get` includes Secrets too.
+
+    ## Example
+    ```hcl
+    rule {
+      api_groups = [""]
+      resources  = ["*"]
+      verbs      = ["get", "list"]
+    }
+    ```
+
+    ## Fix
+    List the resources and verbs the agent uses: `resources = ["configmaps"]`, `verbs = ["get", "list", "watch"]`.
+    """
+
+    id = "AL103"
+    name = "k8s-wildcard-rbac"
+    title = "Kubernetes role with a wildcard verb, resource or API group"
+    category = "wildcard-scope"
+    severity = Severity.HIGH
+    fix = "Name the API groups, resources and verbs the role needs instead of '*'."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for node, data in sorted(g.g.nodes(data=True)):
+            res = data.get("resource")
+            if data.get("kind") != "k8s_role" or res is None:
+                continue
+            wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
+            if not wild:
+                continue
+            agents = ctx.k8s_role_agents(node)
+            parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
+            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, message=(
+                f"{data.get('k8s_kind')} {res.address} uses wildcards ({parts})"
+                + (f"; bound to the service accounts of agents {', '.join(sorted({g.address_of(p.agent) for p in agents}))}"
+                   if agents else "")))

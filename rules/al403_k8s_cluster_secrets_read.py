@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+
+
+class K8sClusterSecretsRead(Rule):
+    """
+    ## What it does
+    Flags service accounts bound cluster-wide (ClusterRoleBinding) to a role that can `get`, `list` or `watch`
+    Secrets, without `resource_names`. Full-access roles are AL204's.
+
+    ## Why is this bad?
+    `list secrets` across the cluster returns every Secret's data: database passwords, cloud keys, other agents'
+    API keys, service-account tokens. An agent that can read them can be told to print them.
+
+    ## Example
+    ```hcl
+    resource "kubernetes_cluster_role_v1" "reader" {
+      metadata { name = "secret-reader" }
+      rule {
+        api_groups = [""]
+        resources  = ["secrets"]
+        verbs      = ["get", "list"]
+      }
+    }
+    ```
+
+    ## Fix
+    Bind a namespaced Role with `resource_names` listing the Secrets the agent needs, or mount those Secrets into
+    its pod and grant no Secret access through the API.
+    """
+
+    id = "AL403"
+    name = "k8s-cluster-secrets-read"
+    title = "Kubernetes service account can read every Secret in the cluster"
+    category = "data-exfiltration"
+    severity = Severity.HIGH
+    fix = "Bind a namespaced Role limited with resource_names to the Secrets the agent needs."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for sa, role, data in sorted(g.k8s_bindings(), key=lambda e: (e[0], e[1])):
+            if data.get("scope") != "cluster":
+                continue
+            rules = g.g.nodes[role].get("rules", ())
+            if any("*" in r.verbs and "*" in r.resources for r in rules):
+                continue  # AL204
+            verbs = [v for v in ("get", "list", "watch") if any(r.allows(v, "secrets") for r in rules)]
+            if not verbs:
+                continue
+            binding = data["via"]
+            yield ctx.finding(self, at=binding, identity=sa, key=g.address_of(role), message=(
+                f"{describe_identity(g, sa)}{agents_phrase(g, sa)} can {'/'.join(verbs)} every Secret in the "
+                f"cluster: {g.address_of(role)} is bound cluster-wide by {binding.address}"))
