@@ -9,7 +9,8 @@ class K8sWildcardRbac(Rule):
     ## What it does
     Flags Kubernetes Roles and ClusterRoles with a wildcard (`*`) in a rule's `verbs`, `resources` or `api_groups`.
     The finding names the agents whose service accounts are bound to the role; a role nothing binds is reported
-    one level lower.
+    one level lower. A role that allows every verb on every resource and is bound is AL204's finding, at each
+    binding. `kubernetes_manifest` Roles and ClusterRoles count too.
 
     ## Why is this bad?
     A wildcard grants every verb or resource the API server has today and every one added tomorrow (custom
@@ -45,6 +46,9 @@ class K8sWildcardRbac(Rule):
             wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
             if not wild:
                 continue
+            bound = any(role == node for _, role, _ in g.k8s_bindings())
+            if bound and any("*" in r.verbs and "*" in r.resources for _, r in wild):
+                continue  # AL204 reports each binding of an all-powerful role
             agents = ctx.k8s_role_agents(node)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
             yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, message=(

@@ -250,30 +250,29 @@ class IdentityGraph:
     def _k8s_rbac(self, resources: list[Resource]) -> None:
         """Roles and ClusterRoles become nodes with their rules; bindings link service accounts to them."""
         roles: dict[tuple, str] = {}
-        for res in resources:
-            if res.mode == "managed" and res.type in k8s.ROLE_TYPES:
-                node = self._add(res, "k8s_role")
-                name, namespace = k8s.metadata(res.values)
-                kind = k8s.ROLE_TYPES[res.type]
-                self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace,
-                                          rules=k8s.rules_of(res.values))
-                roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
-                roles[(res.stack, "ref", res.ref_address)] = node
-        for res in resources:
-            if res.mode != "managed" or res.type not in k8s.BINDING_TYPES:
+        objects = [(res, obj) for res in resources if res.mode == "managed" and res.type in k8s.RBAC_SOURCE_TYPES
+                   for obj in [k8s.rbac_object(res.type, res.values)] if obj is not None]
+        for res, (kind, values) in objects:
+            if kind not in ("Role", "ClusterRole"):
                 continue
-            binding_kind = k8s.BINDING_TYPES[res.type]
-            _, namespace = k8s.metadata(res.values)
-            ref = first_block(res.values.get("role_ref"))
-            role = self._k8s_role(res.stack, ref, namespace, roles)
+            node = self._add(res, "k8s_role")
+            name, namespace = k8s.metadata(values)
+            self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace, rules=k8s.rules_of(values))
+            roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
+            roles[(res.stack, "ref", res.ref_address)] = node
+        for res, (kind, values) in objects:
+            if kind not in ("RoleBinding", "ClusterRoleBinding"):
+                continue
+            _, namespace = k8s.metadata(values)
+            role = self._k8s_role(res.stack, first_block(values.get("role_ref")), namespace, roles)
             if role is None:
                 continue
-            for subject in blocks(res.values.get("subject")):
+            for subject in blocks(values.get("subject")):
                 if subject.get("kind") != "ServiceAccount" or not isinstance(subject.get("name"), str):
                     continue
                 sa_ns = subject.get("namespace") if isinstance(subject.get("namespace"), str) else namespace
                 sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
-                scope = "cluster" if binding_kind == "ClusterRoleBinding" else f"namespace {namespace}"
+                scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
                 self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
 
     def _k8s_role(self, stack: str, ref: dict, namespace: str, roles: dict) -> Optional[str]:

@@ -21,6 +21,7 @@ BINDING_TYPES = {"kubernetes_role_binding": "RoleBinding", "kubernetes_role_bind
                  "kubernetes_cluster_role_binding": "ClusterRoleBinding",
                  "kubernetes_cluster_role_binding_v1": "ClusterRoleBinding"}
 TOKEN_SECRET_TYPE = "kubernetes.io/service-account-token"
+RBAC_SOURCE_TYPES = set(ROLE_TYPES) | set(BINDING_TYPES) | {"kubernetes_manifest"}
 
 
 @dataclass(frozen=True)
@@ -99,3 +100,28 @@ def metadata(values: dict) -> tuple[Optional[str], str]:
     name = meta.get("name")
     namespace = meta.get("namespace")
     return (name if isinstance(name, str) else None), (namespace if isinstance(namespace, str) else "default")
+
+
+def rbac_object(rtype: str, values: dict) -> Optional[tuple[str, dict]]:
+    """(kind, values in the provider's shape) for an RBAC resource: `kubernetes_role_v1` and friends as they are,
+    and `kubernetes_manifest` objects of kind Role, ClusterRole, RoleBinding or ClusterRoleBinding translated
+    (`rules[].apiGroups` -> `rule[].api_groups`, `roleRef` -> `role_ref`, `subjects` -> `subject`)."""
+    if rtype in ROLE_TYPES:
+        return ROLE_TYPES[rtype], values
+    if rtype in BINDING_TYPES:
+        return BINDING_TYPES[rtype], values
+    if rtype != "kubernetes_manifest":
+        return None
+    manifest = first_block(values.get("manifest"))
+    kind = manifest.get("kind")
+    if kind not in ("Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"):
+        return None
+    meta = first_block(manifest.get("metadata"))
+    shaped: dict = {"metadata": [{"name": meta.get("name"), "namespace": meta.get("namespace")}]}
+    if kind in ("Role", "ClusterRole"):
+        shaped["rule"] = [{"api_groups": r.get("apiGroups"), "resources": r.get("resources"), "verbs": r.get("verbs"),
+                           "resource_names": r.get("resourceNames")} for r in blocks(manifest.get("rules"))]
+    else:
+        shaped["role_ref"] = [first_block(manifest.get("roleRef"))]
+        shaped["subject"] = blocks(manifest.get("subjects"))
+    return kind, shaped
