@@ -383,13 +383,16 @@ def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
     if node is None:
         return "no identity in the scanned code"
     data = graph.g.nodes[node]
+    if data.get("rtype") == "gcp_default_sa":
+        return str(data.get("address"))
     if data.get("kind") == "external":
-        kind = {"role": "role", "user": "IAM user", "group": "group", "permission_set": "permission set"}.get(
-            data.get("target_kind"), "identity")
+        kind = {"role": "role", "user": "IAM user", "group": "group", "permission_set": "permission set",
+                "service_account": "service account", "gcp_member": "member"}.get(data.get("target_kind"), "identity")
         return f"{kind} {graph.address_of(node)!r} (not defined in the scanned code)"
     kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group",
             "aws_ssoadmin_permission_set": "permission set", "kubernetes_service_account": "service account",
-            "kubernetes_service_account_v1": "service account"}.get(data.get("rtype", ""), "identity")
+            "kubernetes_service_account_v1": "service account", "google_service_account": "service account"}.get(
+        data.get("rtype", ""), "identity")
     return f"{kind} {graph.address_of(node)}"
 
 
@@ -411,3 +414,17 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
         return " (an agent itself)"
     shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"
+
+
+def gcp_bindings(graph: IdentityGraph) -> list[tuple[str, dict]]:
+    """(member node, edge data) for every Google Cloud IAM grant, in a stable order."""
+    out = [(member, data) for member, _, data in graph.g.edges(data=True) if data.get("rel") == "gcp_binding"]
+    return sorted(out, key=lambda x: (x[1]["via"].address, x[0]))
+
+
+def gcp_member_phrase(graph: IdentityGraph, member: str, data: dict) -> str:
+    """'service account google_service_account.agent (used by agent ...)' or the member string."""
+    node = graph.g.nodes[member]
+    if node.get("kind") == "principal":
+        return f"{describe_identity(graph, member)}{agents_phrase(graph, member)}"
+    return f"member {data.get('member')}"

@@ -24,6 +24,7 @@ AGENT_TYPES = {
     "aws_bedrockagentcore_gateway": "Bedrock AgentCore gateway (agent tools)",
     "aws_bedrockagentcore_code_interpreter": "Bedrock AgentCore code interpreter",
     "aws_bedrockagentcore_browser": "Bedrock AgentCore browser",
+    "google_vertex_ai_reasoning_engine": "Vertex AI Agent Engine (reasoning engine)",
 }
 
 TRUE_WORDS = {"true", "yes", "1", "on", "enabled"}
@@ -93,6 +94,8 @@ def _tag_evidence(res: Resource, tag_rules: dict[str, str]) -> Iterable[Evidence
     tags = res.values.get("tags")
     if not isinstance(tags, dict):
         tags = {}
+    if isinstance(res.values.get("labels"), dict):  # Google Cloud labels
+        tags = {**tags, **res.values["labels"]}
     labels = first_block(res.values.get("metadata")).get("labels")
     if isinstance(labels, dict):
         tags = {**tags, **labels}
@@ -114,6 +117,11 @@ def _tag_evidence(res: Resource, tag_rules: dict[str, str]) -> Iterable[Evidence
             yield Evidence(kind="tag", detail=f"tag {key} = {value!r}")
         elif v in AGENT_VALUES or (v == "agent" and k in ROLE_KEYS):
             yield Evidence(kind="tag", detail=f"tag {key} = {value!r}")
+
+
+# Cloud Run: the block that holds `containers`.
+GCP_CONTAINERS = {"google_cloud_run_v2_service": ("template",), "google_cloud_run_v2_job": ("template", "template"),
+                  "google_cloud_run_service": ("template", "spec")}
 
 
 def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
@@ -160,6 +168,21 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
         variables = v.get("environment_variables")
         if isinstance(variables, dict):
             env.extend(variables.items())
+    elif t in GCP_CONTAINERS:
+        for c in blocks(follow_blocks(v, GCP_CONTAINERS[t]).get("containers")):
+            for item in blocks(c.get("env")):
+                if isinstance(item.get("name"), str):
+                    env.append((item["name"], item.get("value")))
+            if isinstance(c.get("image"), str):
+                images.append(c["image"])
+    elif t in ("google_cloudfunctions_function", "google_cloudfunctions2_function"):
+        holder = v if t == "google_cloudfunctions_function" else first_block(v.get("service_config"))
+        if isinstance(holder.get("environment_variables"), dict):
+            env.extend(holder["environment_variables"].items())
+    elif t == "google_vertex_ai_reasoning_engine":
+        for item in blocks(follow_blocks(v, ("spec", "deployment_spec")).get("env")):
+            if isinstance(item.get("name"), str):
+                env.append((item["name"], item.get("value")))
     elif t.startswith("kubernetes_"):
         from agentlint.graph.aws import K8S_POD_SPEC
 

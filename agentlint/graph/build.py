@@ -18,7 +18,7 @@ import networkx as nx
 
 from agentlint.graph.agents import config_evidence, evidence_for
 from agentlint.graph.paths import AgentPath, Grant
-from agentlint.graph import k8s
+from agentlint.graph import gcp, k8s
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -171,6 +171,7 @@ class IdentityGraph:
                 self._boundary(res)
         self._credential_users()
         self._k8s_rbac(resources)
+        self._gcp(resources)
         self._standalone_policies(resources)
         self._detect_agents()
 
@@ -274,6 +275,87 @@ class IdentityGraph:
                 sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
                 scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
                 self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+
+    def _gcp(self, resources: list[Resource]) -> None:
+        """Google Cloud workloads -> service accounts, and IAM grants (role, members, scope) as edges from each member
+        to a role node."""
+        accounts: dict[tuple, str] = {}
+        for res in resources:
+            if res.mode == "managed" and res.type == "google_service_account":
+                account_id = res.values.get("account_id")
+                if isinstance(account_id, str):
+                    accounts[(res.stack, account_id)] = self._add(res, "principal")
+        for res in resources:
+            if res.mode != "managed":
+                continue
+            if res.type in gcp.WORKLOAD_SA:
+                path, attr, default = gcp.WORKLOAD_SA[res.type]
+                node = self._add(res, "workload")
+                if res.type in gcp.IDENTITY_BLOCK_REQUIRED and not blocks(res.values.get(path[0])):
+                    continue  # an instance without a service_account block has no identity
+                if res.type == "google_vertex_ai_reasoning_engine" and \
+                        follow_blocks(res.values, ("spec",)).get("identity_type") == "AGENT_IDENTITY":
+                    continue  # the agent is its own principal (Google-managed agent identity)
+                value = follow_blocks(res.values, path).get(attr) if path else res.values.get(attr)
+                sa = self._gcp_account(res.stack, value, default, accounts)
+                if sa is not None:
+                    self.g.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
+            elif res.type in gcp.IAM_GRANTS:
+                self._gcp_grant(res, accounts)
+
+    def _gcp_grant(self, res: Resource, accounts: dict) -> None:
+        scope_kind, attr = gcp.IAM_GRANTS[res.type]
+        role = res.values.get("role")
+        if not isinstance(role, str):
+            return
+        scope_value = res.values.get(gcp.SCOPE_ATTR[scope_kind])
+        target = self._gcp_account(res.stack, scope_value, None, accounts) if scope_kind == "service_account" else None
+        scope = f"service account {self.address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
+        role_node = f"{res.stack}::gcp-role:{role}"
+        if role_node not in self.g:
+            self.g.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
+        members = res.values.get(attr)
+        for member in members if isinstance(members, list) else [members]:
+            node = self._gcp_member(res.stack, member, accounts)
+            if node is not None:
+                self.g.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
+                                scope_kind=scope_kind, target=target, member=display(member, 120))
+
+    def _gcp_member(self, stack: str, member: Any, accounts: dict) -> Optional[str]:
+        if isinstance(member, Unknown):
+            node = self._gcp_account(stack, member, None, accounts)
+            return node if node is not None else self._external(stack, "gcp_member", display(member), "gcp_member")
+        if not isinstance(member, str) or not member:
+            return None
+        kind, rest = gcp.member_kind(member)
+        if kind == "serviceAccount":
+            return self._gcp_account(stack, rest, None, accounts)
+        return self._external(stack, "gcp_member", member, "gcp_member")
+
+    def _gcp_account(self, stack: str, value: Any, default: Optional[str], accounts: dict) -> Optional[str]:
+        """The node of the service account a value names (reference, email, or nothing and a default)."""
+        if isinstance(value, Unknown):
+            for ref in value.refs:
+                res = self.lookup(stack, ref.address)
+                if res is not None and res.type == "google_service_account" and res.mode == "managed":
+                    return self._add(res, "principal")
+            return self._external(stack, "service_account", display(value), "unresolved") if value.refs else None
+        if isinstance(value, str) and value:
+            email = value.removeprefix("serviceAccount:").removeprefix("projects/-/serviceAccounts/")
+            if gcp.DEFAULT_EMAIL.match(email):
+                return self._gcp_default(stack, "appspot" if email.endswith("appspot.gserviceaccount.com") else "compute")
+            node = accounts.get((stack, email.split("@", 1)[0]))
+            return node if node is not None else self._external(stack, "service_account", email, "google_service_account")
+        if value is None and default is not None:
+            return self._gcp_default(stack, default)
+        return None
+
+    def _gcp_default(self, stack: str, which: str) -> str:
+        node = f"{stack}::gcp-default-sa:{which}"
+        if node not in self.g:
+            self.g.add_node(node, kind="principal", address=gcp.DEFAULT_ACCOUNTS[which], rtype="gcp_default_sa",
+                            resource=None, stack=stack, default=which)
+        return node
 
     def _k8s_role(self, stack: str, ref: dict, namespace: str, roles: dict) -> Optional[str]:
         kind, name = ref.get("kind"), ref.get("name")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, gcp_bindings, gcp_member_phrase
+
+BASIC_ROLES = {
+    "roles/owner": "Owner: every permission in the scope, IAM included",
+    "roles/editor": "Editor: create, change and delete almost every resource in the scope",
+    "roles/viewer": "Viewer: read almost every resource and its data in the scope",
+}
+
+
+class GcpBasicRole(Rule):
+    """
+    ## What it does
+    Flags Google Cloud IAM grants of the basic roles `roles/owner`, `roles/editor` and `roles/viewer` at
+    organization, folder or project scope (`google_{organization,folder,project}_iam_{member,binding}`), to any
+    member. A grant to the service account an agent runs as (Cloud Run, Cloud Functions, Vertex AI Agent Engine,
+    Compute, GKE node pools; the default service accounts included) names the agent and ranks higher.
+
+    ## Why is this bad?
+    Basic roles predate IAM's fine-grained roles and grant thousands of permissions across every service. Editor on
+    a project lets an agent create service account keys for, and act as, every service account of the project;
+    Owner adds IAM itself.
+
+    ## Example
+    ```hcl
+    resource "google_project_iam_member" "agent" {
+      project = "acme-agents"
+      role    = "roles/editor"
+      member  = "serviceAccount:${google_service_account.agent.email}"
+    }
+    ```
+
+    ## Fix
+    Grant the predefined roles the agent needs (`roles/aiplatform.user`, `roles/storage.objectViewer` on one
+    bucket), at the narrowest resource.
+    """
+
+    id = "AL206"
+    name = "gcp-basic-role"
+    title = "Google Cloud basic role (Owner, Editor, Viewer) granted"
+    category = "admin-access"
+    severity = Severity.CRITICAL
+    fix = "Replace the basic role with predefined roles on the resources the identity needs."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for member, data in gcp_bindings(g):
+            role = data["role"]
+            if role not in BASIC_ROLES or data["scope_kind"] == "service_account":
+                continue
+            via = data["via"]
+            identity = member if g.g.nodes[member].get("kind") == "principal" else None
+            yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
+                              key=f"{role}:{data['member']}", message=(
+                                  f"{gcp_member_phrase(g, member, data)} is granted {role} ({BASIC_ROLES[role]}) on "
+                                  f"{data['scope']} by {via.address}"))

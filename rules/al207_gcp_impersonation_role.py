@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext, gcp_bindings, gcp_member_phrase
+
+# Predefined roles that let the holder become other identities or change who can do what.
+ROLES = {
+    "roles/iam.serviceAccountTokenCreator": "mint access and ID tokens for {target}",
+    "roles/iam.serviceAccountUser": "act as {target} (attach it to workloads it creates)",
+    "roles/iam.serviceAccountKeyAdmin": "create keys for {target}",
+    "roles/iam.serviceAccountAdmin": "manage {target}, their IAM policies included",
+    "roles/iam.workloadIdentityUser": "impersonate {target} through workload identity federation",
+    "roles/iam.securityAdmin": "change IAM policies in the scope",
+    "roles/resourcemanager.projectIamAdmin": "change the project's IAM policy",
+    "roles/resourcemanager.folderIamAdmin": "change the folder's IAM policy",
+    "roles/resourcemanager.organizationAdmin": "change the organization's IAM policy",
+    "roles/iam.workloadIdentityPoolAdmin": "create identity pools and providers that let outside identities in",
+    "roles/iam.roleAdmin": "create and change custom roles",
+}
+
+
+class GcpImpersonationRole(Rule):
+    """
+    ## What it does
+    Flags Google Cloud IAM grants of roles that let the holder become other identities or change IAM:
+    service-account token creator, user, key admin and admin, workload identity user, security admin,
+    project/folder/organization IAM admin, workload identity pool admin and role admin. At project, folder or
+    organization scope these roles apply to every service account underneath; a grant on one service account
+    (`google_service_account_iam_*`) is reported when it goes to an agent's service account.
+
+    ## Why is this bad?
+    An agent that can mint a token for, or act as, any service account of the project holds the union of their
+    permissions; one that can change IAM can grant itself anything. These are the escalation paths attackers look
+    for first.
+
+    ## Example
+    ```hcl
+    resource "google_project_iam_member" "agent" {
+      project = "acme-agents"
+      role    = "roles/iam.serviceAccountTokenCreator"
+      member  = "serviceAccount:${google_service_account.agent.email}"
+    }
+    ```
+
+    ## Fix
+    Grant token creator or user on the one service account the agent must use
+    (`google_service_account_iam_member`), never at project scope; keep IAM admin roles away from agents.
+    """
+
+    id = "AL207"
+    name = "gcp-impersonation-role"
+    title = "Google Cloud role to impersonate service accounts or change IAM"
+    category = "privilege-escalation"
+    severity = Severity.CRITICAL
+    fix = "Grant impersonation on one named service account, not the project; keep IAM admin roles from agents."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for member, data in gcp_bindings(g):
+            role = data["role"]
+            if role not in ROLES:
+                continue
+            is_principal = g.g.nodes[member].get("kind") == "principal"
+            one_account = data["scope_kind"] == "service_account"
+            if one_account and not (is_principal and g.agent_paths(member)):
+                continue  # a grant on one account is the recommended form, unless an agent holds it
+            target = (f"service account {g.address_of(data['target'])}" if one_account and data.get("target")
+                      else f"every service account in the {data['scope_kind']}")
+            via = data["via"]
+            yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
+                              key=f"{role}:{data['member']}", message=(
+                                  f"{gcp_member_phrase(g, member, data)} can {ROLES[role].format(target=target)}: "
+                                  f"{role} on {data['scope']} by {via.address}"))

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from agentlint.graph.gcp import CLOUD_PLATFORM_SCOPES, DEFAULT_EMAIL
+from agentlint.model import Severity
+from agentlint.rule import Rule, RuleContext
+from agentlint.values import first_block
+
+# Resource type -> (block holding the identity, email attribute, scopes attribute).
+HOSTS = {
+    "google_compute_instance": ("service_account", "email", "scopes"),
+    "google_compute_instance_template": ("service_account", "email", "scopes"),
+    "google_compute_instance_from_template": ("service_account", "email", "scopes"),
+    "google_container_node_pool": ("node_config", "service_account", "oauth_scopes"),
+    "google_container_cluster": ("node_config", "service_account", "oauth_scopes"),
+}
+
+
+class GcpDefaultServiceAccountFullScope(Rule):
+    """
+    ## What it does
+    Flags Compute Engine instances and templates, and GKE node pools and clusters' default node config, that run
+    as the project's default compute service account (no `email` / `service_account`, or
+    `PROJECT_NUMBER-compute@developer.gserviceaccount.com`) with the `cloud-platform` scope. Reported for every such
+    host; ranked higher when it hosts an agent.
+
+    ## Why is this bad?
+    The default compute service account gets the Editor role on the project unless the organization turned that
+    off, and `cloud-platform` lets the instance use all of it: anything on the machine, every pod on the node
+    included, can fetch an Editor token from the metadata server. An agent with an HTTP or shell tool is one
+    prompt away from it.
+
+    ## Example
+    ```hcl
+    service_account {
+      scopes = ["cloud-platform"]
+    }
+    ```
+
+    ## Fix
+    Create a service account for the workload with the roles it needs and set `email` to it (GKE: use Workload
+    Identity so pods do not see the node's account at all).
+    """
+
+    id = "AL313"
+    name = "gcp-default-sa-full-scope"
+    title = "Host runs as the default compute service account with the cloud-platform scope"
+    category = "workload-identity"
+    severity = Severity.HIGH
+    fix = "Run the host as a dedicated service account with only the roles it needs; use GKE Workload Identity."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for res in g.model.resources:
+            if res.mode != "managed" or res.type not in HOSTS:
+                continue
+            block_name, email_attr, scopes_attr = HOSTS[res.type]
+            block = first_block(res.values.get(block_name))
+            if not block:
+                continue
+            email = block.get(email_attr)
+            scopes = block.get(scopes_attr)
+            scopes = scopes if isinstance(scopes, list) else []
+            default = email is None or (isinstance(email, str) and DEFAULT_EMAIL.match(email) is not None)
+            if not default or not any(isinstance(s, str) and s in CLOUD_PLATFORM_SCOPES for s in scopes):
+                continue
+            node = g.nid(res)
+            agents = [p for p in g.agent_paths(node)] if node in g.g else []
+            who = "the default compute service account" if email is None else email
+            yield ctx.finding(self, at=res, line=res.line_of(block_name), key="default-sa", extra_agents=agents,
+                              message=(f"{res.address} runs as {who} with the cloud-platform scope: everything on "
+                                       "the host can use the account's project-wide roles (Editor by default)"))
