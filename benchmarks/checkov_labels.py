@@ -44,6 +44,10 @@ CHECKS: dict[str, list[str]] = {
     "CKV_AWS_61": ["AL601", "AL603"],  # assumable from a whole account / anyone
     "CKV_AWS_358": ["AL602"], "CKV_AWS_393": ["AL602"],  # GitHub OIDC without a repository
     "CKV_K8S_49": ["AL103", "AL204"],  # wildcards in Kubernetes roles
+    "CKV_GCP_115": ["AL206"], "CKV_GCP_116": ["AL206"], "CKV_GCP_117": ["AL206"],  # basic roles
+    "CKV_GCP_30": ["AL313"], "CKV_GCP_31": ["AL313"],  # default compute service account (with full scope)
+    "CKV_GCP_118": ["AL607"],  # workload identity pool provider without a condition
+    "CKV2_GCP_3": ["AL311"],  # user-managed service account keys
 }
 
 
