@@ -301,11 +301,14 @@ class IdentityGraph:
                 if sa is not None:
                     self.g.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
             elif res.type in gcp.IAM_GRANTS:
-                self._gcp_grant(res, accounts)
+                scope_kind, attr = gcp.IAM_GRANTS[res.type]
+                self._gcp_grant(res, accounts, scope_kind, res.values.get("role"), res.values.get(attr))
+            elif res.type in gcp.IAM_POLICIES:
+                pairs = gcp.policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: self.lookup(s, a))
+                for role, members in pairs:
+                    self._gcp_grant(res, accounts, gcp.IAM_POLICIES[res.type], role, members)
 
-    def _gcp_grant(self, res: Resource, accounts: dict) -> None:
-        scope_kind, attr = gcp.IAM_GRANTS[res.type]
-        role = res.values.get("role")
+    def _gcp_grant(self, res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
         if not isinstance(role, str):
             return
         scope_value = res.values.get(gcp.SCOPE_ATTR[scope_kind])
@@ -314,7 +317,6 @@ class IdentityGraph:
         role_node = f"{res.stack}::gcp-role:{role}"
         if role_node not in self.g:
             self.g.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
-        members = res.values.get(attr)
         for member in members if isinstance(members, list) else [members]:
             node = self._gcp_member(res.stack, member, accounts)
             if node is not None:

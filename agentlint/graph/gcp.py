@@ -45,6 +45,11 @@ IAM_GRANTS: dict[str, tuple[str, str]] = {
     "google_service_account_iam_member": ("service_account", "member"),
     "google_service_account_iam_binding": ("service_account", "members"),
 }
+# Authoritative policies: `policy_data`, from `data "google_iam_policy"` (binding blocks) or JSON (plans).
+IAM_POLICIES: dict[str, str] = {
+    "google_project_iam_policy": "project", "google_folder_iam_policy": "folder",
+    "google_organization_iam_policy": "organization", "google_service_account_iam_policy": "service_account",
+}
 SCOPE_ATTR = {"project": "project", "folder": "folder", "organization": "org_id", "service_account": "service_account_id"}
 
 CLOUD_PLATFORM_SCOPES = {"cloud-platform", "https://www.googleapis.com/auth/cloud-platform"}
@@ -56,3 +61,24 @@ def member_kind(member: str) -> tuple[str, str]:
     if not _ and kind in ("allUsers", "allAuthenticatedUsers"):
         return kind, ""
     return kind, rest
+
+
+def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
+    """(role, members) pairs of a `policy_data` value: a JSON string (plans) or a reference to a
+    `data "google_iam_policy"` whose `binding` blocks hold them (configuration)."""
+    import json
+
+    from agentlint.values import Unknown, blocks
+
+    if isinstance(policy_data, str):
+        try:
+            doc = json.loads(policy_data)
+        except ValueError:
+            return []
+        return [(b.get("role"), b.get("members") or []) for b in doc.get("bindings", []) if isinstance(b, dict)]
+    if isinstance(policy_data, Unknown):
+        for ref in policy_data.refs:
+            source = lookup(ref.address)
+            if source is not None and source.type == "google_iam_policy":
+                return [(b.get("role"), b.get("members") or []) for b in blocks(source.values.get("binding"))]
+    return []
