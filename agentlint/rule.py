@@ -383,15 +383,17 @@ def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
     if node is None:
         return "no identity in the scanned code"
     data = graph.g.nodes[node]
-    if data.get("rtype") == "gcp_default_sa":
+    if data.get("rtype") in ("gcp_default_sa", "azure_system_identity"):
         return str(data.get("address"))
     if data.get("kind") == "external":
         kind = {"role": "role", "user": "IAM user", "group": "group", "permission_set": "permission set",
-                "service_account": "service account", "gcp_member": "member"}.get(data.get("target_kind"), "identity")
+                "service_account": "service account", "gcp_member": "member",
+                "azure_principal": "principal"}.get(data.get("target_kind"), "identity")
         return f"{kind} {graph.address_of(node)!r} (not defined in the scanned code)"
     kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group",
             "aws_ssoadmin_permission_set": "permission set", "kubernetes_service_account": "service account",
-            "kubernetes_service_account_v1": "service account", "google_service_account": "service account"}.get(
+            "kubernetes_service_account_v1": "service account", "google_service_account": "service account",
+            "azurerm_user_assigned_identity": "managed identity"}.get(
         data.get("rtype", ""), "identity")
     return f"{kind} {graph.address_of(node)}"
 
@@ -412,6 +414,9 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
         return ""
     if agents == [graph.address_of(node)]:
         return " (an agent itself)"
+    owner = graph.g.nodes[node].get("owner")
+    if owner is not None and agents == [owner.address]:
+        return " (the agent's own identity)"
     shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"
 

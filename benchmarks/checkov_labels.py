@@ -48,6 +48,7 @@ CHECKS: dict[str, list[str]] = {
     "CKV_GCP_30": ["AL313"], "CKV_GCP_31": ["AL313"],  # default compute service account (with full scope)
     "CKV_GCP_118": ["AL607"],  # workload identity pool provider without a condition
     "CKV2_GCP_3": ["AL311"],  # user-managed service account keys
+    "CKV_AZURE_137": ["AL315"], "CKV_AZURE_141": ["AL315"],  # ACR admin user, AKS local admin account
 }
 
 

@@ -25,6 +25,8 @@ AGENT_TYPES = {
     "aws_bedrockagentcore_code_interpreter": "Bedrock AgentCore code interpreter",
     "aws_bedrockagentcore_browser": "Bedrock AgentCore browser",
     "google_vertex_ai_reasoning_engine": "Vertex AI Agent Engine (reasoning engine)",
+    "azurerm_cognitive_account_project": "Azure AI Foundry project (Agent Service)",
+    "azurerm_ai_foundry_project": "Azure AI Foundry project (Agent Service)",
 }
 
 TRUE_WORDS = {"true", "yes", "1", "on", "enabled"}
@@ -179,6 +181,17 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
         holder = v if t == "google_cloudfunctions_function" else first_block(v.get("service_config"))
         if isinstance(holder.get("environment_variables"), dict):
             env.extend(holder["environment_variables"].items())
+    elif t in ("azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_linux_web_app",
+               "azurerm_windows_web_app", "azurerm_function_app", "azurerm_app_service", "azurerm_logic_app_standard"):
+        if isinstance(v.get("app_settings"), dict):
+            env.extend(v["app_settings"].items())
+    elif t == "azurerm_container_app":
+        for c in blocks(first_block(v.get("template")).get("container")):
+            for item in blocks(c.get("env")):
+                if isinstance(item.get("name"), str):
+                    env.append((item["name"], item.get("value")))
+            if isinstance(c.get("image"), str):
+                images.append(c["image"])
     elif t == "google_vertex_ai_reasoning_engine":
         for item in blocks(follow_blocks(v, ("spec", "deployment_spec")).get("env")):
             if isinstance(item.get("name"), str):

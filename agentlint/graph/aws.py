@@ -68,7 +68,8 @@ TARGET_TYPES: dict[str, tuple[str, ...]] = {
 
 # IAM Identity Center permission sets are identities people act as; they are here so that what they grant is judged
 # like any role (an agent never runs as one: AL307 covers people and agents sharing).
-PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_ssoadmin_permission_set", "google_service_account")
+PRINCIPAL_TYPES = ("aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_ssoadmin_permission_set", "google_service_account",
+                   "azurerm_user_assigned_identity")
 
 # Inline policies: resource type -> attribute naming the principal, principal kind.
 INLINE_POLICY_TYPES = {

@@ -18,7 +18,7 @@ import networkx as nx
 
 from agentlint.graph.agents import config_evidence, evidence_for
 from agentlint.graph.paths import AgentPath, Grant
-from agentlint.graph import gcp, k8s
+from agentlint.graph import azure, gcp, k8s
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -172,6 +172,7 @@ class IdentityGraph:
         self._credential_users()
         self._k8s_rbac(resources)
         self._gcp(resources)
+        self._azure(resources)
         self._standalone_policies(resources)
         self._detect_agents()
 
@@ -275,6 +276,97 @@ class IdentityGraph:
                 sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
                 scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
                 self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+
+    def _azure(self, resources: list[Resource]) -> None:
+        """Azure workloads -> managed identities (system- and user-assigned), and role assignments as edges from
+        each identity to a role node (built-in by name or ID, or a custom role definition)."""
+        for res in resources:
+            if res.mode != "managed" or res.type not in azure.IDENTITY_WORKLOADS:
+                continue
+            block = azure.identity_block(res.type, res.values)
+            if not block and res.type == "azapi_resource":
+                continue
+            node = self._add(res, "workload")
+            types = azure.identity_types(block)
+            if "systemassigned" in types:
+                self.g.add_edge(node, self._azure_system_identity(res), rel="runs_as", attr="identity", via=None)
+            if "userassigned" in types:
+                for target in self._azure_identities(res.stack, block.get("identity_ids")):
+                    self.g.add_edge(node, target, rel="runs_as", attr="identity.identity_ids", via=None)
+        for res in resources:
+            if res.mode == "managed" and res.type == "azurerm_role_definition":
+                node = self._add(res, "azure_role")
+                self.g.nodes[node]["permissions"] = first_block(res.values.get("permissions"))
+        for res in resources:
+            if res.mode != "managed" or res.type != "azurerm_role_assignment":
+                continue
+            role = self._azure_role(res)
+            if role is None:
+                continue
+            for principal in self._azure_principal(res.stack, res.values.get("principal_id")):
+                self.g.add_edge(principal, role, rel="azure_assignment", via=res,
+                                scope=self._azure_scope(res.stack, res.values.get("scope")),
+                                conditioned=bool(res.values.get("condition")))
+
+    def _azure_system_identity(self, res: Resource) -> str:
+        node = f"{self.nid(res)}#system-identity"
+        if node not in self.g:
+            self.g.add_node(node, kind="principal", address=f"{res.address} (system-assigned identity)",
+                            rtype="azure_system_identity", resource=None, stack=res.stack, owner=res)
+        return node
+
+    def _azure_identities(self, stack: str, value: Any) -> list[str]:
+        out = []
+        for item in value if isinstance(value, list) else [value]:
+            for ref in refs_in(item):
+                res = self.lookup(stack, ref.address)
+                if res is not None and res.type == "azurerm_user_assigned_identity" and res.mode == "managed":
+                    out.append(self._add(res, "principal"))
+        return out
+
+    def _azure_principal(self, stack: str, value: Any) -> list[str]:
+        """`azurerm_user_assigned_identity.x.principal_id`, `<workload>.identity[0].principal_id`, or an ID."""
+        if isinstance(value, Unknown):
+            out = []
+            for ref in value.refs:
+                res = self.lookup(stack, ref.address)
+                if res is None or res.mode != "managed":
+                    continue
+                if res.type == "azurerm_user_assigned_identity":
+                    out.append(self._add(res, "principal"))
+                elif res.type in azure.IDENTITY_WORKLOADS and ref.attr.startswith("identity"):
+                    out.append(self._azure_system_identity(res))
+            return out or [self._external(stack, "azure_principal", display(value), "unresolved")]
+        if isinstance(value, str) and value:
+            return [self._external(stack, "azure_principal", value, "azure_principal")]
+        return []
+
+    def _azure_role(self, res: Resource) -> Optional[str]:
+        for ref in refs_in(res.values.get("role_definition_id")):
+            target = self.lookup(res.stack, ref.address)
+            if target is not None and target.type == "azurerm_role_definition" and self.nid(target) in self.g:
+                return self.nid(target)
+        name = azure.role_name(res.values)
+        if name is None:
+            return None
+        node = f"{res.stack}::azure-role:{name}"
+        if node not in self.g:
+            self.g.add_node(node, kind="azure_role", address=name, rtype="azure_builtin_role", resource=None,
+                            stack=res.stack, builtin=name)
+        return node
+
+    def _azure_scope(self, stack: str, value: Any) -> str:
+        if isinstance(value, Unknown):
+            for ref in value.refs:
+                kind = {"azurerm_resource_group": "resource group", "azurerm_management_group": "management group",
+                        "azurerm_subscription": "subscription"}.get(ref.address.split(".")[-2]
+                                                                    if "." in ref.address else "")
+                if ref.address.startswith("data.azurerm_subscription") or ref.address.startswith("data.azurerm_client_config"):
+                    kind = "subscription"
+                if kind:
+                    return f"{kind} {ref.address}"
+                return f"resource {ref.address}"
+        return azure.scope_phrase(value)
 
     def _gcp(self, resources: list[Resource]) -> None:
         """Google Cloud workloads -> service accounts, and IAM grants (role, members, scope) as edges from each member

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from agentlint.graph.azure import PRIVILEGED_ROLES
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+
+
+class AzurePrivilegedRole(Rule):
+    """
+    ## What it does
+    Flags `azurerm_role_assignment` resources that give Owner, Contributor, User Access Administrator or Role Based
+    Access Control Administrator (by name or by role definition ID), or a custom role whose actions include `*` or
+    `Microsoft.Authorization/*`, to any principal. The scope is named (management group, subscription, resource
+    group, resource); an assignment to the managed identity of an agent (a Container App, Function or Web App, AI
+    Foundry project, VM... system- or user-assigned) names the agent and ranks higher. An assignment with an ABAC
+    `condition` is reported with medium confidence.
+
+    ## Why is this bad?
+    Owner and the access administrators can grant themselves anything; Contributor can change or delete every
+    resource in the scope and read storage-account and Cognitive Services keys. An agent's identity with one of
+    them is an administrator that takes instructions from its input.
+
+    ## Example
+    ```hcl
+    resource "azurerm_role_assignment" "agent" {
+      scope                = azurerm_resource_group.agents.id
+      role_definition_name = "Contributor"
+      principal_id         = azurerm_container_app.agent.identity[0].principal_id
+    }
+    ```
+
+    ## Fix
+    Assign the data-plane and service roles the agent uses (`Cognitive Services OpenAI User`, `Storage Blob Data
+    Reader` on one account), at the resource, not the resource group or subscription.
+    """
+
+    id = "AL208"
+    name = "azure-privileged-role"
+    title = "Azure Owner, Contributor or access-administrator role assigned"
+    category = "admin-access"
+    severity = Severity.CRITICAL
+    fix = "Assign narrow service and data roles at the resource the identity uses."
+
+    def check(self, ctx: RuleContext):
+        g = ctx.graph
+        for principal, role, data in sorted(((u, v, d) for u, v, d in g.g.edges(data=True)
+                                             if d.get("rel") == "azure_assignment"),
+                                            key=lambda e: (e[2]["via"].address, e[0])):
+            rdata = g.g.nodes[role]
+            builtin = rdata.get("builtin")
+            if builtin in PRIVILEGED_ROLES:
+                what = PRIVILEGED_ROLES[builtin]
+            else:
+                actions = rdata.get("permissions", {}).get("actions")
+                wild = [a for a in actions if a in ("*", "Microsoft.Authorization/*")] if isinstance(actions, list) else []
+                if not wild:
+                    continue
+                what = f"custom role {g.address_of(role)} with actions {', '.join(repr(a) for a in wild)}"
+            via = data["via"]
+            is_principal = g.g.nodes[principal].get("kind") == "principal"
+            who = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if is_principal
+                   else f"principal {g.address_of(principal)}")
+            yield ctx.finding(self, at=via, identity=principal if is_principal else None, key=f"{g.address_of(role)}",
+                              confidence=Confidence.MEDIUM if data.get("conditioned") else None, message=(
+                                  f"{who} is assigned {what} on {data['scope']} by {via.address}"))
