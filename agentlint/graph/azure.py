@@ -22,6 +22,8 @@ IDENTITY_WORKLOADS = (
     "azurerm_automation_account", "azapi_resource",
 )
 
+AKS_ANNOTATION = "azure.workload.identity/client-id"
+
 # Built-in roles by name and by the GUID at the end of a role definition ID.
 PRIVILEGED_ROLES = {
     "owner": "Owner: full control of the scope, role assignments included",

@@ -293,6 +293,12 @@ class IdentityGraph:
             if "userassigned" in types:
                 for target in self._azure_identities(res.stack, block.get("identity_ids")):
                     self.g.add_edge(node, target, rel="runs_as", attr="identity.identity_ids", via=None)
+        for res in resources:  # AKS workload identity: the KSA acts as the managed identity whose client ID it names
+            if res.mode == "managed" and res.type in K8S_SERVICE_ACCOUNT_TYPES:
+                value = self._annotation(res, azure.AKS_ANNOTATION)
+                for target in self._azure_identities(res.stack, value) if value is not None else []:
+                    self.g.add_edge(self._add(res, "workload"), target, rel="assumes",
+                                    attr=f"metadata.annotations[{azure.AKS_ANNOTATION}]", via=None)
         for res in resources:
             if res.mode == "managed" and res.type == "azurerm_role_definition":
                 node = self._add(res, "azure_role")
@@ -307,6 +313,11 @@ class IdentityGraph:
                 self.g.add_edge(principal, role, rel="azure_assignment", via=res,
                                 scope=self._azure_scope(res.stack, res.values.get("scope")),
                                 conditioned=bool(res.values.get("condition")))
+
+    @staticmethod
+    def _annotation(res: Resource, key: str) -> Any:
+        annotations = first_block(res.values.get("metadata")).get("annotations")
+        return annotations.get(key) if isinstance(annotations, dict) else None
 
     def _azure_system_identity(self, res: Resource) -> str:
         node = f"{self.nid(res)}#system-identity"
@@ -380,7 +391,14 @@ class IdentityGraph:
         for res in resources:
             if res.mode != "managed":
                 continue
-            if res.type in gcp.WORKLOAD_SA:
+            if res.type in K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
+                value = self._annotation(res, gcp.GKE_ANNOTATION)
+                if value is not None:
+                    target = self._gcp_account(res.stack, value, None, accounts)
+                    if target is not None:
+                        self.g.add_edge(self._add(res, "workload"), target, rel="assumes",
+                                        attr=f"metadata.annotations[{gcp.GKE_ANNOTATION}]", via=None)
+            elif res.type in gcp.WORKLOAD_SA:
                 path, attr, default = gcp.WORKLOAD_SA[res.type]
                 node = self._add(res, "workload")
                 if res.type in gcp.IDENTITY_BLOCK_REQUIRED and not blocks(res.values.get(path[0])):

@@ -52,6 +52,7 @@ IAM_POLICIES: dict[str, str] = {
 }
 SCOPE_ATTR = {"project": "project", "folder": "folder", "organization": "org_id", "service_account": "service_account_id"}
 
+GKE_ANNOTATION = "iam.gke.io/gcp-service-account"
 CLOUD_PLATFORM_SCOPES = {"cloud-platform", "https://www.googleapis.com/auth/cloud-platform"}
 
 
