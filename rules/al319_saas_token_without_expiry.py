@@ -12,7 +12,8 @@ class SaasTokenWithoutExpiry(Rule):
     ## What it does
     Flags platform tokens created without an expiry: HCP Terraform / Terraform Enterprise team, organization and
     audit-trail tokens without `expired_at` ("the token will expire 24 months from creation"), and Teleport
-    provision (join) tokens of the `token` join method without `metadata.expires`.
+    provision (join) tokens of the `token` join method without `metadata.expires`, and Teleport bots whose
+    `spec.max_session_ttl` goes beyond Teleport's default 12 hours.
 
     ## Why is this bad?
     These tokens are bearer secrets stored in Terraform state and handed to automation: an HCP Terraform team token
@@ -54,3 +55,22 @@ class SaasTokenWithoutExpiry(Rule):
                     yield ctx.finding(self, at=res, key="teleport", message=(
                         f"{res.address} is a shared-secret join token (join_method token) with no metadata.expires: "
                         "it never expires"))
+            elif res.type == "teleport_bot":
+                ttl = first_block(v.get("spec")).get("max_session_ttl")
+                hours = _hours(ttl)
+                if hours is not None and hours > 12:
+                    yield ctx.finding(self, at=res, key="teleport-bot", message=(
+                        f"{res.address} lets the bot request certificates valid for {ttl} (max_session_ttl; Teleport's "
+                        "default cap is 12h)"))
+
+
+def _hours(value):
+    """Go duration ('36h', '90m', '1h30m') -> hours; anything else -> None."""
+    import re
+
+    if not isinstance(value, str) or not re.fullmatch(r"(\d+h)?(\d+m)?(\d+s)?", value.strip()) or not value.strip():
+        return None
+    total = 0.0
+    for amount, unit in re.findall(r"(\d+)([hms])", value):
+        total += int(amount) / {"h": 1, "m": 60, "s": 3600}[unit]
+    return total

@@ -27,7 +27,13 @@ AGENT_TYPES = {
     "google_vertex_ai_reasoning_engine": "Vertex AI Agent Engine (reasoning engine)",
     "azurerm_cognitive_account_project": "Azure AI Foundry project (Agent Service)",
     "azurerm_ai_foundry_project": "Azure AI Foundry project (Agent Service)",
+    "kagent_agent": "kagent Agent (Kubernetes custom resource)",
+    "k8s_agent_sandbox": "Kubernetes agent sandbox (agents.x-k8s.io)",
 }
+# azapi resource types (before the @version) that are agents by nature.
+AZAPI_AGENT_TYPES = {"Microsoft.CognitiveServices/accounts/projects": "Azure AI Foundry project (Agent Service)",
+                     "Microsoft.CognitiveServices/accounts/projects/capabilityHosts": "Azure AI Agent Service host",
+                     "Microsoft.CognitiveServices/accounts/capabilityHosts": "Azure AI Agent Service host"}
 
 TRUE_WORDS = {"true", "yes", "1", "on", "enabled"}
 AGENT_FLAG_KEYS = {"ai-agent", "ai_agent", "agent", "is-agent", "is_agent", "agentlint/agent", "agentlint:agent"}
@@ -55,6 +61,10 @@ def evidence_for(res: Resource, tag_rules: dict[str, str]) -> list[Evidence]:
     found: list[Evidence] = []
     if res.type in AGENT_TYPES:
         found.append(Evidence(kind="resource-type", detail=f"{res.type} is a {AGENT_TYPES[res.type]}"))
+    elif res.type == "azapi_resource" and isinstance(res.values.get("type"), str):
+        azapi_type = res.values["type"].split("@", 1)[0]
+        if azapi_type in AZAPI_AGENT_TYPES:
+            found.append(Evidence(kind="resource-type", detail=f"{azapi_type} is an {AZAPI_AGENT_TYPES[azapi_type]}"))
     found.extend(_tag_evidence(res, tag_rules))
     env_names, images = environment_of(res)
     for name, value in env_names:

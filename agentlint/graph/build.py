@@ -9,6 +9,7 @@ membership, an instance profile) so findings can point at the line where the ris
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -149,6 +150,8 @@ class IdentityGraph:
                 self._service_account(res)
             elif t in K8S_POD_SPEC:
                 self._pod(res)
+            elif t == "kubernetes_manifest":
+                self._manifest_workload(res)
             elif t == "aws_iam_instance_profile":
                 self._instance_profile(res)
             elif t in INLINE_POLICY_TYPES:
@@ -236,6 +239,19 @@ class IdentityGraph:
                                      sa_name or "default")]
         for sa in accounts:
             self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
+
+    def _manifest_workload(self, res: Resource) -> None:
+        """A pod-running or agent `kubernetes_manifest`, read through the provider resource of the same kind."""
+        found = k8s.manifest_workload(res.values, K8S_POD_SPEC)
+        if found is None:
+            return
+        rtype, values = found
+        shadow = dataclasses.replace(res, type=rtype, vals=values, evaluate=None)
+        if rtype in K8S_POD_SPEC:
+            self._pod(shadow)
+        else:
+            self.g.add_node(self.nid(shadow), kind="workload", address=shadow.address, rtype=rtype, resource=shadow,
+                            stack=shadow.stack)
 
     def _k8s_sa(self, stack: str, namespace: str, name: str) -> str:
         """The node of a service account: its resource when the code defines it, else one node per namespace/name

@@ -125,3 +125,49 @@ def rbac_object(rtype: str, values: dict) -> Optional[tuple[str, dict]]:
         shaped["role_ref"] = [first_block(manifest.get("roleRef"))]
         shaped["subject"] = blocks(manifest.get("subjects"))
     return kind, shaped
+
+
+# kubernetes_manifest objects that run pods, in the shape of the provider resource of the same kind.
+MANIFEST_POD_KINDS = {"Pod": "kubernetes_pod_v1", "Deployment": "kubernetes_deployment_v1",
+                      "StatefulSet": "kubernetes_stateful_set_v1", "DaemonSet": "kubernetes_daemon_set_v1",
+                      "Job": "kubernetes_job_v1", "CronJob": "kubernetes_cron_job_v1"}
+# Custom resources that are agents by nature: kagent (kagent.dev) and Kubernetes SIG Apps' agent sandboxes.
+AGENT_CRDS = {("kagent.dev", "Agent"): "kagent_agent", ("agents.x-k8s.io", "Sandbox"): "k8s_agent_sandbox",
+              ("extensions.agents.x-k8s.io", "SandboxTemplate"): "k8s_agent_sandbox"}
+_MANIFEST_POD_PATH = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
+
+
+def manifest_workload(values: dict, pod_paths: dict) -> Optional[tuple[str, dict]]:
+    """(resource type, values) for a `kubernetes_manifest` that runs pods or declares an agent, translated to the
+    provider's shape (`serviceAccountName` -> `service_account_name`, `containers[].env` -> `container[].env`), so the
+    graph and the rules read it like `kubernetes_deployment_v1` and friends."""
+    manifest = first_block(values.get("manifest"))
+    kind, api = manifest.get("kind"), manifest.get("apiVersion")
+    group = api.split("/", 1)[0] if isinstance(api, str) and "/" in api else ""
+    meta = first_block(manifest.get("metadata"))
+    shaped_meta = {"name": meta.get("name"), "namespace": meta.get("namespace"), "labels": meta.get("labels")}
+    if (group, kind) in AGENT_CRDS:
+        return AGENT_CRDS[(group, kind)], {"metadata": [shaped_meta]}
+    if kind not in MANIFEST_POD_KINDS:
+        return None
+    rtype = MANIFEST_POD_KINDS[kind]
+    src = manifest
+    for step in _MANIFEST_POD_PATH.get(kind, ("spec", "template", "spec")):
+        src = first_block(src.get(step))
+    template_meta = first_block(first_block(first_block(manifest.get("spec")).get("template")).get("metadata"))
+    pod = {"service_account_name": src.get("serviceAccountName") or src.get("serviceAccount"),
+           "automount_service_account_token": src.get("automountServiceAccountToken"),
+           "container": [{"name": c.get("name"), "image": c.get("image"),
+                          "env": [{"name": e.get("name"), "value": e.get("value")} for e in blocks(c.get("env"))]}
+                         for c in blocks(src.get("containers"))]}
+    shaped: dict = {"metadata": [shaped_meta]}
+    cur = shaped
+    path = pod_paths[rtype]
+    for step in path[:-1]:
+        node: dict = {}
+        if step == "template":
+            node["metadata"] = [{"labels": template_meta.get("labels")}]
+        cur[step] = [node]
+        cur = node
+    cur[path[-1]] = [pod]
+    return rtype, shaped
