@@ -433,3 +433,10 @@ def gcp_member_phrase(graph: IdentityGraph, member: str, data: dict) -> str:
     if node.get("kind") == "principal":
         return f"{describe_identity(graph, member)}{agents_phrase(graph, member)}"
     return f"member {data.get('member')}"
+
+
+def bound_agents_phrase(graph: IdentityGraph, paths: list[AgentPath]) -> str:
+    """'; bound to the service accounts of agents a, b' for a Kubernetes role, or '' when no agent reaches it."""
+    if not paths:
+        return ""
+    return f"; bound to the service accounts of agents {', '.join(sorted({graph.address_of(p.agent) for p in paths}))}"

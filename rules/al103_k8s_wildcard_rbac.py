@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Rule, RuleContext, bound_agents_phrase
 
 
 class K8sWildcardRbac(Rule):
@@ -39,10 +39,7 @@ class K8sWildcardRbac(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data in sorted(g.g.nodes(data=True)):
-            res = data.get("resource")
-            if data.get("kind") != "k8s_role" or res is None:
-                continue
+        for node, data, res in g.k8s_roles():
             wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
             if not wild:
                 continue
@@ -53,5 +50,4 @@ class K8sWildcardRbac(Rule):
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
             yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, message=(
                 f"{data.get('k8s_kind')} {res.address} uses wildcards ({parts})"
-                + (f"; bound to the service accounts of agents {', '.join(sorted({g.address_of(p.agent) for p in agents}))}"
-                   if agents else "")))
+                + bound_agents_phrase(g, agents)))

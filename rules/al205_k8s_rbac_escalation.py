@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Rule, RuleContext, bound_agents_phrase
 
 # (verb, resource, what it lets the holder do). Kubernetes RBAC documentation, "Privilege escalation prevention
 # and bootstrapping" and "Restrictions on role creation or update" / "impersonation".
@@ -57,10 +57,7 @@ class K8sRbacEscalation(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data in sorted(g.g.nodes(data=True)):
-            res = data.get("resource")
-            if data.get("kind") != "k8s_role" or res is None:
-                continue
+        for node, data, res in g.k8s_roles():
             rules = data.get("rules", ())
             if any("*" in r.verbs and "*" in r.resources for r in rules):
                 continue  # everything: AL204 / AL103
@@ -70,5 +67,4 @@ class K8sRbacEscalation(Rule):
             agents = ctx.k8s_role_agents(node)
             yield ctx.finding(self, at=res, key="escalation", extra_agents=agents, message=(
                 f"{data.get('k8s_kind')} {res.address} lets its holders {'; '.join(found)}"
-                + (f"; bound to the service accounts of agents {', '.join(sorted({g.address_of(p.agent) for p in agents}))}"
-                   if agents else "")))
+                + bound_agents_phrase(g, agents)))

@@ -736,6 +736,12 @@ class IdentityGraph:
         node = f"{stack}::k8s-sa:{namespace}/{name}"
         return node if node in self.g else None
 
+    def k8s_roles(self) -> Iterator[tuple[str, dict, Resource]]:
+        """(node, node data, resource) for every Role and ClusterRole the scanned code defines."""
+        for node, data in sorted(self.g.nodes(data=True)):
+            if data.get("kind") == "k8s_role" and data.get("resource") is not None:
+                yield node, data, data["resource"]
+
     def k8s_bindings(self) -> Iterator[tuple[str, str, dict]]:
         """(service account node, role node, edge data) for every RBAC binding of a service account."""
         for sa, role, data in self.g.edges(data=True):
