@@ -157,24 +157,24 @@ def fixtures_side_by_side(checkov: str) -> None:
             continue
         path = (ROOT / "fixtures" / r["file_path"].lstrip("/")).parent
         theirs.setdefault(path, set()).add(r["check_id"])
-    print(f"\n{'fixture (agentlint bad case)':<52} {'agentlint':<34} checkov (IAM checks)")
+    print(f"\n{'fixture (agentlint bad case)':<52} {'agentlint':<34} checkov (identity checks)")
     missed = 0
     for c in cases:
         mine, other = ours[c], sorted(theirs.get(c, set()))
         missed += bool(mine) and not other
         print(f"{str(c.relative_to(ROOT / 'fixtures')):<52} {', '.join(mine)[:34]:<34} {', '.join(other) or '-'}")
-    print(f"\n{len(cases)} cases: Checkov reports no IAM finding on {missed} of them; "
+    print(f"\n{len(cases)} cases: Checkov reports no identity finding on {missed} of them; "
           f"time agentlint {ours_s:.2f} s in-process, Checkov {theirs_s:.1f} s (one run, all checks)")
 
 
 def _identity_check(result: dict) -> bool:
-    """Checkov's AWS checks about identities: those of the labelled set's index, plus the IAM "*" checks for
-    assume-role and full-access statements (CKV_AWS_60, 63) and IMDSv1 (CKV_AWS_79)."""
+    """Checkov's checks about identities: those of the labelled set's index (AWS, Google Cloud, Azure, Kubernetes),
+    plus the IAM "*" checks for assume-role and full-access statements (CKV_AWS_60, 63) and IMDSv1 (CKV_AWS_79)."""
     return result.get("check_id") in _IDENTITY_CHECKS
 
 
-_IDENTITY_CHECKS = {e["check_id"] for e in json.loads((LABELLED / "INDEX.json").read_text())
-                    if "AWS" in e["check_id"]} | {"CKV_AWS_60", "CKV_AWS_63", "CKV_AWS_79"} \
+_IDENTITY_CHECKS = {e["check_id"] for e in json.loads((LABELLED / "INDEX.json").read_text())} \
+    | {"CKV_AWS_60", "CKV_AWS_63", "CKV_AWS_79"} \
     if (LABELLED / "INDEX.json").exists() else set()
 
 
