@@ -123,6 +123,7 @@ class RuleContext:
     graph: IdentityGraph
     ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
     _effective: dict = field(default_factory=dict)
+    _by_type: Optional[dict] = None
 
     def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
                       key: str) -> Finding:
@@ -156,6 +157,17 @@ class RuleContext:
             doc = g.document(policy)
             for st in _canonical(doc.statements):
                 yield None, None, policy, st
+
+    def managed(self, *types: str) -> list[Resource]:
+        """Managed resources of the given types, from an index built once per scan (rules that look for a few types
+        must not walk, and so evaluate, every resource)."""
+        if self._by_type is None:
+            index: dict[str, list[Resource]] = {}
+            for res in self.graph.model.resources:
+                if res.mode == "managed":
+                    index.setdefault(res.type, []).append(res)
+            self._by_type = index
+        return [res for t in types for res in self._by_type.get(t, [])]
 
     def effective(self, principal: str) -> "EffectivePermissions":
         """Everything the principal holds, Deny and permissions boundary applied (computed once per scan)."""

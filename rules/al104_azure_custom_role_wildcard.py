@@ -37,9 +37,7 @@ class AzureCustomRoleWildcard(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for res in g.model.resources:
-            if res.mode != "managed" or res.type != "azurerm_role_definition":
-                continue
+        for res in ctx.managed("azurerm_role_definition"):
             perms = first_block(res.values.get("permissions"))
             wild = []
             for attr in ("actions", "data_actions"):

@@ -36,9 +36,7 @@ class SaasKeyUnscoped(Rule):
     fix = "Give the key only the scopes it needs; make deploy keys read-only."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed":
-                continue
+        for res in ctx.managed("datadog_application_key", "datadog_service_account_application_key", "github_repository_deploy_key"):
             v = res.values
             if res.type in ("datadog_application_key", "datadog_service_account_application_key") and \
                     not v.get("scopes"):

@@ -57,9 +57,7 @@ class GcpCustomRoleEscalation(Rule):
     fix = "Remove impersonation and setIamPolicy permissions from the custom role."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type not in TYPES:
-                continue
+        for res in ctx.managed(*TYPES):
             perms = res.values.get("permissions")
             found = [p for p in perms if isinstance(p, str) and p in DANGEROUS] if isinstance(perms, list) else []
             if found:

@@ -65,11 +65,11 @@ class CredentialCopied(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        model = g.model
-        if not any(r.type in SECRET_ATTRS for r in model.resources):
-            return  # nothing to copy: skip reading every resource's values
-        for res in model.resources:
-            if res.mode != "managed" or res.type in SECRET_ATTRS:
+        # References resolve within a stack, so only stacks that define a credential can copy one: the other
+        # resources' values are never read (nor evaluated).
+        stacks = {r.stack for r in ctx.managed(*SECRET_ATTRS)}
+        for res in g.model.resources:
+            if res.stack not in stacks or res.mode != "managed" or res.type in SECRET_ATTRS:
                 continue
             copied = []
             for ref in refs_in(res.values):

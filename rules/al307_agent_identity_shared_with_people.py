@@ -58,9 +58,7 @@ class AgentIdentitySharedWithPeople(Rule):
             yield ctx.trust_finding(self, node, role, st, key="people", message=(
                 f"role {role.address}{agents_phrase(g, node)} can also be assumed by people: {', '.join(people)} "
                 f"({st.label()} of its trust policy)"))
-        for res in g.model.resources:
-            if res.mode != "managed" or res.type != "aws_iam_user_login_profile":
-                continue
+        for res in ctx.managed("aws_iam_user_login_profile"):
             for user, _ in g.targets(res.stack, res.values.get("user"), "user"):
                 if not g.agent_paths(user):
                     continue

@@ -45,9 +45,7 @@ class K8sLegacyTokenSecret(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for res in g.model.resources:
-            if res.mode != "managed" or res.type not in SECRET_TYPES:
-                continue
+        for res in ctx.managed(*SECRET_TYPES):
             if res.values.get("type") != "kubernetes.io/service-account-token":
                 continue
             meta = first_block(res.values.get("metadata"))

@@ -38,9 +38,7 @@ class GcpServiceAccountKey(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for res in g.model.resources:
-            if res.mode != "managed" or res.type != "google_service_account_key":
-                continue
+        for res in ctx.managed("google_service_account_key"):
             account = None
             for ref in _refs(res.values.get("service_account_id")):
                 target = g.lookup(res.stack, ref.address)

@@ -44,9 +44,7 @@ class GcpApiKeyUnrestricted(Rule):
     fix = "Restrict the key to the API it calls (api_targets) and to the servers that use it."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type != "google_apikeys_key":
-                continue
+        for res in ctx.managed("google_apikeys_key"):
             restrictions = first_block(res.values.get("restrictions"))
             missing = []
             if not blocks(restrictions.get("api_targets")):

@@ -50,9 +50,7 @@ class GcpDefaultServiceAccountFullScope(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for res in g.model.resources:
-            if res.mode != "managed" or res.type not in HOSTS:
-                continue
+        for res in ctx.managed(*HOSTS):
             block_name, email_attr, scopes_attr = HOSTS[res.type]
             block = first_block(res.values.get(block_name))
             if not block:

@@ -55,9 +55,7 @@ class AzureSecretLifetime(Rule):
 
     def check(self, ctx: RuleContext):
         limit = self.options.max_days
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type not in TYPES:
-                continue
+        for res in ctx.managed(*TYPES):
             kind = TYPES[res.type]
             end, relative, start = (res.values.get(k) for k in ("end_date", "end_date_relative", "start_date"))
             days = None

@@ -49,9 +49,7 @@ class AzureLocalAuth(Rule):
     fix = "Turn key/local authentication off and use Entra ID identities and role assignments."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed":
-                continue
+        for res in ctx.managed(*CHECKS, "azapi_resource"):
             if res.type in CHECKS:
                 attr, off, default, what = CHECKS[res.type]
                 value = res.values.get(attr, default)

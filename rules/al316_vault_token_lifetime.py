@@ -36,9 +36,7 @@ class VaultTokenLifetime(Rule):
     fix = "Set ttl and explicit_max_ttl on the token, or let the workload authenticate to Vault itself."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type != "vault_token":
-                continue
+        for res in ctx.managed("vault_token"):
             v = res.values
             problems = []
             if v.get("explicit_max_ttl") is None:

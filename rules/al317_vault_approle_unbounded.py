@@ -37,9 +37,7 @@ class VaultApproleUnbounded(Rule):
     fix = "Set secret_id_ttl, secret_id_num_uses and bound CIDRs; keep bind_secret_id on."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type != "vault_approle_auth_backend_role":
-                continue
+        for res in ctx.managed("vault_approle_auth_backend_role"):
             v = res.values
             problems = []
             if v.get("bind_secret_id") is False:

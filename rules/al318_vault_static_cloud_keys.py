@@ -38,9 +38,7 @@ class VaultStaticCloudKeys(Rule):
     fix = "Issue assumed-role or access-token credentials, which expire by themselves."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed":
-                continue
+        for res in ctx.managed("vault_aws_secret_backend_role", "vault_gcp_secret_roleset", "vault_gcp_secret_static_account"):
             v = res.values
             if res.type == "vault_aws_secret_backend_role" and v.get("credential_type") == "iam_user":
                 yield ctx.finding(self, at=res, line=res.line_of("credential_type"), key="iam_user", message=(

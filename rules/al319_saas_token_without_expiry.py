@@ -40,9 +40,7 @@ class SaasTokenWithoutExpiry(Rule):
     fix = "Set an expiry (expired_at, metadata.expires) and rotate, or use a delegated join / dynamic credentials."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed":
-                continue
+        for res in ctx.managed(*TFE_TOKENS, "teleport_provision_token", "teleport_bot"):
             v = res.values
             if res.type in TFE_TOKENS and v.get("expired_at") is None:
                 yield ctx.finding(self, at=res, key="tfe", message=(

@@ -42,9 +42,7 @@ class GcpWifProviderUnconditioned(Rule):
     fix = "Set attribute_condition to your organization or repository owner ID (or AWS account)."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type != "google_iam_workload_identity_pool_provider":
-                continue
+        for res in ctx.managed("google_iam_workload_identity_pool_provider"):
             condition = res.values.get("attribute_condition")
             if isinstance(condition, str) and condition.strip():
                 continue

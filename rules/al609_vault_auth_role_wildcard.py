@@ -39,9 +39,7 @@ class VaultAuthRoleWildcard(Rule):
     fix = "Bind the role to the exact service account, namespace, subject or claims of the agent."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed":
-                continue
+        for res in ctx.managed("vault_kubernetes_auth_backend_role", "vault_jwt_auth_backend_role"):
             v = res.values
             if res.type == "vault_kubernetes_auth_backend_role":
                 wild = [a for a in ("bound_service_account_names", "bound_service_account_namespaces")

@@ -38,9 +38,7 @@ class AzureFlexibleFederationWildcard(Rule):
     fix = "Match the exact organization/repository in claims_matching_expression."
 
     def check(self, ctx: RuleContext):
-        for res in ctx.graph.model.resources:
-            if res.mode != "managed" or res.type != "azuread_application_flexible_federated_identity_credential":
-                continue
+        for res in ctx.managed("azuread_application_flexible_federated_identity_credential"):
             expression = res.values.get("claims_matching_expression")
             if not isinstance(expression, str):
                 continue
