@@ -92,7 +92,7 @@ class LoadError(BaseModel):
 
     path: str
     line: Optional[int] = None
-    kind: str  # parse-error | not-a-plan | unreadable | unsupported | module-not-followed
+    kind: str  # parse-error | not-a-plan | unreadable | unsupported | module-not-followed | unknown-argument (notice)
     message: str
 
 

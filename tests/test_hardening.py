@@ -196,3 +196,18 @@ def test_whole_corpus_is_scanned_or_reported():
     for error in doc["errors"]:
         assert error["path"] and error["message"] and "\n" not in error["message"]
     assert len(doc["errors"]) <= 5, doc["errors"]
+
+
+def test_unknown_policy_document_argument_is_a_notice(tmp_path):
+    (tmp_path / "main.tf").write_text(
+        'data "aws_iam_policy_document" "d" {\n'
+        '  statement {\n'
+        '    action    = ["s3:*"]\n'
+        '    resources = ["*"]\n'
+        '  }\n'
+        '}\n')
+    report = run(str(tmp_path))
+    assert report.findings == [] and report.errors == []
+    [notice] = [n for n in report.notices if n.kind == "unknown-argument"]
+    assert (notice.line, notice.path.endswith("main.tf")) == (2, True)
+    assert "'action' (did you mean 'actions'?)" in notice.message

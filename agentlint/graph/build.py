@@ -24,7 +24,10 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
-from agentlint.model import Agent, Evidence, Resource, ScanModel
+from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel
+
+POLICY_DOCUMENT_STATEMENT_ARGS = {"sid", "effect", "actions", "not_actions", "resources", "not_resources", "principals",
+                                  "not_principals", "condition"}
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
@@ -177,6 +180,7 @@ class IdentityGraph:
         self._gcp(resources)
         self._azure(resources)
         self._standalone_policies(resources)
+        self._policy_document_arguments(resources)
         self._detect_agents()
 
     def _workload(self, res: Resource) -> None:
@@ -640,6 +644,23 @@ class IdentityGraph:
                 # A trust policy no role uses yet (or one a module outside the scan will use): judged on its own.
                 self.g.add_node(self.nid(doc), kind="trust_document", address=doc.address, rtype=doc.type,
                                 resource=doc, stack=doc.stack, trust=parsed)
+
+    def _policy_document_arguments(self, resources: list[Resource]) -> None:
+        """A statement argument `aws_iam_policy_document` does not have (`action`, `resource`) is a notice: Terraform
+        rejects the file, and agentlint would otherwise read a statement that grants nothing without saying why."""
+        for res in resources:
+            if res.mode != "data" or res.type != "aws_iam_policy_document" or res.source != "hcl":
+                continue
+            for block in blocks(res.values.get("statement")):
+                unknown = sorted(k for k in block if isinstance(k, str) and not k.startswith("__")
+                                 and k not in POLICY_DOCUMENT_STATEMENT_ARGS)
+                if unknown:
+                    hint = "; ".join(f"{k!r} (did you mean {k + 's'!r}?)" if k + "s" in POLICY_DOCUMENT_STATEMENT_ARGS
+                                     else repr(k) for k in unknown)
+                    self.model.notices.append(LoadError(
+                        path=res.path, line=block.get("__line__") or res.start_line, kind="unknown-argument",
+                        message=f"{res.address}: a statement has arguments aws_iam_policy_document does not have: "
+                                f"{hint}; Terraform rejects them and agentlint ignores them"))
 
     def _boundary(self, principal: Resource) -> None:
         value = principal.values.get("permissions_boundary")
