@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.k8s import TOKEN_SECRET_TYPE
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase
 from agentlint.values import first_block
@@ -46,7 +47,7 @@ class K8sLegacyTokenSecret(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for res in ctx.managed(*SECRET_TYPES):
-            if res.values.get("type") != "kubernetes.io/service-account-token":
+            if res.values.get("type") != TOKEN_SECRET_TYPE:
                 continue
             meta = first_block(res.values.get("metadata"))
             annotations = meta.get("annotations") if isinstance(meta.get("annotations"), dict) else {}

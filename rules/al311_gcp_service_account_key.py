@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+from agentlint.values import refs_in
 
 
 class GcpServiceAccountKey(Rule):
@@ -40,7 +41,7 @@ class GcpServiceAccountKey(Rule):
         g = ctx.graph
         for res in ctx.managed("google_service_account_key"):
             account = None
-            for ref in _refs(res.values.get("service_account_id")):
+            for ref in refs_in(res.values.get("service_account_id")):
                 target = g.lookup(res.stack, ref.address)
                 if target is not None and target.type == "google_service_account" and g.nid(target) in g.g:
                     account = g.nid(target)
@@ -49,8 +50,3 @@ class GcpServiceAccountKey(Rule):
                 f"{res.address} is a long-lived private key for {owner}; it never expires and its private part is "
                 "stored in Terraform state"))
 
-
-def _refs(value):
-    from agentlint.values import refs_in
-
-    return refs_in(value)

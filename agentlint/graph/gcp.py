@@ -59,8 +59,6 @@ CLOUD_PLATFORM_SCOPES = {"cloud-platform", "https://www.googleapis.com/auth/clou
 def member_kind(member: str) -> tuple[str, str]:
     """`serviceAccount:x@p.iam.gserviceaccount.com` -> ("serviceAccount", "x@p..."); `allUsers` -> ("allUsers", "")."""
     kind, _, rest = member.partition(":")
-    if not _ and kind in ("allUsers", "allAuthenticatedUsers"):
-        return kind, ""
     return kind, rest
 
 

@@ -38,16 +38,6 @@ def is_service_wildcard(pattern: str) -> bool:
     return ":" in pattern and pattern.split(":", 1)[1].strip() == "*" and "*" not in pattern.split(":", 1)[0]
 
 
-READ_VERBS = ("get", "list", "describe", "read", "batchget", "query", "scan", "search", "lookup", "view", "check",
-              "select", "head", "preview", "validate", "simulate", "test", "export", "download", "retrieve")
-
-
-def is_read_pattern(pattern: str) -> bool:
-    """An action pattern whose verb prefix is read-only by AWS naming convention (`s3:Get*`, `ec2:Describe*`)."""
-    verb = pattern.split(":", 1)[1].lower() if ":" in pattern else pattern.lower()
-    return bool(verb) and verb != "*" and any(verb.startswith(v) for v in READ_VERBS)
-
-
 def is_resource_wildcard(resource: str) -> bool:
     """`*`, or an ARN that names every resource of its kind: `arn:aws:s3:::*` / `arn:aws:s3:::*/*` (every bucket or
     object), `arn:aws:secretsmanager:*:*:secret:*`, `arn:aws:ssm:*:*:parameter/*`. `arn:aws:s3:::docs/*` (one

@@ -70,9 +70,6 @@ class Catalog:
         row = self.table(service.lower()).get(name.lower())
         return None if row is None else Action(f"{service.lower()}:{row[0]}", _LEVELS[row[1]], row[2])
 
-    def knows_service(self, service: str) -> bool:
-        return service.lower() in self._raw
-
     def expand(self, pattern: str) -> tuple[Action, ...]:
         """Every catalogue action an IAM action pattern (`iam:Pass*`, `*:Get*`, `s3:*`, `*`) matches."""
         return _expand(self, pattern.strip().lower())

@@ -6,7 +6,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from agentlint.iam.actions import (is_full_wildcard, is_read_pattern, is_resource_wildcard, is_service_wildcard,
+from agentlint.iam.actions import (is_full_wildcard, is_resource_wildcard, is_service_wildcard,
                                    matches)
 from agentlint.iam.policy import Statement
 
@@ -69,20 +69,6 @@ def service_wildcards(st: Statement) -> list[str]:
     if not st.is_allow:
         return []
     return [a for a in st.action_strings() if is_full_wildcard(a) or is_service_wildcard(a)]
-
-
-def write_wildcards(st: Statement) -> list[str]:
-    """Partial wildcards that are not read-only by verb (`s3:Put*`, `dynamodb:*Item`)."""
-    if not st.is_allow:
-        return []
-    out = []
-    for a in st.action_strings():
-        if "*" not in a and "?" not in a:
-            continue
-        if is_full_wildcard(a) or is_service_wildcard(a) or is_read_pattern(a):
-            continue
-        out.append(a)
-    return out
 
 
 def is_conditional(st: Statement) -> bool:
