@@ -149,14 +149,17 @@ class RuleContext:
                 doc = g.document(grant.policy)
                 for st in _canonical(doc.statements):
                     yield principal, grant, grant.policy, st
-        for policy in sorted(g.policy_nodes()):
-            if g.principals_of_policy(policy) or g.is_boundary(policy):
-                continue
-            if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
-                continue
-            doc = g.document(policy)
-            for st in _canonical(doc.statements):
+        for policy in self.unattached_policies():
+            for st in _canonical(g.document(policy).statements):
                 yield None, None, policy, st
+
+    def unattached_policies(self) -> list[str]:
+        """Customer policies (and policy documents) no principal holds and no principal has as its boundary: judged
+        on their own. AWS managed policies are left out, they are judged where they are attached."""
+        g = self.graph
+        return [policy for policy in sorted(g.policy_nodes())
+                if not g.principals_of_policy(policy) and not g.is_boundary(policy)
+                and g.g.nodes[policy].get("rtype") != "aws_managed_policy"]
 
     def managed(self, *types: str) -> list[Resource]:
         """Managed resources of the given types, from an index built once per scan (rules that look for a few types
@@ -190,11 +193,7 @@ class RuleContext:
         g = self.graph
         for principal in sorted(g.principals()):
             yield principal, None, self.effective(principal)
-        for policy in sorted(g.policy_nodes()):
-            if g.principals_of_policy(policy) or g.is_boundary(policy):
-                continue
-            if g.g.nodes[policy].get("rtype") == "aws_managed_policy":
-                continue
+        for policy in self.unattached_policies():
             statements = _canonical(g.document(policy).statements)
             yield None, policy, EffectivePermissions([Holding(None, policy, st) for st in statements])
 
@@ -202,7 +201,7 @@ class RuleContext:
         """Agents whose pods run as a service account bound to this Kubernetes role, with the hops to the role."""
         g = self.graph
         out = []
-        for sa, target, _ in g.k8s_bindings():
+        for sa, target, _ in g.relations("k8s_binding"):
             if target == role:
                 out += [AgentPath(p.agent, p.hops + [role]) for p in g.agent_paths(sa)]
         return out
@@ -431,12 +430,6 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
         return " (the agent's own identity)"
     shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"
-
-
-def gcp_bindings(graph: IdentityGraph) -> list[tuple[str, dict]]:
-    """(member node, edge data) for every Google Cloud IAM grant, in a stable order."""
-    out = [(member, data) for member, _, data in graph.g.edges(data=True) if data.get("rel") == "gcp_binding"]
-    return sorted(out, key=lambda x: (x[1]["via"].address, x[0]))
 
 
 def gcp_member_phrase(graph: IdentityGraph, member: str, data: dict) -> str:

@@ -43,7 +43,7 @@ class K8sWildcardRbac(Rule):
             wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
             if not wild:
                 continue
-            bound = any(role == node for _, role, _ in g.k8s_bindings())
+            bound = any(role == node for _, role, _ in g.relations("k8s_binding"))
             if bound and any("*" in r.verbs and "*" in r.resources for _, r in wild):
                 continue  # AL204 reports each binding of an all-powerful role
             agents = ctx.k8s_role_agents(node)

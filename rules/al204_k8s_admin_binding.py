@@ -50,7 +50,7 @@ class K8sAdminBinding(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sa, role, data in sorted(g.k8s_bindings(), key=lambda e: (e[0], e[1])):
+        for sa, role, data in g.relations("k8s_binding"):
             rdata = g.g.nodes[role]
             name = rdata.get("k8s_name")
             builtin = rdata.get("rtype") == "builtin" and name in ADMIN_BUILTINS

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, gcp_bindings, gcp_member_phrase
+from agentlint.rule import Rule, RuleContext, gcp_member_phrase
 
 BASIC_ROLES = {
     "roles/owner": "Owner: every permission in the scope, IAM included",
@@ -46,7 +46,7 @@ class GcpBasicRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, data in gcp_bindings(g):
+        for member, _, data in g.relations("gcp_binding"):
             role = data["role"]
             if role not in BASIC_ROLES or data["scope_kind"] == "service_account":
                 continue

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, gcp_bindings, gcp_member_phrase
+from agentlint.rule import Rule, RuleContext, gcp_member_phrase
 
 # Predefined roles that let the holder become other identities or change who can do what.
 ROLES = {
@@ -56,7 +56,7 @@ class GcpImpersonationRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, data in gcp_bindings(g):
+        for member, _, data in g.relations("gcp_binding"):
             role = data["role"]
             if role not in ROLES:
                 continue

@@ -43,9 +43,7 @@ class AzurePrivilegedRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for principal, role, data in sorted(((u, v, d) for u, v, d in g.g.edges(data=True)
-                                             if d.get("rel") == "azure_assignment"),
-                                            key=lambda e: (e[2]["via"].address, e[0])):
+        for principal, role, data in g.relations("azure_assignment"):
             rdata = g.g.nodes[role]
             builtin = rdata.get("builtin")
             if builtin in PRIVILEGED_ROLES:

@@ -40,7 +40,7 @@ class K8sClusterSecretsRead(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sa, role, data in sorted(g.k8s_bindings(), key=lambda e: (e[0], e[1])):
+        for sa, role, data in g.relations("k8s_binding"):
             if data.get("scope") != "cluster":
                 continue
             rules = g.g.nodes[role].get("rules", ())

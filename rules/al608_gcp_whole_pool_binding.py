@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, gcp_bindings
+from agentlint.rule import Rule, RuleContext, agents_phrase
 
 WHOLE_POOL = re.compile(r"^principalSet://iam\.googleapis\.com/.+/workloadIdentityPools/[^/]+/\*$")
 
@@ -38,7 +38,7 @@ class GcpWholePoolBinding(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, data in gcp_bindings(g):
+        for member, _, data in g.relations("gcp_binding"):
             text = data.get("member") or ""
             if not WHOLE_POOL.match(text):
                 continue

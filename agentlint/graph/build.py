@@ -763,11 +763,11 @@ class IdentityGraph:
             if data.get("kind") == "k8s_role" and data.get("resource") is not None:
                 yield node, data, data["resource"]
 
-    def k8s_bindings(self) -> Iterator[tuple[str, str, dict]]:
-        """(service account node, role node, edge data) for every RBAC binding of a service account."""
-        for sa, role, data in self.g.edges(data=True):
-            if data.get("rel") == "k8s_binding":
-                yield sa, role, data
+    def relations(self, rel: str) -> list[tuple[str, str, dict]]:
+        """(from, to, edge data) for every edge of one relation, in a stable order: `k8s_binding` (service account ->
+        Kubernetes role), `gcp_binding` (member -> Google Cloud role), `azure_assignment` (identity -> Azure role)."""
+        edges = [(u, v, d) for u, v, d in self.g.edges(data=True) if d.get("rel") == rel]
+        return sorted(edges, key=lambda e: (e[0], e[1], e[2]["via"].address if e[2].get("via") else ""))
 
     def trust_documents(self) -> Iterator[str]:
         for node, data in self.g.nodes(data=True):
