@@ -40,6 +40,11 @@ ROLE_IDS = {
 }
 
 
+# Resource and data source types whose ID is a scope of their own kind.
+SCOPE_TYPES = {"azurerm_resource_group": "resource group", "azurerm_management_group": "management group",
+               "azurerm_subscription": "subscription", "azurerm_client_config": "subscription"}
+
+
 def identity_block(rtype: str, values: dict) -> dict:
     """The `identity` block (for azapi: the top-level block or `body.identity`)."""
     block = first_block(values.get("identity"))
@@ -73,13 +78,17 @@ def scope_phrase(scope: Any) -> str:
         return "a computed scope"
     parts = [p for p in scope.split("/") if p]
     lower = [p.lower() for p in parts]
+
+    def after(segment: str) -> str:
+        i = lower.index(segment)
+        return parts[i + 1] if len(parts) > i + 1 else ""
+
     if "managementgroups" in lower:
-        return f"management group {parts[lower.index('managementgroups') + 1] if len(parts) > lower.index('managementgroups') + 1 else ''}".strip()
+        return f"management group {after('managementgroups')}".strip()
     if "resourcegroups" in lower:
-        i = lower.index("resourcegroups")
-        if len(parts) > i + 2:
-            return f"resource {parts[-1]} in resource group {parts[i + 1]}"
-        return f"resource group {parts[i + 1] if len(parts) > i + 1 else ''}".strip()
+        if len(parts) > lower.index("resourcegroups") + 2:
+            return f"resource {parts[-1]} in resource group {after('resourcegroups')}"
+        return f"resource group {after('resourcegroups')}".strip()
     if "subscriptions" in lower:
-        return "subscription " + (parts[lower.index("subscriptions") + 1] if len(parts) > 1 else "")
+        return f"subscription {after('subscriptions')}".strip()
     return scope

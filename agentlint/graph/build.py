@@ -25,10 +25,11 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
 from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel
+from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
+# The arguments a `statement` block of `data "aws_iam_policy_document"` has.
 POLICY_DOCUMENT_STATEMENT_ARGS = {"sid", "effect", "actions", "not_actions", "resources", "not_resources", "principals",
                                   "not_principals", "condition"}
-from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
 # Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
 IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
@@ -387,16 +388,12 @@ class IdentityGraph:
         return node
 
     def _azure_scope(self, stack: str, value: Any) -> str:
+        """'resource group azurerm_resource_group.agents', 'subscription ...', or the phrase for a literal scope."""
         if isinstance(value, Unknown):
             for ref in value.refs:
-                kind = {"azurerm_resource_group": "resource group", "azurerm_management_group": "management group",
-                        "azurerm_subscription": "subscription"}.get(ref.address.split(".")[-2]
-                                                                    if "." in ref.address else "")
-                if ref.address.startswith("data.azurerm_subscription") or ref.address.startswith("data.azurerm_client_config"):
-                    kind = "subscription"
-                if kind:
-                    return f"{kind} {ref.address}"
-                return f"resource {ref.address}"
+                target = self.lookup(stack, ref.address)
+                kind = azure.SCOPE_TYPES.get(target.type, "resource") if target is not None else "resource"
+                return f"{kind} {ref.address}"
         return azure.scope_phrase(value)
 
     def _gcp(self, resources: list[Resource]) -> None:
