@@ -1,8 +1,6 @@
 from __future__ import annotations
 
-from agentlint.iam.actions import is_full_wildcard, is_service_wildcard
-from agentlint.iam.catalog import catalog
-from agentlint.iam.evaluate import on_all_resources, wildcard_resources
+from agentlint.iam.evaluate import expanded_actions, on_all_resources, wildcard_resources
 from agentlint.iam.risky import reported_elsewhere
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -51,20 +49,17 @@ class WildcardResourceWrite(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        cat = catalog()
         for sg in ctx.allow_statements():
             st = sg.statement
             if st.actions is None or on_all_resources(st) is not True:
                 continue
             if g.g.nodes[sg.policy].get("rtype") == "aws_managed_policy":
                 continue  # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope
-            patterns = [a for a in st.action_strings() if not (is_full_wildcard(a) or is_service_wildcard(a))]
             writes: dict[str, str] = {}
-            for p in patterns:
-                for a in cat.expand(p):
-                    if (a.level in ("Write", "Tagging") and not a.star_only and not reported_elsewhere(a.name)
-                            and not ctx.denied(sg.principal, a.name)):
-                        writes.setdefault(a.name, p)
+            for p, _, a in expanded_actions(st, whole_services=False):  # whole services are AL101's
+                if (a.level in ("Write", "Tagging") and not a.star_only
+                        and not reported_elsewhere(a.name) and not ctx.denied(sg.principal, a.name)):
+                    writes.setdefault(a.name, p)
             if not writes:
                 continue
             names = sorted(writes)

@@ -3,8 +3,8 @@ from __future__ import annotations
 from collections import Counter
 
 from agentlint.iam.catalog import PERMISSIONS
-from agentlint.iam.evaluate import granted_actions, is_conditional
-from agentlint.iam.risky import CREDENTIAL_ACTIONS, IDENTITY_ACTIONS
+from agentlint.iam.evaluate import expanded_actions, granted_actions, is_conditional
+from agentlint.iam.risky import IDENTITY_ACTIONS, is_credential_action
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -75,24 +75,13 @@ class IdentityControl(Rule):
 
 
 def _reached(st) -> list[str]:
-    from agentlint.iam.actions import is_full_wildcard, is_service_wildcard
-    from agentlint.iam.catalog import catalog
-
-    credential = {a.lower() for a in CREDENTIAL_ACTIONS}
-
     def wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
         lower = name.lower()
-        if lower in credential:
+        if is_credential_action(lower):
             return False
         return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)
 
     if st.actions is None:  # NotAction: everything else, each action on its own merits
         return [a.name for a in granted_actions(st) if wanted(a.name, a.level, False, a.star_only)]
-    out: dict[str, None] = {}
-    cat = catalog()
-    for pattern in st.action_strings():
-        whole = is_full_wildcard(pattern) or is_service_wildcard(pattern)
-        for a in cat.expand(pattern):
-            if wanted(a.name, a.level, whole, a.star_only):
-                out.setdefault(a.name)
-    return list(out)
+    return list(dict.fromkeys(a.name for _, whole, a in expanded_actions(st)
+                              if wanted(a.name, a.level, whole, a.star_only)))

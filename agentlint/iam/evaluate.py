@@ -160,3 +160,17 @@ def identity_narrowing(st: Statement) -> list:
                              "aws:sourcevpce", "aws:calledvia"}
     return [c for c in st.conditions if c.key.lower() in keys and c.values
             and not all(isinstance(v, str) and v.strip("*?") == "" for v in c.values)]
+
+
+def expanded_actions(st: Statement, whole_services: bool = True):
+    """(pattern, whether it is `*` or a whole service, catalogue action) for each action an Allow statement's
+    `Action` patterns reach, in the order written; `whole_services=False` leaves `*` and `svc:*` unexpanded."""
+    from agentlint.iam.catalog import catalog
+
+    cat = catalog()
+    for pattern in st.action_strings():
+        whole = is_full_wildcard(pattern) or is_service_wildcard(pattern)
+        if whole and not whole_services:
+            continue
+        for action in cat.expand(pattern):
+            yield pattern, whole, action

@@ -65,6 +65,10 @@ IDENTITY_ACTIONS = {
 }
 
 
+def is_credential_action(action: str) -> bool:
+    return action.lower() in _LOWER_CREDENTIAL
+
+
 def reported_elsewhere(action: str) -> bool:
     """Is the action one of the tables above (so that a generic rule like AL102 leaves it to its own rule)?"""
     lower = action.lower()
