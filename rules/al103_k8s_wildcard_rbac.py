@@ -44,7 +44,7 @@ class K8sWildcardRbac(Rule):
             if not wild:
                 continue
             bound = any(role == node for _, role, _ in g.relations("k8s_binding"))
-            if bound and any("*" in r.verbs and "*" in r.resources for _, r in wild):
+            if bound and any(r.everything for _, r in wild):
                 continue  # AL204 reports each binding of an all-powerful role
             agents = ctx.k8s_role_agents(node)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)

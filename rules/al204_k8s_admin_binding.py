@@ -54,7 +54,7 @@ class K8sAdminBinding(Rule):
             rdata = g.g.nodes[role]
             name = rdata.get("k8s_name")
             builtin = rdata.get("rtype") == "builtin" and name in ADMIN_BUILTINS
-            full = any("*" in r.verbs and "*" in r.resources and not r.resource_names for r in rdata.get("rules", ()))
+            full = any(r.everything for r in rdata.get("rules", ()))
             if not (builtin or full):
                 continue
             binding = data["via"]

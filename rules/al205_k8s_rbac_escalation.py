@@ -59,7 +59,7 @@ class K8sRbacEscalation(Rule):
         g = ctx.graph
         for node, data, res in g.k8s_roles():
             rules = data.get("rules", ())
-            if any("*" in r.verbs and "*" in r.resources for r in rules):
+            if any(r.everything for r in rules):
                 continue  # everything: AL204 / AL103
             found = [what for verb, resource, what in ESCALATIONS if any(r.allows(verb, resource) for r in rules)]
             if not found:

@@ -44,7 +44,7 @@ class K8sClusterSecretsRead(Rule):
             if data.get("scope") != "cluster":
                 continue
             rules = g.g.nodes[role].get("rules", ())
-            if any("*" in r.verbs and "*" in r.resources for r in rules):
+            if any(r.everything for r in rules):
                 continue  # AL204
             verbs = [v for v in ("get", "list", "watch") if any(r.allows(v, "secrets") for r in rules)]
             if not verbs:

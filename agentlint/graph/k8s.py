@@ -39,6 +39,11 @@ class RbacRule:
                                             ("/" not in resource and _has(self.resources, f"{resource}/*")))
 
     @property
+    def everything(self) -> bool:
+        """Every verb on every resource (cluster-admin's rule), not narrowed by resource names."""
+        return "*" in self.verbs and "*" in self.resources and not self.resource_names
+
+    @property
     def wildcards(self) -> list[str]:
         out = []
         if "*" in self.verbs:
