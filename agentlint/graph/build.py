@@ -264,7 +264,7 @@ class IdentityGraph:
         found = self._sa_index().get((stack, namespace, name), [])
         if found:
             return self._add(found[0], "workload")
-        node = f"{stack}::k8s-sa:{namespace}/{name}"
+        node = _external_sa_node(stack, namespace, name)
         if node not in self.g:
             self.g.add_node(node, kind="workload", address=f"{namespace}/{name}",
                             rtype="kubernetes_service_account", resource=None, stack=stack, external=True)
@@ -749,9 +749,7 @@ class IdentityGraph:
     def k8s_service_account(self, stack: str, namespace: str, name: str) -> Optional[str]:
         """The node of a service account the graph knows (defined, or named by a pod or binding), if any."""
         found = self._sa_index().get((stack, namespace, name), [])
-        if found:
-            return self.nid(found[0]) if self.nid(found[0]) in self.g else None
-        node = f"{stack}::k8s-sa:{namespace}/{name}"
+        node = self.nid(found[0]) if found else _external_sa_node(stack, namespace, name)
         return node if node in self.g else None
 
     def k8s_roles(self) -> Iterator[tuple[str, dict, Resource]]:
@@ -820,6 +818,11 @@ class IdentityGraph:
     def edge_between(self, u: str, v: str) -> dict:
         data = self.g.get_edge_data(u, v) or {}
         return next(iter(data.values()), {})
+
+
+def _external_sa_node(stack: str, namespace: str, name: str) -> str:
+    """The node id of a Kubernetes service account the code names but does not define."""
+    return f"{stack}::k8s-sa:{namespace}/{name}"
 
 
 def _kind_for(rtype: str) -> str:
