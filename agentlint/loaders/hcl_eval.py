@@ -8,6 +8,7 @@ when it lies inside the scan root.
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 from typing import Any, Callable, Optional
@@ -36,6 +37,16 @@ class Scope:
         self.child_outputs = child_outputs
         # Does the resource (module-local address) exist? False when its count is 0 or its for_each is empty.
         self.exists = exists or (lambda _addr: None)
+        # Names bound inside one instance or expression: `each` -> {"key", "value"}, `count` -> {"index"}, a
+        # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
+        self.bindings: dict[str, Any] = {}
+
+    def bind(self, names: dict[str, Any]) -> "Scope":
+        """A scope that sees these names too (each/count of an instance, a dynamic iterator, for symbols).
+        Variables, locals and outputs are shared: locals cannot refer to each, count or iterators in Terraform."""
+        child = copy.copy(self)
+        child.bindings = {**self.bindings, **names}
+        return child
 
     def local(self, name: str) -> Any:
         if name in self._locals:
@@ -204,6 +215,10 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
 
 def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
     _, root, steps, text = node
+    if root in scope.bindings:
+        return _apply_steps(scope.bindings[root], steps, text, scope, depth)
+    if root in ("each", "count", "self"):
+        return Unknown(text)  # outside an expanded instance: the key or index is not known here
     if root == "var" and steps and steps[0][0] == "a":
         name = steps[0][1]
         value = scope.variables.get(name, Unknown(f"var.{name}"))
