@@ -53,12 +53,20 @@ def redact(text: str) -> str:
     return scrub(_SECRET_PATTERNS.sub("<redacted>", text))
 
 
+_INSTANCE_KEYS = re.compile(r"\[[^\]]*\]")
+
+
 @dataclass(frozen=True)
 class Ref:
     """A reference to a resource (or data source) attribute: `address` is module-qualified, without instance keys."""
 
-    address: str
+    address: str  # with the instance key when the reference names one that is known: aws_iam_role.r["a"]
     attr: str = ""
+
+    @property
+    def base(self) -> str:
+        """The address without instance keys (how Resource.ref_address names resources)."""
+        return _INSTANCE_KEYS.sub("", self.address) if "[" in self.address else self.address
 
     def __str__(self) -> str:
         return f"{self.address}.{self.attr}" if self.attr else self.address

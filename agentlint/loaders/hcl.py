@@ -189,7 +189,8 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
     callers = sorted(f for f in region if f in repo.calls)
     loader.preload(callers)
     repo.calls = {f: set(loader.local_calls(f)) for f in callers}
-    roots = repo.selected_roots(region) + [f for f in _cycle_members(repo.calls) if repo.selection.covers_folder(f)]
+    on_cycle = set(_cycle_members(repo.calls))
+    roots = repo.selected_roots(region) + [f for f in sorted(on_cycle) if repo.selection.covers_folder(f)]
     roots = list(dict.fromkeys(roots))
     wanted = sorted({f for r in roots for f in repo.reach(r)})
     loader.preload(wanted)
@@ -204,13 +205,31 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
         stacks.append(stack)
         values = _root_variables(root, repo, list(var_files or []) + repo.var_files, errors, limits, cache)
         values.update(variables or {})
-        ctx = _RootContext(loader, repo, stack, root, errors, notices, limits, cycles)
+        ctx = _RootContext(loader, repo, stack, root, errors, notices, limits, cycles, on_cycle)
         instance = _Instance(ctx, root, "", "", values, (), ())
         resources.extend(instance.resources())
         ctx.report_not_installed(source)
         if summary is not None:
             summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
     return resources, stacks, loader.files_read
+
+
+def _call_path(calls: dict[str, set[str]], start: str, goal: str) -> Optional[tuple[str, ...]]:
+    """The folders from `start` to `goal` along module calls (breadth first), or None."""
+    previous: dict[str, Optional[str]] = {start: None}
+    queue = [start]
+    while queue:
+        cur = queue.pop(0)
+        if cur == goal:
+            path = [cur]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])
+            return tuple(reversed(path))
+        for nxt in sorted(calls.get(cur, ())):
+            if nxt not in previous:
+                previous[nxt] = cur
+                queue.append(nxt)
+    return None
 
 
 def _cycle_members(calls: dict[str, set[str]]) -> list[str]:
@@ -316,7 +335,7 @@ class _RootContext:
     """What every module instance under one root module shares."""
 
     def __init__(self, loader: _FolderLoader, repo, stack: str, root: str, errors: list[LoadError],
-                 notices: list[LoadError], limits: Limits, cycles: set):
+                 notices: list[LoadError], limits: Limits, cycles: set, on_cycle: set[str] = frozenset()):
         self.loader = loader
         self.repo = repo
         self.stack = stack
@@ -325,6 +344,9 @@ class _RootContext:
         self.notices = notices
         self.limits = limits
         self.cycles = cycles
+        # A root on a cycle of module calls is read on its own: its calls into the cycle are not followed (each
+        # folder of the cycle is a root of its own, so nothing is read twice).
+        self.on_cycle = on_cycle if root in on_cycle else frozenset()
         self.installed = _installed_modules(root, repo, errors)
         self.not_installed: list[str] = []
         self.module_instances = 0
@@ -499,8 +521,9 @@ class _Instance:
             self._note(call, "module-not-followed", f"module {self.prefix}module.{name}: no Terraform files in "
                        f"{ctx.repo.show(target)}; not scanned")
             return None
-        if target in self.chain:
-            loop = self.chain[self.chain.index(target):] + (target,)
+        if target in self.chain or target in ctx.on_cycle:
+            back = _call_path(ctx.repo.calls, target, self.folder) if target not in self.chain else None
+            loop = (self.chain[self.chain.index(target):] + (target,)) if back is None else (self.folder,) + back
             if frozenset(loop) not in ctx.cycles:
                 ctx.cycles.add(frozenset(loop))
                 shown = " -> ".join(ctx.repo.show(f) for f in loop)
