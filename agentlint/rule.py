@@ -151,7 +151,9 @@ class RuleContext:
                       key: str) -> Finding:
         """A finding about the code itself (not an identity): no agents, no ranking by agents."""
         model = self.graph.model
-        fp_key = json.dumps([rule.id, repo_path(model, path), address, key])
+        # A finding outside any block is addressed by its file: in the fingerprint, as the repository path.
+        fp_address = repo_path(model, address) if address == path else address
+        fp_key = json.dumps([rule.id, repo_path(model, path), fp_address, key])
         legacy = json.dumps([rule.id, _rel(path, model.legacy_root), address, key])
         return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category,
                        severity=rule.severity, confidence=rule.confidence, message=message, path=path,
