@@ -283,7 +283,41 @@ class _Env:
             return ("B", node[1], self.rewrite(node[2]), self.rewrite(node[3]), node[4])
         if kind == "N":
             return ("N", node[1], self.rewrite(node[2]), node[3])
+        if kind == "X":
+            return self._call_with_steps(node)
         return node
+
+    def _call_with_steps(self, node: tuple) -> tuple:
+        """`read_terragrunt_config(find_in_parent_folders("region.hcl")).locals.region`: the parser keeps an
+        attribute of a call's result as opaque text; read the call and the attribute steps back from it."""
+        m = _CALL_STEPS.match(node[1])
+        if m is None:
+            return node
+        from lark.exceptions import LarkError
+
+        from agentlint.loaders.hcl_ast import parse_expression
+
+        try:
+            call = parse_expression(m.group(1))
+        except (LarkError, StopIteration, RecursionError, ValueError):
+            return node
+        if call[0] != "C":
+            return node
+        steps = []
+        for name, index, key in _STEP.findall(m.group(2)):
+            steps.append(("a", name) if name else ("i", ("L", int(index) if index else key)))
+        value = evaluate(self.rewrite(call), self.scope)
+        for kind, step in steps:
+            if isinstance(value, dict) and kind == "a" and step in value:
+                value = value[step]
+            elif kind == "i" and isinstance(value, dict) and isinstance(step[1], str) and step[1] in value:
+                value = value[step[1]]
+            elif (kind == "i" and isinstance(value, list) and isinstance(step[1], int)
+                  and -len(value) <= step[1] < len(value)):
+                value = value[step[1]]
+            else:
+                return node
+        return node if isinstance(value, Unknown) else ("L", value)
 
     def _args(self, arg_nodes: list) -> list:
         return [evaluate(self.rewrite(a), self.scope) for a in arg_nodes]
@@ -342,6 +376,11 @@ class _Env:
                 return args[1]
             return Unknown(text) if isinstance(value, Unknown) else value
         return Unknown(text)
+
+
+_CALL_STEPS = re.compile(r'^\s*([A-Za-z_][\w]*\s*\(.*\))((?:\s*\.\s*[A-Za-z_][\w-]*|\s*\[\s*(?:\d+|"[^"\\]*")\s*\])+)\s*$',
+                         re.DOTALL)
+_STEP = re.compile(r'\.\s*([A-Za-z_][\w-]*)|\[\s*(?:(\d+)|"([^"\\]*)")\s*\]')
 
 
 def _slash(path: str) -> str:
