@@ -381,3 +381,44 @@ def test_undecidable_include_path(tmp_path):
 ])
 def test_sources(source, local, split):
     assert (is_local_source(source), split_source(source)) == (local, split)
+
+
+def test_deep_nesting_within_and_over_the_limit(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "app/terragrunt.hcl", "inputs = {\n  a = " + "[" * 90 + "1" + "]" * 90 + "\n}\n")
+    write(tmp_path, "deep/terragrunt.hcl", "inputs = {\n  a = " + "[" * 150 + "1" + "]" * 150 + "\n}\n")
+    os.chdir(tmp_path)
+    roots, errors = find_terragrunt_roots(["app/terragrunt.hcl", "deep/terragrunt.hcl"], ".", Limits())
+    value = roots[0].inputs["a"]
+    for _ in range(90):
+        value = value[0]
+    assert value == 1
+    assert [(e.path, e.kind) for e in errors] == [("deep/terragrunt.hcl", "limit")]
+
+
+def test_duplicate_paths_give_one_unit(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "app/terragrunt.hcl", "inputs = {\n  a = 1\n}\n")
+    os.chdir(tmp_path)
+    roots, _ = find_terragrunt_roots(["app/terragrunt.hcl", "./app/terragrunt.hcl"], ".", Limits())
+    assert [r.config_path for r in roots] == ["app/terragrunt.hcl"]
+
+
+def test_several_includes_need_a_name_for_path_functions(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "a.hcl", "inputs = {}\n")
+    write(tmp_path, "b.hcl", "inputs = {}\n")
+    write(tmp_path, "app/terragrunt.hcl", """
+        include "a" {
+          path = "../a.hcl"
+        }
+        include "b" {
+          path = "../b.hcl"
+        }
+        inputs = {
+          unnamed = path_relative_to_include()
+          named   = path_relative_to_include("b")
+        }
+    """)
+    (root,), _ = find_terragrunt_roots([str(tmp_path / "app/terragrunt.hcl")], str(tmp_path), Limits())
+    assert isinstance(root.inputs["unnamed"], Unknown) and root.inputs["named"] == "app"

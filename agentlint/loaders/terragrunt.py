@@ -21,6 +21,7 @@ Semantics followed (terragrunt.gruntwork.io, configuration and built-in function
 
 from __future__ import annotations
 
+import copy
 import glob
 import os
 import re
@@ -329,9 +330,9 @@ class _Env:
             if not isinstance(args[0], str):
                 return Unknown("include name")
             return self.include_dirs.get(args[0], Unknown(args[0]))
-        if len(self.include_dirs) == 1:
-            return next(iter(self.include_dirs.values()))
-        return None
+        if len(self.include_dirs) > 1:
+            return Unknown("include name")  # several includes: the function needs the include's name
+        return next(iter(self.include_dirs.values()), None)
 
     def _call(self, name: str, arg_nodes: list, text: str) -> Any:
         args = self._args(arg_nodes)
@@ -601,7 +602,7 @@ class _Loader:
             return None
         unit_dir = os.path.dirname(os.path.abspath(path))
         evaluated = self.evaluate(config, unit_dir, unit_dir, None, ())
-        inputs = evaluated.inputs
+        inputs = copy.deepcopy(evaluated.inputs)  # values read from shared files are not shared between units
         if inputs is None:
             inputs = {}
         elif isinstance(inputs, Unknown):
@@ -664,15 +665,29 @@ def find_terragrunt_roots(paths: list[str], repo_root: str, limits: Optional[Lim
     loader = _Loader(repo_root, limits or Limits())
     loader.relative = not any(os.path.isabs(p) for p in paths)
     with _recursion_room(loader.limits.max_nesting):
-        units = [p for p in paths if CACHE_DIR not in os.path.normpath(p).split(os.sep)]
+        units, seen = [], set()
+        for path in paths:
+            real = os.path.realpath(path)
+            if real not in seen and CACHE_DIR not in os.path.normpath(path).split(os.sep):
+                seen.add(real)
+                units.append(path)
         included: set[str] = set()
         for path in units:
-            included |= loader.included_paths(path)
+            included |= _guarded(loader, path, loader.included_paths) or set()
         roots = []
         for path in units:
-            if os.path.realpath(path) in included:
-                continue
-            root = loader.unit(path)
-            if root is not None:
-                roots.append(root)
+            if os.path.realpath(path) not in included:
+                root = _guarded(loader, path, loader.unit)
+                if root is not None:
+                    roots.append(root)
     return roots, loader.errors
+
+
+def _guarded(loader: _Loader, path: str, step):
+    try:
+        return step(path)
+    except RecursionError:
+        loader.error(path, None, "limit", "nested too deeply to evaluate; file skipped")
+    except Exception as exc:  # noqa: BLE001 - one unit's failure is that unit's error, not the scan's
+        loader.error(path, None, "parse-error", f"cannot evaluate: {exc.__class__.__name__}")
+    return None
