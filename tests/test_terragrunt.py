@@ -247,18 +247,21 @@ def test_files_outside_the_repository_are_never_read(tmp_path):
         locals {
           read     = read_terragrunt_config("../../secret.hcl")
           fallback = read_terragrunt_config("../../secret.hcl", { locals = { password = "default" } })
+          missing  = read_terragrunt_config("nope.hcl", { locals = { password = "default" } })
           found    = find_in_parent_folders("secret.hcl", "not-found")
         }
         inputs = {
           password = local.read.locals.password
           fallback = local.fallback.locals.password
+          missing  = local.missing.locals.password
           found    = local.found
           direct   = read_terragrunt_config("../../secret.hcl").locals.password
         }
     """)
     (root,), errors = find_terragrunt_roots([str(repo / "app/terragrunt.hcl")], str(repo), Limits())
     assert "hunter2" not in repr(root.inputs)
-    assert root.inputs["fallback"] == "default"
+    # The default is for a file that does not exist; one outside the repository exists but is not read.
+    assert isinstance(root.inputs["fallback"], Unknown) and root.inputs["missing"] == "default"
     assert root.inputs["found"] == "not-found"  # the search stops at the repository root
     assert isinstance(root.inputs["password"], Unknown) and isinstance(root.inputs["direct"], Unknown)
     assert [(e.kind, e.line, e.message) for e in errors] == [
@@ -422,3 +425,38 @@ def test_several_includes_need_a_name_for_path_functions(tmp_path):
     """)
     (root,), _ = find_terragrunt_roots([str(tmp_path / "app/terragrunt.hcl")], str(tmp_path), Limits())
     assert isinstance(root.inputs["unnamed"], Unknown) and root.inputs["named"] == "app"
+
+
+def test_terraform_files_beside_a_unit_join_its_module(tmp_path):
+    write(tmp_path, "modules/agent/main.tf", AGENT_TF)
+    write(tmp_path, "live/app/terragrunt.hcl", 'terraform {\n  source = "../../modules//agent"\n}\n')
+    write(tmp_path, "live/app/extra_policy.tf", 'resource "aws_iam_role_policy" "extra" {}\n')
+    write(tmp_path, "live/app/.hidden.tf", 'resource "aws_iam_role_policy" "hidden" {}\n')
+    os.chdir(tmp_path)
+    (root,), _ = find_terragrunt_roots(["live/app/terragrunt.hcl"], ".", Limits())
+    assert (root.module_dir, root.unit_files) == ("modules/agent", ("live/app/extra_policy.tf",))
+
+
+def test_read_tfvars_file_mark_as_read_and_folders(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "app/common.tfvars", 'policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\nname = "a"\n')
+    write(tmp_path, "app/dynamic.tfvars", 'name = var.other\n')
+    write(tmp_path, "app/more.tfvars.json", '{"size": 3}')
+    write(tmp_path, "shared/README.md", "a folder found by find_in_parent_folders\n")
+    write(tmp_path, "app/terragrunt.hcl", """
+        locals {
+          common = jsondecode(read_tfvars_file(mark_as_read("common.tfvars")))
+        }
+        inputs = {
+          policy_arns = local.common.policy_arns
+          size        = jsondecode(read_tfvars_file("more.tfvars.json")).size
+          dynamic     = read_tfvars_file("dynamic.tfvars")
+          shared      = find_in_parent_folders("shared")
+        }
+    """)
+    (root,), errors = find_terragrunt_roots([str(tmp_path / "app/terragrunt.hcl")], str(tmp_path), Limits())
+    assert errors == []
+    assert root.inputs["policy_arns"] == ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    assert root.inputs["size"] == 3
+    assert isinstance(root.inputs["dynamic"], Unknown)
+    assert root.inputs["shared"] == str(tmp_path / "shared")

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import glob
+import json
 import os
 import re
 import sys
@@ -47,7 +48,7 @@ MAX_PARENT_FOLDERS = 100
 _PATH_FUNCTIONS = {
     "get_terragrunt_dir", "get_original_terragrunt_dir", "get_parent_terragrunt_dir", "path_relative_to_include",
     "path_relative_from_include", "find_in_parent_folders", "read_terragrunt_config", "get_path_from_repo_root",
-    "get_path_to_repo_root", "get_repo_root",
+    "get_path_to_repo_root", "get_repo_root", "mark_as_read", "read_tfvars_file",
 }
 # Terragrunt functions that run programs, read the environment or secrets, or call a cloud API: never evaluated.
 _OPAQUE_FUNCTIONS = {
@@ -55,7 +56,7 @@ _OPAQUE_FUNCTIONS = {
     "get_aws_caller_identity_arn", "get_aws_caller_identity_user_id", "get_terraform_command",
     "get_terraform_cli_args", "get_terraform_commands_that_need_vars", "get_terraform_commands_that_need_input",
     "get_terraform_commands_that_need_locking", "get_terraform_commands_that_need_parallelism",
-    "get_platform", "get_working_dir", "read_tfvars_file", "mark_as_read", "get_default_retryable_errors",
+    "get_platform", "get_working_dir", "get_terragrunt_source_cli_flag", "get_default_retryable_errors",
     "constraint_check", "timecmp", "timestamp", "uuid", "templatefile", "fileset", "fileexists", "abspath",
 }
 # Roots Terragrunt resolves at run time (dependency outputs, feature flags, stack values).
@@ -71,6 +72,9 @@ class TerragruntRoot:
     problem: Optional[str]  # why module_dir is None
     source: Optional[str] = None       # the evaluated source (credentials redacted), None when the unit has none
     source_root: Optional[str] = None  # the folder Terragrunt copies (before `//`): module calls may reach into it
+    # Terraform files beside the terragrunt.hcl when the source is elsewhere: Terragrunt copies them into the
+    # module's working folder, so they belong to the same root module.
+    unit_files: tuple[str, ...] = ()
 
 
 # -- parsing -------------------------------------------------------------------------------------------------
@@ -171,12 +175,19 @@ def split_source(source: str) -> tuple[str, str]:
     return getter + rest[:cut] + query, rest[cut + 2:].strip("/")
 
 
-def _has_terraform_files(folder: str) -> bool:
+def _terraform_files(folder: str) -> list[str]:
+    """The Terraform files of a folder (hidden files are not copied by Terragrunt, nor read here)."""
     try:
-        return any(name.endswith(TERRAFORM_SUFFIXES) and os.path.isfile(os.path.join(folder, name))
-                   for name in os.listdir(folder))
+        names = sorted(os.listdir(folder))
     except OSError:
-        return False
+        return []
+    return [os.path.join(folder, name) for name in names
+            if name.endswith(TERRAFORM_SUFFIXES) and not name.startswith(".")
+            and os.path.isfile(os.path.join(folder, name))]
+
+
+def _has_terraform_files(folder: str) -> bool:
+    return bool(_terraform_files(folder))
 
 
 def _inside(path: str, root: str) -> bool:
@@ -371,17 +382,34 @@ class _Env:
         if name == "read_terragrunt_config":
             if not args or not isinstance(args[0], str):
                 return Unknown(text)
-            value = self.loader.read_config(os.path.join(self.terragrunt_dir, args[0]), self.original_dir,
-                                            self.chain + (self.config.path,))
-            if isinstance(value, Unknown) and len(args) > 1:
-                return args[1]
+            path = os.path.join(self.terragrunt_dir, args[0])
+            if len(args) > 1 and not os.path.exists(path):
+                return args[1]  # the default is for a file that does not exist
+            value = self.loader.read_config(path, self.original_dir, self.chain + (self.config.path,))
             return Unknown(text) if isinstance(value, Unknown) else value
+        if name == "mark_as_read" and len(args) == 1:
+            return args[0]  # only marks the file for `run --all --queue-include-units-reading`
+        if name == "read_tfvars_file" and len(args) == 1 and isinstance(args[0], str):
+            return self.loader.read_tfvars(os.path.join(self.terragrunt_dir, args[0]), text)
         return Unknown(text)
 
 
 _CALL_STEPS = re.compile(r'^\s*([A-Za-z_][\w]*\s*\(.*\))((?:\s*\.\s*[A-Za-z_][\w-]*|\s*\[\s*(?:\d+|"[^"\\]*")\s*\])+)\s*$',
                          re.DOTALL)
 _STEP = re.compile(r'\.\s*([A-Za-z_][\w-]*)|\[\s*(?:(\d+)|"([^"\\]*)")\s*\]')
+
+
+def _contains_unknown(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, Unknown):
+            return True
+        if isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
 
 
 def _slash(path: str) -> str:
@@ -482,35 +510,52 @@ class _Loader:
             if parent == current or not _inside(os.path.realpath(parent), self.repo_root):
                 return None
             candidate = os.path.normpath(os.path.join(parent, wanted))
-            if os.path.isfile(candidate):
+            if os.path.exists(candidate):  # a file or a folder
                 return candidate
             current = parent
         return None
+
+    def read_tfvars(self, path: str, text: str) -> Any:
+        """read_tfvars_file(): the variables of a .tfvars / .tfvars.json file, as a JSON string."""
+        if self.inside_repo(path) is None or not os.path.isfile(path):
+            return Unknown(text)
+        try:
+            content = read_text(path, self.limits.max_config_bytes)
+            if path.endswith(".json"):
+                return json.dumps(json.loads(content))
+            from agentlint.loaders.hcl_ast import parse_hcl
+
+            parsed = parse_hcl(content, path, self.limits.max_nesting)
+        except (TextFileError, HCLSyntaxError, ValueError, RecursionError):
+            return Unknown(text)
+        scope = Scope("", os.path.dirname(path), self.repo_root, {}, {})
+        values = {name: evaluate(node, scope) for name, node in parsed.attrs.items()}
+        if _contains_unknown(values):
+            return Unknown(text)
+        return json.dumps(values)
 
     # A file read with read_terragrunt_config: evaluated in its own folder, its locals and inputs exposed.
     def read_config(self, path: str, original_dir: str, chain: tuple[str, ...]) -> Any:
         path = os.path.normpath(path)
         if self.inside_repo(path) is None:
-            return Unknown(f"read_terragrunt_config({path!r}): outside the repository")
+            return Unknown(f"read_terragrunt_config({self.shown(path)!r}): outside the repository")
         if os.path.realpath(path) in chain or len(chain) > MAX_READ_DEPTH:
             self.error(self.display(chain[-1]), None, "unsupported",
                        f"read_terragrunt_config cycle: {' -> '.join(self.display(p) for p in chain + (os.path.realpath(path),))}")
             return Unknown("read_terragrunt_config cycle")
         if not os.path.isfile(path):
-            return Unknown(f"read_terragrunt_config({path!r}): no such file")
+            return Unknown(f"read_terragrunt_config({self.shown(path)!r}): no such file")
         config = self.parse(path)
         if config is None:
-            return Unknown(f"read_terragrunt_config({path!r})")
+            return Unknown(f"read_terragrunt_config({self.shown(path)!r})")
         evaluated = self.evaluate(config, os.path.dirname(path), original_dir, None, chain)
-        if evaluated is None:
-            return Unknown(f"read_terragrunt_config({path!r})")
         out: dict[str, Any] = {"locals": evaluated.locals, "inputs": evaluated.inputs}
         if isinstance(evaluated.source, str):
             out["terraform"] = {"source": evaluated.source}
         return out
 
     def evaluate(self, config: _Config, terragrunt_dir: str, original_dir: str, include_dir: Optional[str],
-                 chain: tuple[str, ...]) -> Optional[_Evaluated]:
+                 chain: tuple[str, ...]) -> _Evaluated:
         """Evaluate `config` for the unit in `terragrunt_dir`: includes first (without locals), then locals, then
         inputs and source, then the merge with the includes."""
         chain = chain + (config.path,)
@@ -623,8 +668,12 @@ class _Loader:
             return TerragruntRoot(path, line, None, inputs,
                                   f"source {shown_source(text)!r} cannot be decided statically", None, None)
         module_dir, source_root, problem = self.resolve_source(source, unit_dir)
+        if module_dir is not None and os.path.realpath(module_dir) == os.path.realpath(unit_dir):
+            unit_files: tuple[str, ...] = ()
+        else:
+            unit_files = tuple(self.shown(f) for f in _terraform_files(unit_dir))
         return TerragruntRoot(path, line, module_dir and self.shown(module_dir), inputs, problem,
-                              shown_source(source), source_root and self.shown(source_root))
+                              shown_source(source), source_root and self.shown(source_root), unit_files)
 
     def resolve_source(self, source: str, unit_dir: str) -> tuple[Optional[str], Optional[str], Optional[str]]:
         shown = shown_source(source)
