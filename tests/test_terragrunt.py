@@ -46,7 +46,7 @@ def test_fixture_units_exactly():
         TerragruntRoot(
             config_path=rel(TG / "live-legacy" / "dev" / "agent" / "terragrunt.hcl"), line=1,
             module_dir=rel(TG / "live-legacy" / "dev" / "agent"),
-            inputs={"agent_name": Unknown("legacy-${basename(get_terragrunt_dir())}"),
+            inputs={"agent_name": "legacy-agent",
                     "prefix": "arn:aws:iam::aws:policy/PowerUserAccess",
                     "policy_arns": ["arn:aws:iam::aws:policy/PowerUserAccess"]},
             problem=None, source=None, source_root=rel(TG / "live-legacy" / "dev" / "agent")),
@@ -460,3 +460,26 @@ def test_read_tfvars_file_mark_as_read_and_folders(tmp_path):
     assert root.inputs["size"] == 3
     assert isinstance(root.inputs["dynamic"], Unknown)
     assert root.inputs["shared"] == str(tmp_path / "shared")
+
+
+def test_terraform_path_functions(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "app/present.txt", "x\n")
+    write(tmp_path, "app/terragrunt.hcl", """
+        inputs = {
+          dir      = dirname("a/b/c.hcl")
+          dir_top  = dirname("c.hcl")
+          base     = basename("a/b/")
+          abs      = abspath("sub/../x")
+          present  = fileexists("present.txt")
+          absent   = fileexists("absent.txt")
+          outside  = fileexists("../../etc/passwd")
+          in_find  = find_in_parent_folders("sub/child.hcl", "none")
+        }
+    """)
+    write(tmp_path, "sub/child.hcl", "inputs = {}\n")
+    (root,), _ = find_terragrunt_roots([str(tmp_path / "app/terragrunt.hcl")], str(tmp_path), Limits())
+    inputs = dict(root.inputs)
+    assert isinstance(inputs.pop("outside"), Unknown)
+    assert inputs == {"dir": "a/b", "dir_top": ".", "base": "b", "abs": str(tmp_path / "app/x"), "present": True,
+                      "absent": False, "in_find": str(tmp_path / "sub/child.hcl")}

@@ -49,6 +49,8 @@ _PATH_FUNCTIONS = {
     "get_terragrunt_dir", "get_original_terragrunt_dir", "get_parent_terragrunt_dir", "path_relative_to_include",
     "path_relative_from_include", "find_in_parent_folders", "read_terragrunt_config", "get_path_from_repo_root",
     "get_path_to_repo_root", "get_repo_root", "mark_as_read", "read_tfvars_file",
+    # Terraform path functions the shared evaluator does not know, common in Terragrunt include paths.
+    "dirname", "basename", "abspath", "fileexists",
 }
 # Terragrunt functions that run programs, read the environment or secrets, or call a cloud API: never evaluated.
 _OPAQUE_FUNCTIONS = {
@@ -57,7 +59,7 @@ _OPAQUE_FUNCTIONS = {
     "get_terraform_cli_args", "get_terraform_commands_that_need_vars", "get_terraform_commands_that_need_input",
     "get_terraform_commands_that_need_locking", "get_terraform_commands_that_need_parallelism",
     "get_platform", "get_working_dir", "get_terragrunt_source_cli_flag", "get_default_retryable_errors",
-    "constraint_check", "timecmp", "timestamp", "uuid", "templatefile", "fileset", "fileexists", "abspath",
+    "constraint_check", "timecmp", "timestamp", "uuid", "templatefile", "fileset",
 }
 # Roots Terragrunt resolves at run time (dependency outputs, feature flags, stack values).
 _RUNTIME_ROOTS = ("dependency", "dependencies", "feature", "values", "unit", "stack")
@@ -387,6 +389,18 @@ class _Env:
                 return args[1]  # the default is for a file that does not exist
             value = self.loader.read_config(path, self.original_dir, self.chain + (self.config.path,))
             return Unknown(text) if isinstance(value, Unknown) else value
+        if name in ("dirname", "basename", "abspath", "fileexists"):
+            if len(args) != 1 or not isinstance(args[0], str):
+                return Unknown(text)
+            if name == "dirname":  # as Go's filepath.Dir, which Terraform uses
+                return os.path.normpath(os.path.dirname(args[0]) or ".")
+            if name == "basename":  # as Go's filepath.Base
+                return os.path.basename(args[0].rstrip("/")) or ("/" if args[0].startswith("/") else ".")
+            path = os.path.normpath(os.path.join(self.terragrunt_dir, args[0]))
+            if name == "abspath":
+                return path
+            # fileexists is relative to the file's folder, like file(); nothing outside the repository is probed.
+            return os.path.isfile(path) if self.loader.inside_repo(path) else Unknown(text)
         if name == "mark_as_read" and len(args) == 1:
             return args[0]  # only marks the file for `run --all --queue-include-units-reading`
         if name == "read_tfvars_file" and len(args) == 1 and isinstance(args[0], str):
