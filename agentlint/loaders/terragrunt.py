@@ -5,18 +5,29 @@ A unit's `terraform { source = ... }` names the module (a local folder, or a rem
 the module's variables. This module only reads: no Terragrunt function that runs a program, reads the environment or
 calls a cloud API is evaluated (they are `Unknown`), nothing is fetched, and no file outside the repository is read.
 
-Semantics followed (terragrunt.gruntwork.io, configuration and built-in functions reference):
-- `source = "<root>//<subdir>"`: `//` separates what Terragrunt copies from the folder it runs in. A local path is
-  relative to the unit's folder (also when the `terraform` block is inherited from an included file).
-- A unit without a `terraform { source }` runs the Terraform files beside it.
-- `include` blocks (labelled, or the older unlabelled one) are parsed before `locals`, in the context of the unit
-  (`get_terragrunt_dir()` is the unit's folder there too); their `inputs` and `terraform` block are merged: the unit
-  wins, later includes win over earlier ones; `merge_strategy` "shallow" (default), "deep" (maps merged
-  recursively, lists concatenated) or "no_merge". `include.<name>.locals/inputs` reads an included file.
-- `read_terragrunt_config(path[, default])` parses another file in its own context and exposes its `locals` and
-  `inputs`.
-- `find_in_parent_folders([name[, fallback]])` looks from the parent of the unit's folder upwards (never above the
-  repository root) for `name` (default `terragrunt.hcl`).
+Semantics followed (terragrunt.gruntwork.io: HCL blocks and functions reference, Terragrunt cache):
+- `source = "<root>//<subdir>"`: `//` separates what Terragrunt copies (`source_root`) from the folder it runs
+  (`module_dir`). A local path is relative to the unit's folder, also when the `terraform` block comes from an
+  included file, and must stay inside the repository (symlinks resolved). A remote source (git::, tfr://, github.com/,
+  s3::, ...) is never fetched: the copy `terragrunt init` left in `.terragrunt-cache/*/*/<subdir>` beside the unit
+  is used when there is one (the newest), else `problem` says to run terragrunt init.
+- A unit without a `terraform { source }` runs the Terraform files beside it. With a source elsewhere, Terraform files
+  beside the unit are copied into the working folder too (`unit_files`).
+- `include` blocks (labelled, or the older unlabelled one) are evaluated before `locals`, in the unit's context
+  (`get_terragrunt_dir()`, `find_in_parent_folders()` are the unit's there too; `get_parent_terragrunt_dir()` is the
+  included file's folder). Their `inputs` and `terraform { source }` merge into the unit's: the unit wins, later
+  includes win over earlier ones; `merge_strategy` "shallow" (default), "deep" (maps merged recursively, lists
+  concatenated, parent first) or "no_merge". `include.<label>.locals` / `.inputs` (and `include.locals` for the
+  unlabelled include) read an included file. Terragrunt refuses nested includes; they are followed here, and a cycle
+  is reported and cut.
+- `read_terragrunt_config(path[, default])` evaluates another file in its own folder and exposes its `locals` and
+  `inputs` (the default only when the file does not exist); `read_tfvars_file`, `mark_as_read`,
+  `find_in_parent_folders([name[, fallback]])` (from the parent of the unit's folder upwards, files or folders, never
+  above the repository root), `path_relative_to_include` / `path_relative_from_include` / `get_parent_terragrunt_dir`
+  (with an include label when there are several includes), `get_original_terragrunt_dir`, `get_repo_root` and the
+  repo-root path functions (the repository root given stands for Git's), and Terraform's `dirname`, `basename`,
+  `abspath`, `fileexists`; everything else Terraform has is left to hcl_eval.
+- `get_env`, `run_cmd`, `sops_decrypt_file`, `get_aws_*`, `dependency.*` outputs, `feature.*`, `values.*`: Unknown.
 """
 
 from __future__ import annotations
