@@ -483,3 +483,20 @@ def test_terraform_path_functions(tmp_path):
     assert isinstance(inputs.pop("outside"), Unknown)
     assert inputs == {"dir": "a/b", "dir_top": ".", "base": "b", "abs": str(tmp_path / "app/x"), "present": True,
                       "absent": False, "in_find": str(tmp_path / "sub/child.hcl")}
+
+
+def test_undecidable_inputs_keep_the_included_ones(tmp_path):
+    write(tmp_path, "app/main.tf", AGENT_TF)
+    write(tmp_path, "root.hcl", 'inputs = {\n  policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]\n}\n')
+    write(tmp_path, "app/terragrunt.hcl", """
+        include "root" {
+          path = find_in_parent_folders("root.hcl")
+        }
+        inputs = merge(dependency.base.outputs, {
+          a = 1
+        })
+    """)
+    os.chdir(tmp_path)
+    (root,), errors = find_terragrunt_roots(["app/terragrunt.hcl"], ".", Limits())
+    assert root.inputs == {"policy_arns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}
+    assert [(e.path, e.kind) for e in errors] == [("app/terragrunt.hcl", "unknown-argument")]

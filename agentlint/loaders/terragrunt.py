@@ -255,6 +255,7 @@ class _Evaluated:
     source: Any  # str, Unknown, or None when the file has no terraform source
     source_line: Optional[int]
     includes: list[_Included]
+    own_inputs: Any = None  # the file's own `inputs`, before the merge
 
 
 class _Env:
@@ -458,7 +459,8 @@ def _merge_inputs(parent: Any, child: Any, strategy: str) -> Any:
     if child is None:
         return dict(parent)
     if not isinstance(child, dict):
-        return child  # an undecidable child `inputs` could set any key
+        # An undecidable `inputs` could set any key: the included ones are what is known (the unit reports it).
+        return dict(parent)
     if strategy == "deep":
         return _deep_merge(parent, child)
     return {**parent, **child}
@@ -606,6 +608,7 @@ class _Loader:
         inputs = env.eval(config.inputs_ast)
         if config.inputs_ast is not None and not isinstance(inputs, (dict, Unknown)):
             inputs = Unknown("inputs")
+        own_inputs = inputs
         source = env.eval(config.source_ast)
         source_line = config.source_line
         # Later includes win over earlier ones, the file itself over all of them.
@@ -616,7 +619,7 @@ class _Loader:
             if source is None and inc.evaluated.source is not None:
                 source = inc.evaluated.source
                 source_line = inc.line
-        return _Evaluated(config.path, locals_, inputs, source, source_line, includes)
+        return _Evaluated(config.path, locals_, inputs, source, source_line, includes, own_inputs)
 
     def _include(self, env: _Env, config: _Config, block: Block, terragrunt_dir: str, original_dir: str,
                  chain: tuple[str, ...]) -> Optional[_Included]:
@@ -673,11 +676,11 @@ class _Loader:
         unit_dir = os.path.dirname(os.path.abspath(path))
         evaluated = self.evaluate(config, unit_dir, unit_dir, None, ())
         inputs = copy.deepcopy(evaluated.inputs)  # values read from shared files are not shared between units
-        if inputs is None:
-            inputs = {}
-        elif isinstance(inputs, Unknown):
+        if isinstance(evaluated.own_inputs, Unknown):
             self.error(path, None, "unknown-argument",
-                       f"inputs = {inputs.text!r} cannot be decided; the module's defaults are used")
+                       f"inputs = {evaluated.own_inputs.text!r} cannot be decided; only included inputs and the "
+                       f"module's defaults are used")
+        if not isinstance(inputs, dict):
             inputs = {}
         source = evaluated.source
         line = evaluated.source_line or config.terraform_line or 1
