@@ -500,3 +500,43 @@ def test_undecidable_inputs_keep_the_included_ones(tmp_path):
     (root,), errors = find_terragrunt_roots(["app/terragrunt.hcl"], ".", Limits())
     assert root.inputs == {"policy_arns": ["arn:aws:iam::aws:policy/AdministratorAccess"]}
     assert [(e.path, e.kind) for e in errors] == [("app/terragrunt.hcl", "unknown-argument")]
+
+
+TOKENS = [b"{", b"}", b"[", b"]", b'"', b"${", b"=", b"\n", b"\x00", b"#", b"include {\n path = \"../a.hcl\"\n}\n",
+          b"read_terragrunt_config(", b"find_in_parent_folders()", b"local.", b"include.root.", b")", b".locals.x",
+          b'source = "../../..//x"', b"merge_strategy = \"deep\"", b"9" * 300]
+
+
+def test_mutated_terragrunt_files_never_crash(tmp_path):
+    """Deterministic mutations of the fixtures: every failure must be a reported error, never an exception (the
+    per-unit guard's "cannot evaluate" would hide one)."""
+    import random
+    import time
+
+    rnd = random.Random(20261127)
+    files = sorted(p for p in TG.rglob("*.hcl"))
+    deadline = time.monotonic() + 20
+    for n in range(120):
+        if time.monotonic() > deadline:
+            break
+        repo = tmp_path / f"m{n}"
+        shutil.copytree(TG, repo)
+        for target in rnd.sample(files, 3):
+            data = target.read_bytes()
+            for _ in range(rnd.randint(1, 3)):
+                i = rnd.randrange(len(data) + 1)
+                j = min(len(data), i + rnd.randint(1, 60))
+                op = rnd.randrange(4)
+                if op == 0:
+                    data = data[:i] + data[j:]
+                elif op == 1:
+                    data = data[:i] + rnd.choice(TOKENS) + data[i:]
+                elif op == 2:
+                    data = data[:i] + data[i:j] * rnd.randint(2, 4) + data[i:]
+                else:
+                    data = data[:i]
+            (repo / target.relative_to(TG)).write_bytes(data)
+        roots, errors = find_terragrunt_roots(sorted(str(p) for p in repo.rglob("terragrunt.hcl")), str(repo), Limits())
+        assert all(isinstance(r, TerragruntRoot) and isinstance(r.inputs, dict) for r in roots)
+        assert not [e for e in errors if e.message.startswith(("cannot evaluate", "nested too deeply to evaluate"))]
+        shutil.rmtree(repo)
