@@ -435,6 +435,7 @@ def test_terraform_files_beside_a_unit_join_its_module(tmp_path):
     os.chdir(tmp_path)
     (root,), _ = find_terragrunt_roots(["live/app/terragrunt.hcl"], ".", Limits())
     assert (root.module_dir, root.unit_files) == ("modules/agent", ("live/app/extra_policy.tf",))
+    assert root.stack == "live/app"
 
 
 def test_read_tfvars_file_mark_as_read_and_folders(tmp_path):

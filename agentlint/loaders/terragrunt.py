@@ -89,6 +89,11 @@ class TerragruntRoot:
     # module's working folder, so they belong to the same root module.
     unit_files: tuple[str, ...] = ()
 
+    @property
+    def stack(self) -> str:
+        """The unit's folder: where Terragrunt runs it, and what findings should be grouped by."""
+        return os.path.dirname(self.config_path) or "."
+
 
 # -- parsing -------------------------------------------------------------------------------------------------
 
