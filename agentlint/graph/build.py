@@ -20,6 +20,7 @@ import networkx as nx
 from agentlint.graph.agents import config_evidence, evidence_for
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.graph import azure, gcp, k8s
+from agentlint.graph.refs import MISSING, Reference, parse_reference, value_at
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -85,6 +86,33 @@ class IdentityGraph:
     def lookup(self, stack: str, ref_address: str) -> Optional[Resource]:
         found = self.by_ref.get((stack, ref_address))
         return found[0] if found else None
+
+    def reference(self, stack: str, value: Any) -> Optional[tuple[Resource, Reference]]:
+        """The resource a value is exactly a reference to, with the attribute path inside it, when the scanned code
+        defines that resource (or data source)."""
+        found = parse_reference(value)
+        if found is None:
+            return None
+        res = self.lookup(stack, found.ref.address)
+        return (res, found) if res is not None else None
+
+    def resolve(self, stack: str, value: Any) -> Any:
+        """The value a reference names, read from the referenced resource's evaluated values at the attribute path
+        (`kubernetes_service_account_v1.agent.metadata[0].name` -> the name written there), following references
+        that lead to references. A value that is not a plain reference, or whose target attribute is not written in
+        the code (computed by the provider, or unknown itself), is returned unchanged: it stays unknown."""
+        for _ in range(8):
+            found = self.reference(stack, value)
+            if found is None:
+                return value
+            res, ref = found
+            target = value_at(res.values, ref.steps)
+            if target is MISSING or target is None:
+                return value
+            value = target
+            if not isinstance(value, Unknown):
+                return value
+        return value
 
     def resource_of(self, node: str) -> Optional[Resource]:
         return self.g.nodes[node].get("resource")
@@ -236,12 +264,9 @@ class IdentityGraph:
         node = self._add(res, "workload")
         spec = follow_blocks(res.values, K8S_POD_SPEC[res.type])
         sa_name = spec.get("service_account_name") or spec.get("service_account")
-        namespace = first_block(res.values.get("metadata")).get("namespace") or "default"
-        accounts = self._service_accounts(res.stack, sa_name, namespace)
-        if not accounts and (sa_name is None or isinstance(sa_name, str)):
-            # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
-            accounts = [self._k8s_sa(res.stack, namespace if isinstance(namespace, str) else "default",
-                                     sa_name or "default")]
+        _, namespace = self._k8s_meta(res.stack, res.values)
+        # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
+        accounts = self._service_accounts(res.stack, sa_name if sa_name is not None else "default", namespace)
         for sa in accounts:
             self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
 
@@ -279,24 +304,24 @@ class IdentityGraph:
             if kind not in ("Role", "ClusterRole"):
                 continue
             node = self._add(res, "k8s_role")
-            name, namespace = k8s.metadata(values)
+            name, namespace = self._k8s_meta(res.stack, values)
             self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace, rules=k8s.rules_of(values))
             roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
             roles[(res.stack, "ref", res.ref_address)] = node
         for res, (kind, values) in objects:
             if kind not in ("RoleBinding", "ClusterRoleBinding"):
                 continue
-            _, namespace = k8s.metadata(values)
+            _, namespace = self._k8s_meta(res.stack, values)
             role = self._k8s_role(res.stack, first_block(values.get("role_ref")), namespace, roles)
             if role is None:
                 continue
+            scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
             for subject in blocks(values.get("subject")):
-                if subject.get("kind") != "ServiceAccount" or not isinstance(subject.get("name"), str):
+                if self.resolve(res.stack, subject.get("kind")) != "ServiceAccount" or subject.get("name") in (None, ""):
                     continue
-                sa_ns = subject.get("namespace") if isinstance(subject.get("namespace"), str) else namespace
-                sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
-                scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
-                self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+                sa_ns = self._k8s_namespace(res.stack, subject.get("namespace"), namespace)
+                for sa in self._service_accounts(res.stack, subject.get("name"), sa_ns):
+                    self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
 
     def _azure(self, resources: list[Resource]) -> None:
         """Azure workloads -> managed identities (system- and user-assigned), and role assignments as edges from
@@ -508,14 +533,38 @@ class IdentityGraph:
         return None
 
     def _service_accounts(self, stack: str, name: Any, namespace: Any) -> list[str]:
+        """The service account nodes a name names in a namespace: a reference to a service account resource (its
+        `metadata[0].name`), a name written in the code or read from another resource, or, when the name cannot
+        be read, one node for the expression (pods and bindings written with the same expression meet there; it is
+        never dropped, so a binding of an unreadable name is still judged)."""
+        found = self.reference(stack, name)
+        if found is not None and found[0].type in K8S_SERVICE_ACCOUNT_TYPES and found[1].attr == ("metadata", "name"):
+            return [self._add(found[0], "workload")]
+        resolved = self.resolve(stack, name)
+        if isinstance(resolved, str):
+            return [self._k8s_sa(stack, self._k8s_namespace(stack, namespace, "default"), resolved)] if resolved else []
         out = []
         for ref in refs_in(name):
             r = self.lookup(stack, ref.address)
             if r is not None and r.type in K8S_SERVICE_ACCOUNT_TYPES:
                 out.append(self._add(r, "workload"))
-        if out or not isinstance(name, str):
+        if out or not isinstance(resolved, Unknown):
             return out
-        return [self._add(res, "workload") for res in self._sa_index().get((stack, namespace, name), [])]
+        return [self._k8s_sa(stack, self._k8s_namespace(stack, namespace, "default"), display(resolved))]
+
+    def _k8s_namespace(self, stack: str, value: Any, default: str) -> str:
+        """A namespace as written or read through references; unset is `default`; an unreadable one is named by its
+        expression, so that it never matches (or becomes) `default`."""
+        value = self.resolve(stack, value)
+        if value is None or value == "":
+            return default
+        return value if isinstance(value, str) else display(value)
+
+    def _k8s_meta(self, stack: str, values: dict) -> tuple[Optional[str], str]:
+        """(name, namespace) of a Kubernetes object's `metadata`, read through references to other resources."""
+        meta = first_block(values.get("metadata"))
+        name = self.resolve(stack, meta.get("name"))
+        return (name if isinstance(name, str) else None), self._k8s_namespace(stack, meta.get("namespace"), "default")
 
     def _sa_index(self) -> dict[tuple, list[Resource]]:
         """Kubernetes service accounts by (stack, namespace, name), built once."""
@@ -523,8 +572,8 @@ class IdentityGraph:
             index: dict[tuple, list[Resource]] = defaultdict(list)
             for res in self.model.resources:
                 if res.type in K8S_SERVICE_ACCOUNT_TYPES:
-                    meta = first_block(res.values.get("metadata"))
-                    index[(res.stack, meta.get("namespace") or "default", meta.get("name"))].append(res)
+                    name, namespace = self._k8s_meta(res.stack, res.values)
+                    index[(res.stack, namespace, name)].append(res)
             self._service_account_index = index
         return self._service_account_index
 
