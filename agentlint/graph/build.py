@@ -146,7 +146,10 @@ class IdentityGraph:
                     out.append((self._external(stack, kind, display(item), "unresolved"), False))
             elif isinstance(item, str):
                 res = self._by_literal(stack, types, item)
-                if res is not None:
+                if res is not None and res.mode == "data":
+                    # A data source names an identity defined elsewhere: one node for it, by reference or by name.
+                    out.append((self._external(stack, kind, _literal_name(res) or item, res.type), False))
+                elif res is not None:
                     out.append((self._add(res, _kind_for(res.type)), True))
                 else:
                     out.append((self._external(stack, kind, item), False))
@@ -373,25 +376,38 @@ class IdentityGraph:
         return node
 
     def _azure_identities(self, stack: str, value: Any) -> list[str]:
+        """User-assigned identities a value names: `azurerm_user_assigned_identity` resources, or data sources of
+        one defined elsewhere (a node of their own that workloads and role assignments meet at)."""
         out = []
         for item in value if isinstance(value, list) else [value]:
             for ref in refs_in(item):
                 res = self.lookup(stack, ref.address)
-                if res is not None and res.type == "azurerm_user_assigned_identity" and res.mode == "managed":
+                if res is not None and res.type == "azurerm_user_assigned_identity":
                     out.append(self._add(res, "principal"))
         return out
 
     def _azure_principal(self, stack: str, value: Any) -> list[str]:
-        """`azurerm_user_assigned_identity.x.principal_id`, `<workload>.identity[0].principal_id`, or an ID."""
+        """`azurerm_user_assigned_identity.x.principal_id` (resource or data source), the system-assigned identity
+        of a workload (`<workload>.identity[0].principal_id`; azapi: `output.identity.principalId`, or
+        `jsondecode(<azapi>.output).identity.principalId` with azapi v1), or an ID."""
         if isinstance(value, Unknown):
+            found = self.reference(stack, value)
+            if found is not None:
+                res, ref = found
+                if res.type == "azurerm_user_assigned_identity" and ref.attr == ("principal_id",):
+                    return [self._add(res, "principal")]
+                if res.mode == "managed" and res.type in azure.IDENTITY_WORKLOADS and \
+                        ref.attr in azure.SYSTEM_IDENTITY_PRINCIPAL:
+                    return [self._azure_system_identity(res)]
             out = []
             for ref in value.refs:
                 res = self.lookup(stack, ref.address)
-                if res is None or res.mode != "managed":
+                if res is None:
                     continue
                 if res.type == "azurerm_user_assigned_identity":
                     out.append(self._add(res, "principal"))
-                elif res.type in azure.IDENTITY_WORKLOADS and ref.attr.startswith("identity"):
+                elif res.mode == "managed" and res.type in azure.IDENTITY_WORKLOADS and (
+                        ref.attr.startswith("identity") or ref.attr.startswith("output.identity")):
                     out.append(self._azure_system_identity(res))
             return out or [self._external(stack, "azure_principal", display(value), "unresolved")]
         if isinstance(value, str) and value:
@@ -430,6 +446,14 @@ class IdentityGraph:
                 account_id = res.values.get("account_id")
                 if isinstance(account_id, str):
                     accounts[(res.stack, account_id)] = self._add(res, "principal")
+        for res in resources:
+            # `data "google_service_account"`: an account defined elsewhere, named by ID, email or resource path; one
+            # node for it that workloads and grants meet at, by reference or by email.
+            if res.mode == "data" and res.type == "google_service_account":
+                account_id = self.resolve(res.stack, res.values.get("account_id"))
+                if isinstance(account_id, str) and account_id:
+                    key = (res.stack, account_id.rsplit("/", 1)[-1].split("@", 1)[0])
+                    accounts.setdefault(key, self._add(res, "principal"))
         for res in resources:
             if res.mode != "managed":
                 continue
@@ -491,7 +515,7 @@ class IdentityGraph:
         if isinstance(value, Unknown):
             for ref in value.refs:
                 res = self.lookup(stack, ref.address)
-                if res is not None and res.type == "google_service_account" and res.mode == "managed":
+                if res is not None and res.type == "google_service_account":
                     return self._add(res, "principal")
             return self._external(stack, "service_account", display(value), "unresolved") if value.refs else None
         if isinstance(value, str) and value:
@@ -589,6 +613,7 @@ class IdentityGraph:
 
     def _policy_node(self, stack: str, value: Any) -> Optional[str]:
         """A node for a policy named by ARN (AWS managed or customer managed) or by reference."""
+        value = self._data_policy_arn(stack, value)
         name = managed_policy_name(value)
         if name is not None:
             node = f"{stack}::aws-managed:{name}"
@@ -609,6 +634,24 @@ class IdentityGraph:
                 f"policy {self.address_of(target)} is not defined in the scanned code")
             return target
         return None
+
+    def _data_policy_arn(self, stack: str, value: Any) -> Any:
+        """`data "aws_iam_policy"` looks a policy up by `arn` or by `name`: its ARN is the one written, or, for a name
+        that agentlint's table knows as an AWS managed policy (and no other path), that policy's ARN. Any other
+        value is returned unchanged (a policy found by a name agentlint cannot place stays unverifiable)."""
+        found = self.reference(stack, value)
+        if found is None or found[0].mode != "data" or found[0].type != "aws_iam_policy" or \
+                found[1].attr not in (("arn",), ("id",)):
+            return value
+        arn = self.resolve(stack, found[0].values.get("arn"))
+        if isinstance(arn, str) and arn:
+            return arn
+        name = self.resolve(stack, found[0].values.get("name"))
+        prefix = found[0].values.get("path_prefix")
+        managed = lookup_managed(name) if isinstance(name, str) else None
+        if managed is not None and prefix in (None, "", "/") and arn is None:
+            return f"arn:aws:iam::aws:policy/{managed.name}"
+        return value
 
     def document(self, node: str) -> PolicyDocument:
         data = self.g.nodes[node]
