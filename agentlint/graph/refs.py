@@ -35,8 +35,8 @@ MISSING = _Missing()
 # Functions that leave the reference they wrap naming the same thing (`one(x[*].y)` is x.y for one instance).
 _TRANSPARENT = ("one", "tostring", "jsondecode", "tolist", "toset")
 _CALL = re.compile(r"^(?P<fn>[a-z]+)\((?P<inner>.*)\)(?P<rest>(?:\.[A-Za-z_][\w-]*|\[[^\]]*\])*)$", re.S)
-_STEP = re.compile(r'\.(?P<attr>[A-Za-z_][\w-]*)|\[\s*(?P<index>\d+)\s*\]|\[\s*"(?P<key>[^"]*)"\s*\]'
-                   r"|(?P<splat>\[\s*\*\s*\]|\.\*)")
+_STEP = re.compile(r'\.(?P<attr>[A-Za-z_][\w-]*)|\[\s*(?P<index>\d+)\s*\]|\.(?P<dotindex>\d+)(?![\w-])'
+                   r'|\[\s*"(?P<key>[^"]*)"\s*\]|(?P<splat>\[\s*\*\s*\]|\.\*)')
 _HEAD = re.compile(r"^(?:data\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*")
 
 
@@ -104,8 +104,8 @@ def _path(text: str) -> Optional[list]:
             return None
         if m.group("attr") is not None:
             out.append(m.group("attr"))
-        elif m.group("index") is not None:
-            out.append(int(m.group("index")))
+        elif m.group("index") is not None or m.group("dotindex") is not None:  # x[0] and the legacy x.0
+            out.append(int(m.group("index") or m.group("dotindex")))
         elif m.group("key") is not None:
             out.append("key:" + m.group("key"))
         else:
