@@ -269,7 +269,7 @@ class IdentityGraph:
         sa_name = spec.get("service_account_name") or spec.get("service_account")
         _, namespace = self._k8s_meta(res.stack, res.values)
         # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
-        accounts = self._service_accounts(res.stack, sa_name if sa_name is not None else "default", namespace)
+        accounts = self._service_accounts(res.stack, sa_name if sa_name not in (None, "") else "default", namespace)
         for sa in accounts:
             self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
 
