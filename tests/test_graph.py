@@ -290,3 +290,28 @@ resource "aws_iam_role_policy_attachment" "d" {
     assert policies == {"arn:aws:iam::aws:policy/AdministratorAccess": True,
                         "arn:aws:iam::aws:policy/PowerUserAccess": True,
                         "AdministratorAccess": False, "TeamBoundary": False}
+
+
+def test_targets_follow_a_reference_through_another_resources_attribute(tmp_path):
+    g = _graph(tmp_path, {"main.tf": '''
+resource "aws_iam_role" "r" {
+  name               = "browser-agent"
+  assume_role_policy = "{}"
+}
+resource "aws_iam_instance_profile" "p" {
+  name = "browser-agent"
+  role = aws_iam_role.r.name
+}
+resource "aws_iam_role_policy_attachment" "a" {
+  role       = aws_iam_instance_profile.p.role
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+resource "aws_iam_role_policy_attachment" "b" {
+  role       = aws_iam_instance_profile.p.arn
+  policy_arn = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+'''})
+    assert _short_edges(g, "policy") == {
+        ("aws_iam_role.r", "arn:aws:iam::aws:policy/AdministratorAccess"),
+        # computed by the provider: not read, stays unknown
+        ("aws_iam_instance_profile.p.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess")}

@@ -122,8 +122,9 @@ class IdentityGraph:
 
     # -- target resolution -----------------------------------------------------------------------------------
 
-    def targets(self, stack: str, value: Any, kind: str) -> list[tuple[str, bool]]:
-        """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address."""
+    def targets(self, stack: str, value: Any, kind: str, _depth: int = 0) -> list[tuple[str, bool]]:
+        """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address, or
+        through the attribute of another resource they name (`aws_iam_instance_profile.p.role`)."""
         types = TARGET_TYPES[kind]
         out: list[tuple[str, bool]] = []
         for item in value if isinstance(value, list) else [value]:
@@ -140,9 +141,12 @@ class IdentityGraph:
                         label = _literal_name(res) or res.address
                         out.append((self._external(stack, kind, label, res.type), False))
                         matched = True
-                if not matched and item.refs:
-                    out.append((self._external(stack, kind, display(item), "unresolved"), False))
-                elif not matched:
+                if matched:
+                    continue
+                resolved = self.resolve(stack, item)
+                if resolved is not item and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                    out.extend(self.targets(stack, resolved, kind, _depth + 1))
+                else:
                     out.append((self._external(stack, kind, display(item), "unresolved"), False))
             elif isinstance(item, str):
                 res = self._by_literal(stack, types, item)
