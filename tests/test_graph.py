@@ -315,3 +315,40 @@ resource "aws_iam_role_policy_attachment" "b" {
         ("aws_iam_role.r", "arn:aws:iam::aws:policy/AdministratorAccess"),
         # computed by the provider: not read, stays unknown
         ("aws_iam_instance_profile.p.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess")}
+
+
+def test_identities_named_through_another_resources_attribute(tmp_path):
+    g = _graph(tmp_path, {"main.tf": '''
+resource "google_service_account" "agent" {
+  account_id = "agent"
+}
+resource "google_cloud_run_v2_service" "a" {
+  name     = "a"
+  location = "europe-west1"
+  template {
+    service_account = google_service_account.agent.email
+  }
+}
+resource "google_cloud_run_v2_job" "b" {
+  name     = "b"
+  location = "europe-west1"
+  template {
+    template {
+      service_account = google_cloud_run_v2_service.a.template[0].service_account
+    }
+  }
+}
+resource "azurerm_user_assigned_identity" "uai" {
+  name                = "agent"
+  resource_group_name = "agents"
+  location            = "westeurope"
+}
+resource "azurerm_role_assignment" "r" {
+  scope                = "/subscriptions/0"
+  role_definition_name = "Reader"
+  principal_id         = azurerm_user_assigned_identity.uai.principal_id
+}
+'''})
+    assert _short_edges(g, "runs_as") == {("google_cloud_run_v2_service.a", "google_service_account.agent"),
+                                          ("google_cloud_run_v2_job.b", "google_service_account.agent")}
+    assert _short_edges(g, "azure_assignment") == {("azurerm_user_assigned_identity.uai", "reader")}

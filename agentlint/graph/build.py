@@ -390,7 +390,7 @@ class IdentityGraph:
                     out.append(self._add(res, "principal"))
         return out
 
-    def _azure_principal(self, stack: str, value: Any) -> list[str]:
+    def _azure_principal(self, stack: str, value: Any, _depth: int = 0) -> list[str]:
         """`azurerm_user_assigned_identity.x.principal_id` (resource or data source), the system-assigned identity
         of a workload (`<workload>.identity[0].principal_id`; azapi: `output.identity.principalId`, or
         `jsondecode(<azapi>.output).identity.principalId` with azapi v1), or an ID."""
@@ -413,7 +413,12 @@ class IdentityGraph:
                 elif res.mode == "managed" and res.type in azure.IDENTITY_WORKLOADS and (
                         ref.attr.startswith("identity") or ref.attr.startswith("output.identity")):
                     out.append(self._azure_system_identity(res))
-            return out or [self._external(stack, "azure_principal", display(value), "unresolved")]
+            if out:
+                return out
+            resolved = self.resolve(stack, value)
+            if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                return self._azure_principal(stack, resolved, _depth + 1)
+            return [self._external(stack, "azure_principal", display(value), "unresolved")]
         if isinstance(value, str) and value:
             return [self._external(stack, "azure_principal", value, "azure_principal")]
         return []
@@ -514,13 +519,18 @@ class IdentityGraph:
             return self._gcp_account(stack, rest, None, accounts)
         return self._external(stack, "gcp_member", member, "gcp_member")
 
-    def _gcp_account(self, stack: str, value: Any, default: Optional[str], accounts: dict) -> Optional[str]:
-        """The node of the service account a value names (reference, email, or nothing and a default)."""
+    def _gcp_account(self, stack: str, value: Any, default: Optional[str], accounts: dict,
+                     _depth: int = 0) -> Optional[str]:
+        """The node of the service account a value names (reference, email, or nothing and a default); a reference
+        to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
         if isinstance(value, Unknown):
             for ref in value.refs:
                 res = self.lookup(stack, ref.address)
                 if res is not None and res.type == "google_service_account":
                     return self._add(res, "principal")
+            resolved = self.resolve(stack, value)
+            if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                return self._gcp_account(stack, resolved, None, accounts, _depth + 1)
             return self._external(stack, "service_account", display(value), "unresolved") if value.refs else None
         if isinstance(value, str) and value:
             email = value.removeprefix("serviceAccount:").removeprefix("projects/-/serviceAccounts/")
