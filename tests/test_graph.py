@@ -352,3 +352,30 @@ resource "azurerm_role_assignment" "r" {
     assert _short_edges(g, "runs_as") == {("google_cloud_run_v2_service.a", "google_service_account.agent"),
                                           ("google_cloud_run_v2_job.b", "google_service_account.agent")}
     assert _short_edges(g, "azure_assignment") == {("azurerm_user_assigned_identity.uai", "reader")}
+
+
+def test_user_assigned_identity_named_by_resource_id(tmp_path):
+    g = _graph(tmp_path, {"main.tf": '''
+data "azurerm_user_assigned_identity" "shared" {
+  name                = "support-agent"
+  resource_group_name = "identities"
+}
+resource "azurerm_container_app" "a" {
+  name = "a"
+  identity {
+    type         = "UserAssigned"
+    identity_ids = ["/subscriptions/0/resourceGroups/identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/support-agent"]
+  }
+}
+resource "azurerm_container_app" "b" {
+  name = "b"
+  identity {
+    type         = "UserAssigned"
+    identity_ids = ["/subscriptions/0/resourceGroups/identities/providers/Microsoft.ManagedIdentity/userAssignedIdentities/other"]
+  }
+}
+'''})
+    assert _short_edges(g, "runs_as") == {
+        ("azurerm_container_app.a", "data.azurerm_user_assigned_identity.shared"),
+        ("azurerm_container_app.b", "/subscriptions/0/resourceGroups/identities/providers/Microsoft.ManagedIdentity/"
+                                    "userAssignedIdentities/other")}

@@ -384,6 +384,16 @@ class IdentityGraph:
         one defined elsewhere (a node of their own that workloads and role assignments meet at)."""
         out = []
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                # A resource ID (`.../userAssignedIdentities/<name>`) or a client ID: the identity of that name in
+                # the scanned code (resource or data source), else one node for the literal.
+                name = item.rstrip("/").rsplit("/", 1)[-1]
+                found = [r for r in self.model.resources if r.stack == stack
+                         and r.type == "azurerm_user_assigned_identity" and "/userassignedidentities/" in item.lower()
+                         and self.resolve(stack, r.values.get("name")) == name]
+                out.append(self._add(found[0], "principal") if found
+                           else self._external(stack, "azure_principal", item, "azurerm_user_assigned_identity"))
+                continue
             for ref in refs_in(item):
                 res = self.lookup(stack, ref.address)
                 if res is not None and res.type == "azurerm_user_assigned_identity":
