@@ -379,3 +379,19 @@ resource "azurerm_container_app" "b" {
         ("azurerm_container_app.a", "data.azurerm_user_assigned_identity.shared"),
         ("azurerm_container_app.b", "/subscriptions/0/resourceGroups/identities/providers/Microsoft.ManagedIdentity/"
                                     "userAssignedIdentities/other")}
+
+
+def test_a_gcp_workload_whose_service_account_cannot_be_read_runs_as_an_unknown_one(tmp_path):
+    g = _graph(tmp_path, {"main.tf": '''
+variable "sa" {
+  type = string
+}
+resource "google_cloud_run_v2_service" "a" {
+  name     = "a"
+  location = "europe-west1"
+  template {
+    service_account = var.sa
+  }
+}
+'''})
+    assert _short_edges(g, "runs_as") == {("google_cloud_run_v2_service.a", "var.sa")}

@@ -541,7 +541,7 @@ class IdentityGraph:
             resolved = self.resolve(stack, value)
             if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
                 return self._gcp_account(stack, resolved, None, accounts, _depth + 1)
-            return self._external(stack, "service_account", display(value), "unresolved") if value.refs else None
+            return self._external(stack, "service_account", display(value), "unresolved")
         if isinstance(value, str) and value:
             email = value.removeprefix("serviceAccount:").removeprefix("projects/-/serviceAccounts/")
             if gcp.DEFAULT_EMAIL.match(email):
