@@ -395,3 +395,38 @@ resource "google_cloud_run_v2_service" "a" {
 }
 '''})
     assert _short_edges(g, "runs_as") == {("google_cloud_run_v2_service.a", "var.sa")}
+
+
+def test_a_reference_passed_into_a_module_is_read_in_the_calling_module(tmp_path):
+    g = _graph(tmp_path, {
+        "main.tf": SA_IN_NAMESPACE + '''
+module "rbac" {
+  source    = "./rbac"
+  sa_name   = kubernetes_service_account_v1.sa.metadata[0].name
+  namespace = kubernetes_service_account_v1.sa.metadata[0].namespace
+}
+''',
+        "rbac/main.tf": '''
+variable "sa_name" {
+  type = string
+}
+variable "namespace" {
+  type = string
+}
+resource "kubernetes_cluster_role_binding_v1" "b" {
+  metadata {
+    name = "bot-admin"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = "ClusterRole"
+    name      = "cluster-admin"
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = var.sa_name
+    namespace = var.namespace
+  }
+}
+'''})
+    assert _short_edges(g, "k8s_binding") == {("kubernetes_service_account_v1.sa", "ClusterRole cluster-admin (built in)")}

@@ -65,9 +65,8 @@ def parse_reference(value: Any) -> Optional[Reference]:
     steps = _steps(text, 0)
     if steps is None:
         return None
-    head, path = steps
-    local = head
-    if not (ref.address == local or ref.address.endswith("." + local)):
+    head, path = steps  # head: the module-local address the text names; the Ref's address adds the module path
+    if not (ref.address == head or ref.address.endswith("." + head)):
         return None
     # Indexes and splats right after the address select instances (count / for_each), not values.
     while path and (isinstance(path[0], int) or path[0] == SPLAT or
