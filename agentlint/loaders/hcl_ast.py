@@ -19,6 +19,7 @@ Expression nodes:
   ("Q", cond, then, else, text)        conditional
   ("B", op, left, right, text)         binary operation
   ("N", op, operand, text)             unary operation
+  ("S", node, [step, ...], text)       steps applied to any other expression's value (`f(x).a[0]`, `[...][*].a`)
   ("X", text, [traversal, ...])        anything not modelled
 Template parts (inside "T") are strings, expression nodes, and directives:
   ("TI", cond, [part, ...], [part, ...])          %{ if } ... %{ else } ... %{ endif }
@@ -37,6 +38,7 @@ from lark.exceptions import LarkError
 from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 
+from agentlint.loaders.hcl_functions import num
 from agentlint.loaders.parsed import (Block, HCLSyntaxError, NestingLimit, ParsedFile,  # noqa: F401 (re-exported)
                                       suppression_comments)
 from agentlint.values import redact
@@ -217,7 +219,7 @@ class _Converter:
         if tok.type == "INT_LITERAL":
             return ("L", int(tok))
         if tok.type == "FLOAT_LITERAL":
-            return ("L", float(tok))
+            return ("L", num(float(tok)))
         return ("X", str(tok), [])
 
     def _trees(self, node: Tree) -> list[Tree]:
@@ -236,7 +238,7 @@ class _Converter:
         return ("L", int(node.children[0]))
 
     def e_float_lit(self, node: Tree) -> tuple:
-        return ("L", float(node.children[0]))
+        return ("L", num(float(node.children[0])))  # 1.5e3 is the whole number 1500, as Terraform prints it
 
     def e_literal_value(self, node: Tree) -> tuple:
         word = str(node.children[0])
@@ -271,6 +273,8 @@ class _Converter:
                 flat.append(self.expr(self._trees(inner)[0]))
             else:
                 flat.append(self._directive(inner))
+        _merge_strings(flat)
+        _apply_strip_markers(flat)
         parts = _nest_template(flat)
         if parts is None:  # unbalanced directives: Terraform rejects the file; keep the references
             return [("X", self.text(node), self.traversals(node))]
@@ -303,18 +307,15 @@ class _Converter:
         lines = body.split("\n")
         if lines and lines[-1].strip() == marker:
             lines = lines[:-1]
-        if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
         text = "\n".join(ln.rstrip("\r") for ln in lines) + ("\n" if lines else "")
-        return self.template_from_text(text)
+        return self.template_from_text(text, dedent=trim)
 
     def e_heredoc_template_trim(self, node: Tree) -> tuple:
         return self.e_heredoc_template(node, trim=True)
 
-    def template_from_text(self, text: str) -> tuple:
-        """Split a heredoc's text into literal text, `${...}` interpolations and `%{...}` directives."""
+    def template_from_text(self, text: str, dedent: bool = False) -> tuple:
+        """Split a heredoc's text into literal text, `${...}` interpolations and `%{...}` directives. Literal
+        text is kept as one token a line, as HCL's scanner gives it: strip markers and `<<-` act on tokens."""
         flat: list = []
         i = 0
         n = len(text)
@@ -329,7 +330,7 @@ class _Converter:
                 if end < 0:
                     return ("X", text, [])
                 if buf:
-                    flat.append("".join(buf))
+                    flat.extend(_LINE_TOKENS.findall("".join(buf)))
                     buf = []
                 item = self._heredoc_item(text[i], text[i + 2:end])
                 if item is None:
@@ -340,7 +341,10 @@ class _Converter:
             buf.append(text[i])
             i += 1
         if buf:
-            flat.append("".join(buf))
+            flat.extend(_LINE_TOKENS.findall("".join(buf)))
+        _apply_strip_markers(flat)
+        if dedent:
+            _dedent(flat)
         parts = _nest_template(flat)
         if parts is None:
             return ("X", text, [])
@@ -427,11 +431,10 @@ class _Converter:
         base = self.expr(self._trees(node)[0])
         if base[0] == "R":
             return ("R", base[1], base[2] + [step], self.text(node))
-        # The base is not a reference (`f(x)[0]`): collect references below this node, not at it again.
-        found: list[tuple] = []
-        for child in self._trees(node):
-            found.extend(self.traversals(child))
-        return ("X", self.text(node), found)
+        if base[0] == "S":
+            return ("S", base[1], base[2] + [step], self.text(node))
+        # The base is not a reference (`f(x)[0]`): the steps apply to its value.
+        return ("S", base, [step], self.text(node))
 
     def e_get_attr_expr_term(self, node: Tree) -> tuple:
         get_attr = self._trees(node)[1]
@@ -453,8 +456,8 @@ class _Converter:
         while n < len(inner) and inner[n][0] == "a":
             n += 1
         out = self._traversal(node, ("*", inner[:n]))
-        if out[0] == "R" and n < len(inner):
-            out = ("R", out[1], out[2] + inner[n:], out[3])
+        if n < len(inner):
+            out = (out[0], out[1], out[2] + inner[n:], out[3])
         return out
 
     def e_full_splat_expr_term(self, node: Tree) -> tuple:
@@ -506,19 +509,50 @@ def head_is_string(node) -> bool:
     return isinstance(node, Tree) and node.data == "string"
 
 
+_LINE_TOKENS = re.compile(r"[^\n]*\n|[^\n]+")
 _FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.+)\Z", re.S)
 
 
-def _nest_template(flat: list) -> Optional[list]:
-    """Flat template items -> parts with nested if/for directives; None when directives do not balance.
-    Strip markers (`~`) remove the whitespace of the literal text next to them, newlines included."""
-    items = list(flat)
+def _apply_strip_markers(items: list) -> None:
+    """Strip markers (`~`) remove the whitespace of the literal text next to them, newlines included."""
     for i, item in enumerate(items):
         if isinstance(item, tuple) and item[0].startswith("%"):
             if item[1] and i > 0 and isinstance(items[i - 1], str):
                 items[i - 1] = items[i - 1].rstrip(" \t\r\n")
             if item[2] and i + 1 < len(items) and isinstance(items[i + 1], str):
                 items[i + 1] = items[i + 1].lstrip(" \t\r\n")
+
+
+def _dedent(items: list) -> None:
+    """`<<-` heredocs lose the smallest indentation of their lines. As in HCL, this runs on the literal tokens
+    (one a line) after strip markers were applied: a line that starts with an interpolation or directive counts
+    as indentation 0, and a blank line does not count."""
+    smallest: Optional[int] = None
+    newline = True
+    adjust: list[int] = []
+    for i, item in enumerate(items):
+        if newline:
+            newline = False
+            spaces: Optional[int] = 0
+            if isinstance(item, str):
+                trimmed = item.lstrip()
+                if not trimmed and item.endswith("\n"):
+                    spaces = None
+                else:
+                    spaces = len(item) - len(trimmed)
+                    adjust.append(i)
+            if spaces is not None:
+                smallest = spaces if smallest is None else min(smallest, spaces)
+        if isinstance(item, str) and item.endswith("\n"):
+            newline = True
+    for i in adjust:
+        items[i] = items[i][smallest or 0:]
+
+
+def _nest_template(flat: list) -> Optional[list]:
+    """Flat template items (strip markers applied) -> parts with nested if/for directives; None when directives
+    do not balance."""
+    items = list(flat)
     # Each frame: (opening directive, parts of the current branch, parts of the then-branch once %else is seen)
     stack: list[list] = [[None, [], None]]
     for item in items:

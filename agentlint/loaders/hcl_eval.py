@@ -90,6 +90,12 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
         return _call(node, scope, d)
     if kind == "F":
         return _for(node, scope, d)
+    if kind == "S":
+        base = evaluate(node[1], scope, d)
+        value = _apply_steps(base, node[2], node[3], scope, d)
+        if isinstance(value, Unknown) and not value.refs:
+            return type(value)(value.text, tuple(_collect_refs(node, scope)))
+        return value
     if kind == "Q":
         cond = evaluate(node[1], scope, d)
         if cond in ("true", "false"):
@@ -125,7 +131,7 @@ class Invalid(Unknown):
 
 def _node_text(node: tuple) -> str:
     kind = node[0]
-    if kind in ("R", "C"):
+    if kind in ("R", "C", "S"):
         return node[3]
     if kind in ("Q", "B"):
         return node[4]
@@ -328,6 +334,15 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
             stack.extend((n, inner) for n in cur[4:7] if n is not None)
         elif kind == "X":
             stack.extend((t, bound) for t in cur[2])
+        elif kind == "S":
+            stack.append((cur[1], bound))
+            step_stack = list(cur[2])
+            while step_stack:
+                step = step_stack.pop()
+                if step[0] == "i":
+                    stack.append((step[1], bound))
+                elif step[0] == "*" and len(step) > 1:
+                    step_stack.extend(step[1])
         elif kind == "O":
             for k, v in cur[1]:
                 stack.extend(((k, bound), (v, bound)))

@@ -570,7 +570,7 @@ def _indent(n: Any, s: Any) -> str:
     if len(pad) > MAX_FORMAT_WIDTH:
         raise TooBig("indent too wide")
     lines = to_str(s).split("\n")
-    return check_size("\n".join([lines[0]] + [pad + ln if ln else ln for ln in lines[1:]]))
+    return check_size("\n".join([lines[0]] + [pad + ln for ln in lines[1:]]))
 
 
 def _chomp(s: Any) -> str:
@@ -774,12 +774,14 @@ def _yamldecode(s: Any) -> Any:
         raise TooBig("yaml not available") from None
 
     class Loader(yaml.SafeLoader):
-        """YAML 1.2 core schema, as Terraform reads YAML: `yes`/`no`/`on`/`off` stay strings."""
+        """Terraform reads YAML 1.1 booleans, `y` and `n` included (go-yaml's resolver)."""
 
+    Loader.bool_values = {**yaml.SafeLoader.bool_values, "y": True, "n": False}
     Loader.yaml_implicit_resolvers = {k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
                                       for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()}
-    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
-                                 list("tTfF"))
+    Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(
+        r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
+        list("yYnNtTfFoO"))
     text = to_str(s)
     if len(text) > MAX_STRING:
         raise TooBig("yaml too long")
