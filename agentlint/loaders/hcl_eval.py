@@ -9,8 +9,8 @@ when it lies inside the scan root.
 from __future__ import annotations
 
 import copy
+import decimal
 import json
-import math
 import os
 from dataclasses import dataclass
 from typing import Any, Callable, Optional
@@ -101,7 +101,7 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
         if cond in ("true", "false"):
             cond = cond == "true"
         if isinstance(cond, bool):
-            return evaluate(node[2] if cond else node[3], scope, d)
+            return _unify_branches(evaluate(node[2], scope, d), evaluate(node[3], scope, d), cond)
         a = evaluate(node[2], scope, d)
         b = evaluate(node[3], scope, d)
         if a == b and not isinstance(a, Unknown):
@@ -121,6 +121,15 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
         return Unknown(node[3], tuple(_collect_refs(node, scope)))
     # "X": not modelled
     return Unknown(node[1], tuple(_collect_refs(node, scope)))
+
+
+def _unify_branches(a: Any, b: Any, cond: bool) -> Any:
+    """Both results of a conditional take one type: `true ? 1 : "a"` is "1" in Terraform."""
+    chosen, other = (a, b) if cond else (b, a)
+    primitive = (str, bool, int, float)
+    if isinstance(chosen, primitive) and isinstance(other, str) and not isinstance(chosen, str):
+        return fn.to_str(chosen)
+    return chosen
 
 
 @dataclass(frozen=True, repr=False)
@@ -430,12 +439,32 @@ def _is_index(key: Any) -> bool:
 
 _COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
 _ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
+_EXACT = decimal.Context(prec=160)  # Terraform computes with 512-bit mantissas: 1 / 3 * 3 is 1
 
 
 def _binary(node: tuple, scope: Scope, depth: int) -> Any:
+    value = _binary_exact(node, scope, depth)
+    if isinstance(value, decimal.Decimal):
+        try:
+            return fn.num(value)
+        except fn.FunctionError:
+            return Invalid(node[4], tuple(_collect_refs(node, scope)))
+    return value
+
+
+def _operand(node: tuple, scope: Scope, depth: int) -> Any:
+    # Nested arithmetic stays exact; the outermost operation rounds once.
+    if node[0] == "B" and node[1] in ("+", "-", "*", "/", "%"):
+        return _binary_exact(node, scope, depth + 1)
+    return evaluate(node, scope, depth)
+
+
+def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
     _, op, left_node, right_node, text = node
-    a = evaluate(left_node, scope, depth)
-    b = evaluate(right_node, scope, depth)
+    if depth > MAX_DEPTH:
+        return Unknown("(expression nested too deeply)")
+    a = _operand(left_node, scope, depth)
+    b = _operand(right_node, scope, depth)
     # Terraform knows `false && x` and `true || x` whatever x is.
     if op == "&&" and (a is False or b is False) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
         return False
@@ -444,6 +473,8 @@ def _binary(node: tuple, scope: Scope, depth: int) -> Any:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown(text, tuple(_collect_refs(node, scope)))
     try:
+        if op not in _ARITH and op not in ("/", "%"):
+            a, b = (fn.num(v) if isinstance(v, decimal.Decimal) else v for v in (a, b))
         if op == "==":
             return fn.tf_equal(a, b)
         if op == "!=":
@@ -451,28 +482,21 @@ def _binary(node: tuple, scope: Scope, depth: int) -> Any:
         if op in ("&&", "||"):
             x, y = fn.to_bool(a), fn.to_bool(b)
             return (x and y) if op == "&&" else (x or y)
-        x, y = fn.to_number(a), fn.to_number(b)
+        x, y = (v if isinstance(v, decimal.Decimal) else fn.decimal(fn.to_number(v)) for v in (a, b))
         if op in _COMPARE:
             return _COMPARE[op](x, y)
-        if op in _ARITH:
-            return fn.num(_ARITH[op](x, y))
-        if op == "/":
-            if y == 0:
-                raise fn.FunctionError("division by zero")
-            return fn.num(x / y if not (isinstance(x, int) and isinstance(y, int) and x % y == 0) else x // y)
-        if op == "%":
-            if y == 0:
-                raise fn.FunctionError("modulo by zero")
-            return fn.num(math.fmod(x, y) if isinstance(x, float) or isinstance(y, float) else _int_mod(x, y))
-    except (fn.FunctionError, TypeError, ValueError, OverflowError):
+        if op in ("/", "%") and y == 0:
+            raise fn.FunctionError("division by zero")
+        with decimal.localcontext(_EXACT):
+            if op in _ARITH:
+                return +_ARITH[op](x, y)
+            if op == "/":
+                return x / y
+            if op == "%":
+                return x % y  # Decimal's % takes the dividend's sign (-5 % 3 is -2), as Terraform's does
+    except (fn.FunctionError, TypeError, ValueError, OverflowError, decimal.InvalidOperation):
         return Invalid(text, tuple(_collect_refs(node, scope)))
     return Unknown(text, tuple(_collect_refs(node, scope)))
-
-
-def _int_mod(x: int, y: int) -> int:
-    # Terraform's remainder takes the sign of the dividend (-5 % 3 is -2), unlike Python's.
-    r = abs(x) % abs(y)
-    return -r if x < 0 else r
 
 
 # -- functions -----------------------------------------------------------------------------------------------

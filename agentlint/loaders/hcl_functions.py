@@ -55,15 +55,26 @@ def is_number(v: Any) -> bool:
 
 
 def num(v: Any) -> Any:
-    """A whole float becomes an int; other floats are cleaned of binary noise (Terraform computes in decimal
-    with 512-bit precision, so 0.1 + 0.2 is 0.3)."""
+    """A whole number is an int (2e100 included, exactly as written); other numbers are floats."""
+    if isinstance(v, Decimal):
+        if not v.is_finite():
+            raise FunctionError("number out of range")
+        if v == v.to_integral_value():
+            return int(v)
+        return num(float(v))  # 0.999... (160 nines) is 1 once rounded to what a plan can show
     if isinstance(v, float):
         if math.isnan(v) or math.isinf(v):
             raise FunctionError("number out of range")
-        if v.is_integer() and abs(v) < 2 ** 63:
-            return int(v)
-        return float(f"{v:.15g}")
+        if v.is_integer():
+            return int(Decimal(repr(v)))
     return v
+
+
+def decimal(v: Any) -> Decimal:
+    """A number as a Decimal, from its shortest decimal form (0.1 is 0.1, not its binary approximation)."""
+    if isinstance(v, Decimal):
+        return v
+    return Decimal(v) if isinstance(v, int) else Decimal(repr(v))
 
 
 def to_number(v: Any) -> Any:
@@ -138,7 +149,7 @@ def set_of(items: list) -> list:
         return out
     if all(isinstance(x, str) for x in out):
         return sorted(out)
-    if all(is_number(x) for x in out):
+    if all(is_number(x) for x in out) or all(isinstance(x, bool) for x in out):
         return sorted(out)
     if all(isinstance(x, (str, bool)) or is_number(x) for x in out):
         return set_of([to_str(x) for x in out])
@@ -555,6 +566,11 @@ def _substr(s: Any, offset: Any, length: Any) -> str:
     return s[off:off + n]
 
 
+def _each_char(s: str, change: Callable[[str], str]) -> str:
+    # Go maps one character to one character: "ß" stays "ß" in upper case (Python would write "SS").
+    return "".join(c2 if len(c2 := change(c)) == 1 else c for c in s)
+
+
 def _title(s: Any) -> str:
     # Go's strings.Title: a letter after a non-letter (or at the start) is upper-cased; the rest is kept.
     out = []
@@ -930,8 +946,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "join": _join,
     "split": _split,
     "replace": _replace,
-    "lower": lambda s: to_str(s).lower(),
-    "upper": lambda s: to_str(s).upper(),
+    "lower": lambda s: _each_char(to_str(s), str.lower),
+    "upper": lambda s: _each_char(to_str(s), str.upper),
     "title": _title,
     "trim": _trim,
     "trimspace": lambda s: to_str(s).strip(" \t\n\r\v\f\u0085\u00a0"),
