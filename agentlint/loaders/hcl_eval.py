@@ -19,6 +19,9 @@ from agentlint.loaders import hcl_functions as fn
 from agentlint.values import Ref, Unknown, refs_in
 
 MAX_DEPTH = 200
+# Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
+# (1,000 x 1,000 is a million), and each one costs a bound scope.
+MAX_ITERATIONS = 200_000
 MAX_FILE_FUNCTION_BYTES = 1_000_000
 
 _SPECIAL_ROOTS = {"count", "each", "self", "terraform", "path"}
@@ -43,6 +46,12 @@ class Scope:
         # Names bound inside one instance or expression: `each` -> {"key", "value"}, `count` -> {"index"}, a
         # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
         self.bindings: dict[str, Any] = {}
+        self._work = [0]  # shared with bound copies: one budget per module instance
+
+    def spend(self, iterations: int) -> bool:
+        """Count loop iterations against the instance's budget; False once it is used up."""
+        self._work[0] += iterations
+        return self._work[0] <= MAX_ITERATIONS
 
     def bind(self, names: dict[str, Any]) -> "Scope":
         """A scope that sees these names too (each/count of an instance, a dynamic iterator, for symbols).
@@ -170,7 +179,7 @@ def _for(node: tuple, scope: Scope, depth: int) -> Any:
         pairs = list(enumerate(coll))
     else:
         return Invalid(text, tuple(_collect_refs(node, scope)))
-    if len(pairs) > fn.MAX_ELEMENTS:
+    if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
         return unknown()
     items: list = []
     obj: dict[str, Any] = {}
@@ -243,7 +252,7 @@ def _render_parts(parts: list, scope: Scope, depth: int, out: list[str], budget:
                 pairs = list(enumerate(coll))
             else:
                 return False
-            if len(pairs) > fn.MAX_ELEMENTS:
+            if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
                 return False
             for k, v in pairs:
                 inner = scope.bind({value_var: v} if key_var is None else {key_var: k, value_var: v})
@@ -529,9 +538,13 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         if not isinstance(last, list):
             return unknown()
         args.extend(last)
-    if name == "jsonencode" and len(args) == 1 and _contains_unknown(args[0]):
-        # Kept as an object: policy documents are read structurally, unknown parts stay marked.
-        return args[0]
+    if name == "jsonencode" and len(args) == 1:
+        state = _walk(args[0])
+        if state == "unknown":
+            # Kept as an object: policy documents are read structurally, unknown parts stay marked.
+            return args[0]
+        if state == "too-large":
+            return unknown()
     if name == "file" and len(args) == 1 and isinstance(args[0], str):
         return _read_file(args[0], scope, text)
     if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
@@ -550,16 +563,27 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
 
 
 def _contains_unknown(value: Any) -> bool:
+    """Whether any part is unknown. A value too large to walk (parts can be shared, so a small expression can
+    describe an enormous one) counts as unknown."""
+    return _walk(value) != "known"
+
+
+def _walk(value: Any) -> str:
+    """"known", "unknown" (some part is) or "too-large" (more parts than a budget allows)."""
     stack = [value]
+    seen = 0
     while stack:
+        seen += 1
+        if seen > fn.MAX_ELEMENTS * 10:
+            return "too-large"
         v = stack.pop()
         if isinstance(v, Unknown):
-            return True
+            return "unknown"
         if isinstance(v, dict):
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
-    return False
+    return "known"
 
 
 def _inside_root(rel: str, scope: Scope) -> Optional[str]:

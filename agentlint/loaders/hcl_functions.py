@@ -721,8 +721,13 @@ def _formatlist(fmt: Any, *args: Any) -> list:
 def _json_text(value: Any) -> str:
     """Terraform's JSON: keys sorted, no spaces, `<`, `>`, `&` escaped as Go escapes them, whole numbers bare."""
     parts: list[str] = []
+    size = [0]
 
     def emit(v: Any) -> None:
+        # Values can share parts ([x, x] nested 40 times): count as we go, never after.
+        size[0] += 1
+        if size[0] > MAX_STRING:
+            raise TooBig("value too large to encode")
         if v is None:
             parts.append("null")
         elif isinstance(v, bool):
@@ -839,6 +844,8 @@ def _yamlencode(value: Any) -> str:
 
     def emit(v: Any, indent: str, lead: str) -> None:
         # lead: text before the value on its first line ("- " or "key: ")
+        if len(lines) > MAX_ELEMENTS or len(indent) > MAX_FORMAT_WIDTH:
+            raise TooBig("value too large to encode")
         if isinstance(v, dict) and v:
             first = True
             for k in sorted(v):
