@@ -16,6 +16,7 @@ from typing import Any, Optional
 
 from agentlint.loaders.cache import ParseCache, decode, encode
 from agentlint.loaders.hcl_eval import Scope, evaluate
+from agentlint.loaders.hcl_types import apply_type_defaults
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
@@ -497,6 +498,7 @@ class _Instance:
                 variables[name] = evaluate(block.attrs["default"], default_scope)
             else:
                 variables[name] = Unknown(f"var.{name}")
+            variables[name] = apply_type_defaults(block.attrs.get("type"), variables[name])  # optional() defaults
         self.scope = Scope(prefix, shown, ctx.repo.root, variables, locals_ast, self.child_output, self.exists)
         self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
         self._blocks: dict[str, Block] = {}

@@ -8,19 +8,29 @@ module instance, by `hcl_eval`.
 Expression nodes:
   ("L", value)                         literal
   ("T", [str | node, ...])             string template
-  ("R", root, [step, ...], text)       traversal: step = ("a", name) | ("i", node) | ("*",)
-  ("C", name, [node, ...], text)       function call
+  ("R", root, [step, ...], text)       traversal: step = ("a", name) | ("i", node) | ("*", [step, ...]) (a splat
+                                       with the steps applied to each element)
+  ("C", name, [node, ...], text[, expand])  function call; expand: the last argument ends with `...`
+  ("F", key_var, value_var, collection, key_node, value_node, cond_node, group, text)
+                                       `for` expression: key_node None for a tuple `[for ...]`; key_var and
+                                       cond_node may be None; group: `...` after the value of an object `for`
   ("O", [(key_node, value_node), ...]) object
   ("U", [node, ...])                   tuple
   ("Q", cond, then, else, text)        conditional
   ("B", op, left, right, text)         binary operation
   ("N", op, operand, text)             unary operation
-  ("X", text, [traversal, ...])        anything not modelled (for expressions, splats, directives)
+  ("S", node, [step, ...], text)       steps applied to any other expression's value (`f(x).a[0]`, `[...][*].a`)
+  ("X", text, [traversal, ...])        anything not modelled
+Template parts (inside "T") are strings, expression nodes, and directives:
+  ("TI", cond, [part, ...], [part, ...])          %{ if } ... %{ else } ... %{ endif }
+  ("TF", key_var, value_var, coll, [part, ...])   %{ for } ... %{ endfor }
 """
 
 from __future__ import annotations
 
+import re
 import sys
+from typing import Optional
 
 from lark import Token, Tree
 from lark.exceptions import LarkError
@@ -28,6 +38,7 @@ from lark.exceptions import LarkError
 from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 
+from agentlint.loaders.hcl_functions import num
 from agentlint.loaders.parsed import (Block, HCLSyntaxError, NestingLimit, ParsedFile,  # noqa: F401 (re-exported)
                                       suppression_comments)
 from agentlint.values import redact
@@ -66,7 +77,7 @@ def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
 # What the evaluator reads from blocks other than resources, data sources, modules and locals. The rest
 # (descriptions, validations, provider and terraform settings) is dropped at parse time: it is never evaluated, and
 # keeping it would make every cached file carry it. Line ranges stay, for suppressions and --diff-base.
-_KEEP = {"variable": {"default"}, "output": {"value"}}
+_KEEP = {"variable": {"default", "type"}, "output": {"value"}}
 _EVALUATED = {"resource", "data", "module", "locals"}
 
 
@@ -208,7 +219,7 @@ class _Converter:
         if tok.type == "INT_LITERAL":
             return ("L", int(tok))
         if tok.type == "FLOAT_LITERAL":
-            return ("L", float(tok))
+            return ("L", num(float(tok)))
         return ("X", str(tok), [])
 
     def _trees(self, node: Tree) -> list[Tree]:
@@ -227,7 +238,7 @@ class _Converter:
         return ("L", int(node.children[0]))
 
     def e_float_lit(self, node: Tree) -> tuple:
-        return ("L", float(node.children[0]))
+        return ("L", num(float(node.children[0])))  # 1.5e3 is the whole number 1500, as Terraform prints it
 
     def e_literal_value(self, node: Tree) -> tuple:
         word = str(node.children[0])
@@ -246,27 +257,44 @@ class _Converter:
         return ("T", parts)
 
     def string_parts(self, node: Tree) -> list:
-        parts: list = []
+        flat: list = []
         for part in node.children:
             if not isinstance(part, Tree):
                 continue
             inner = part.children[0]
             if isinstance(inner, Token):
                 if inner.type == "STRING_CHARS":
-                    parts.append(process_escape_sequences(str(inner)))
-                elif inner.type == "ESCAPED_INTERPOLATION":
-                    parts.append(str(inner)[1:])
-                elif inner.type == "ESCAPED_DIRECTIVE":
-                    parts.append(str(inner)[1:])
+                    flat.append(process_escape_sequences(str(inner)))
+                elif inner.type in ("ESCAPED_INTERPOLATION", "ESCAPED_DIRECTIVE"):
+                    flat.append(str(inner)[1:])
                 else:
-                    parts.append(str(inner))
+                    flat.append(str(inner))
             elif inner.data == "interpolation":
-                parts.append(self.expr(self._trees(inner)[0]))
+                flat.append(self.expr(self._trees(inner)[0]))
             else:
-                # %{ if } / %{ for } directives: the whole string is not modelled.
-                return [("X", self.text(node), self.traversals(node))]
-        _merge_strings(parts)
+                flat.append(self._directive(inner))
+        _merge_strings(flat)
+        _apply_strip_markers(flat)
+        parts = _nest_template(flat)
+        if parts is None:  # unbalanced directives: Terraform rejects the file; keep the references
+            return [("X", self.text(node), self.traversals(node))]
         return parts
+
+    def _directive(self, node: Tree) -> tuple:
+        """A flat directive marker; `_nest_template` turns the sequence into if/for parts."""
+        tokens = [c for c in node.children if isinstance(c, Token)]
+        strip_left = len(tokens) > 1 and tokens[1].type == "STRIP_MARKER"
+        strip_right = len(tokens) > 1 and tokens[-2].type == "STRIP_MARKER"
+        trees = self._trees(node)
+        if node.data == "template_if_start":
+            return ("%if", strip_left, strip_right, self.expr(trees[0]))
+        if node.data == "template_for_start":
+            names = [_tokens_text(t).strip() for t in trees if t.data == "identifier"]
+            coll = self.expr([t for t in trees if t.data != "identifier"][0])
+            key, value = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+            return ("%for", strip_left, strip_right, key, value, coll)
+        word = {"template_else": "%else", "template_endif": "%endif", "template_endfor": "%endfor"}[node.data]
+        return (word, strip_left, strip_right)
 
     def e_template_string(self, node: Tree) -> tuple:
         return ("L", str(node.children[0])[2:-2])
@@ -279,19 +307,16 @@ class _Converter:
         lines = body.split("\n")
         if lines and lines[-1].strip() == marker:
             lines = lines[:-1]
-        if trim:
-            indents = [len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()]
-            cut = min(indents) if indents else 0
-            lines = [ln[cut:] for ln in lines]
         text = "\n".join(ln.rstrip("\r") for ln in lines) + ("\n" if lines else "")
-        return self.template_from_text(text)
+        return self.template_from_text(text, dedent=trim)
 
     def e_heredoc_template_trim(self, node: Tree) -> tuple:
         return self.e_heredoc_template(node, trim=True)
 
-    def template_from_text(self, text: str) -> tuple:
-        """Split `${...}` interpolations out of heredoc text; directives make the template opaque."""
-        parts: list = []
+    def template_from_text(self, text: str, dedent: bool = False) -> tuple:
+        """Split a heredoc's text into literal text, `${...}` interpolations and `%{...}` directives. Literal
+        text is kept as one token a line, as HCL's scanner gives it: strip markers and `<<-` act on tokens."""
+        flat: list = []
         i = 0
         n = len(text)
         buf: list[str] = []
@@ -300,29 +325,56 @@ class _Converter:
                 buf.append(text[i + 1:i + 3])
                 i += 3
                 continue
-            if text.startswith("%{", i):
-                return ("X", text, [])
-            if text.startswith("${", i):
+            if text.startswith("${", i) or text.startswith("%{", i):
                 end = _matching_brace(text, i + 2)
                 if end < 0:
                     return ("X", text, [])
                 if buf:
-                    parts.append("".join(buf))
+                    flat.extend(_LINE_TOKENS.findall("".join(buf)))
                     buf = []
-                inner = text[i + 2:end]
-                try:
-                    parts.append(parse_expression(inner))
-                except (LarkError, StopIteration, RecursionError):
-                    parts.append(("X", inner, []))
+                item = self._heredoc_item(text[i], text[i + 2:end])
+                if item is None:
+                    return ("X", text, [])
+                flat.append(item)
                 i = end + 1
                 continue
             buf.append(text[i])
             i += 1
         if buf:
-            parts.append("".join(buf))
+            flat.extend(_LINE_TOKENS.findall("".join(buf)))
+        _apply_strip_markers(flat)
+        if dedent:
+            _dedent(flat)
+        parts = _nest_template(flat)
+        if parts is None:
+            return ("X", text, [])
         if all(isinstance(p, str) for p in parts):
             return ("L", "".join(parts))
         return ("T", parts)
+
+    def _heredoc_item(self, sigil: str, inner: str) -> Optional[tuple]:
+        strip_left = inner.startswith("~")
+        strip_right = inner.endswith("~") and len(inner) > strip_left
+        body = inner[1 if strip_left else 0:len(inner) - (1 if strip_right else 0)].strip()
+
+        def expr(src: str) -> tuple:
+            try:
+                return parse_expression(src)
+            except (LarkError, StopIteration, RecursionError):
+                return ("X", src, [])
+
+        if sigil == "$":
+            return ("%interp", strip_left, strip_right, expr(body))
+        word = body.split(None, 1)[0] if body else ""
+        if word in ("else", "endif", "endfor") and body == word:
+            return ("%" + word, strip_left, strip_right)
+        if word == "if":
+            return ("%if", strip_left, strip_right, expr(body[2:]))
+        match = _FOR_DIRECTIVE.match(body)
+        if match:
+            key, value = (match[1], match[2]) if match[2] else (None, match[1])
+            return ("%for", strip_left, strip_right, key, value, expr(match[3]))
+        return None
 
     def e_tuple(self, node: Tree) -> tuple:
         return ("U", [self.expr(c) for c in self._trees(node)])
@@ -342,20 +394,47 @@ class _Converter:
         idents = [c for c in node.children if isinstance(c, Tree) and c.data == "identifier"]
         name = "::".join(str(i.children[0]) for i in idents)
         args: list[tuple] = []
+        expand = False
         for c in node.children:
             if isinstance(c, Tree) and c.data == "arguments":
                 args = [self.expr(a) for a in self._trees(c)]
+                expand = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in c.children)
+        if expand:
+            return ("C", name, args, self.text(node), True)
         return ("C", name, args, self.text(node))
+
+    def e_for_tuple_expr(self, node: Tree) -> tuple:
+        return self._for(node, tuple_form=True)
+
+    def e_for_object_expr(self, node: Tree) -> tuple:
+        return self._for(node, tuple_form=False)
+
+    def _for(self, node: Tree, tuple_form: bool) -> tuple:
+        trees = self._trees(node)
+        intro = trees[0]
+        intro_trees = self._trees(intro)
+        # The symbols are bare identifiers; the collection, the intro's last child, is wrapped in an expr_term.
+        names = [_tokens_text(t).strip() for t in intro_trees if t.data == "identifier"]
+        coll = self.expr(intro_trees[-1])
+        key_var, value_var = (names[0], names[1]) if len(names) == 2 else (None, names[0])
+        body = trees[1:]
+        cond = None
+        if body and body[-1].data == "for_cond":
+            cond = self.expr(self._trees(body[-1])[0])
+            body = body[:-1]
+        if tuple_form:
+            return ("F", key_var, value_var, coll, None, self.expr(body[0]), cond, False, self.text(node))
+        group = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
+        return ("F", key_var, value_var, coll, self.expr(body[0]), self.expr(body[1]), cond, group, self.text(node))
 
     def _traversal(self, node: Tree, step: tuple) -> tuple:
         base = self.expr(self._trees(node)[0])
         if base[0] == "R":
             return ("R", base[1], base[2] + [step], self.text(node))
-        # The base is not a reference (`f(x)[0]`): collect references below this node, not at it again.
-        found: list[tuple] = []
-        for child in self._trees(node):
-            found.extend(self.traversals(child))
-        return ("X", self.text(node), found)
+        if base[0] == "S":
+            return ("S", base[1], base[2] + [step], self.text(node))
+        # The base is not a reference (`f(x)[0]`): the steps apply to its value.
+        return ("S", base, [step], self.text(node))
 
     def e_get_attr_expr_term(self, node: Tree) -> tuple:
         get_attr = self._trees(node)[1]
@@ -370,10 +449,31 @@ class _Converter:
         return self._traversal(node, ("i", self.expr(self._trees(index)[0])))
 
     def e_attr_splat_expr_term(self, node: Tree) -> tuple:
-        return self._traversal(node, ("*",))
+        # The legacy `.*` splat applies only the attribute steps that follow it; an index after them applies
+        # to the resulting list (HCL spec: SplatAttr = "." "*" GetAttr*).
+        inner = self._splat_steps(self._trees(node)[1])
+        n = 0
+        while n < len(inner) and inner[n][0] == "a":
+            n += 1
+        out = self._traversal(node, ("*", inner[:n]))
+        if n < len(inner):
+            out = (out[0], out[1], out[2] + inner[n:], out[3])
+        return out
 
     def e_full_splat_expr_term(self, node: Tree) -> tuple:
-        return self._traversal(node, ("*",))
+        return self._traversal(node, ("*", self._splat_steps(self._trees(node)[1])))
+
+    def _splat_steps(self, splat: Tree) -> list:
+        steps: list = []
+        for c in self._trees(splat):
+            if c.data == "get_attr":
+                steps.append(("a", _tokens_text(self._trees(c)[0]).strip()))
+            elif c.data == "short_index":
+                tok = [t for t in c.children if isinstance(t, Token) and t.type == "INT_LITERAL"][0]
+                steps.append(("i", ("L", int(tok))))
+            else:
+                steps.append(("i", self.expr(self._trees(c)[0])))
+        return steps
 
     def e_conditional(self, node: Tree) -> tuple:
         c, a, b = self._trees(node)
@@ -407,6 +507,88 @@ class _Converter:
 
 def head_is_string(node) -> bool:
     return isinstance(node, Tree) and node.data == "string"
+
+
+_LINE_TOKENS = re.compile(r"[^\n]*\n|[^\n]+")
+_FOR_DIRECTIVE = re.compile(r"for\s+([A-Za-z_][\w-]*)(?:\s*,\s*([A-Za-z_][\w-]*))?\s+in\s+(.+)\Z", re.S)
+
+
+def _apply_strip_markers(items: list) -> None:
+    """Strip markers (`~`) remove the whitespace of the literal text next to them, newlines included."""
+    for i, item in enumerate(items):
+        if isinstance(item, tuple) and item[0].startswith("%"):
+            if item[1] and i > 0 and isinstance(items[i - 1], str):
+                items[i - 1] = items[i - 1].rstrip(" \t\r\n")
+            if item[2] and i + 1 < len(items) and isinstance(items[i + 1], str):
+                items[i + 1] = items[i + 1].lstrip(" \t\r\n")
+
+
+def _dedent(items: list) -> None:
+    """`<<-` heredocs lose the smallest indentation of their lines. As in HCL, this runs on the literal tokens
+    (one a line) after strip markers were applied: a line that starts with an interpolation or directive counts
+    as indentation 0, and a blank line does not count."""
+    smallest: Optional[int] = None
+    newline = True
+    adjust: list[int] = []
+    for i, item in enumerate(items):
+        if newline:
+            newline = False
+            spaces: Optional[int] = 0
+            if isinstance(item, str):
+                trimmed = item.lstrip()
+                if not trimmed and item.endswith("\n"):
+                    spaces = None
+                else:
+                    spaces = len(item) - len(trimmed)
+                    adjust.append(i)
+            if spaces is not None:
+                smallest = spaces if smallest is None else min(smallest, spaces)
+        if isinstance(item, str) and item.endswith("\n"):
+            newline = True
+    for i in adjust:
+        items[i] = items[i][smallest or 0:]
+
+
+def _nest_template(flat: list) -> Optional[list]:
+    """Flat template items (strip markers applied) -> parts with nested if/for directives; None when directives
+    do not balance."""
+    items = list(flat)
+    # Each frame: (opening directive, parts of the current branch, parts of the then-branch once %else is seen)
+    stack: list[list] = [[None, [], None]]
+    for item in items:
+        kind = item[0] if isinstance(item, tuple) else ""
+        top = stack[-1]
+        if isinstance(item, str):
+            if item:
+                top[1].append(item)
+        elif kind == "%interp":
+            top[1].append(item[3])
+        elif kind in ("%if", "%for"):
+            stack.append([item, [], None])
+        elif kind == "%else":
+            if top[0] is None or top[0][0] != "%if" or top[2] is not None:
+                return None
+            top[2], top[1] = top[1], []
+        elif kind in ("%endif", "%endfor"):
+            if top[0] is None or top[0][0] != kind.replace("end", ""):
+                return None
+            stack.pop()
+            opening = top[0]
+            if kind == "%endif":
+                then, other = (top[2], top[1]) if top[2] is not None else (top[1], [])
+                node = ("TI", opening[3], then, other)
+            else:
+                node = ("TF", opening[3], opening[4], opening[5], top[1])
+            stack[-1][1].append(node)
+        elif not kind.startswith("%"):
+            top[1].append(item)
+        else:
+            return None
+    if len(stack) != 1:
+        return None
+    parts = stack[0][1]
+    _merge_strings(parts)
+    return parts
 
 
 def _merge_strings(parts: list) -> None:

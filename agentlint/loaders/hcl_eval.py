@@ -9,13 +9,19 @@ when it lies inside the scan root.
 from __future__ import annotations
 
 import copy
+import decimal
 import json
 import os
+from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
-from agentlint.values import Ref, Unknown
+from agentlint.loaders import hcl_functions as fn
+from agentlint.values import Ref, Unknown, refs_in
 
 MAX_DEPTH = 200
+# Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
+# (1,000 x 1,000 is a million), and each one costs a bound scope.
+MAX_ITERATIONS = 200_000
 MAX_FILE_FUNCTION_BYTES = 1_000_000
 
 _SPECIAL_ROOTS = {"count", "each", "self", "terraform", "path"}
@@ -40,6 +46,12 @@ class Scope:
         # Names bound inside one instance or expression: `each` -> {"key", "value"}, `count` -> {"index"}, a
         # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
         self.bindings: dict[str, Any] = {}
+        self._work = [0]  # shared with bound copies: one budget per module instance
+
+    def spend(self, iterations: int) -> bool:
+        """Count loop iterations against the instance's budget; False once it is used up."""
+        self._work[0] += iterations
+        return self._work[0] <= MAX_ITERATIONS
 
     def bind(self, names: dict[str, Any]) -> "Scope":
         """A scope that sees these names too (each/count of an instance, a dynamic iterator, for symbols).
@@ -70,7 +82,7 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
     if kind == "L":
         return node[1]
     if kind == "T":
-        return _template(node[1], scope, d)
+        return _template(node, scope, d)
     if kind == "R":
         return _traverse(node, scope, d)
     if kind == "O":
@@ -79,16 +91,26 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
             key = evaluate(key_node, scope, d)
             if not isinstance(key, (str, int, float, bool)):
                 return Unknown(_node_text(node), tuple(_collect_refs(node, scope)))
-            out[str(key)] = evaluate(value_node, scope, d)
+            out[fn.to_str(key)] = evaluate(value_node, scope, d)
         return out
     if kind == "U":
         return [evaluate(n, scope, d) for n in node[1]]
     if kind == "C":
         return _call(node, scope, d)
+    if kind == "F":
+        return _for(node, scope, d)
+    if kind == "S":
+        base = evaluate(node[1], scope, d)
+        value = _apply_steps(base, node[2], node[3], scope, d)
+        if isinstance(value, Unknown) and not value.refs:
+            return type(value)(value.text, tuple(_collect_refs(node, scope)))
+        return value
     if kind == "Q":
         cond = evaluate(node[1], scope, d)
+        if cond in ("true", "false"):
+            cond = cond == "true"
         if isinstance(cond, bool):
-            return evaluate(node[2] if cond else node[3], scope, d)
+            return _unify_branches(evaluate(node[2], scope, d), evaluate(node[3], scope, d), cond)
         a = evaluate(node[2], scope, d)
         b = evaluate(node[3], scope, d)
         if a == b and not isinstance(a, Unknown):
@@ -98,23 +120,43 @@ def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
         return _binary(node, scope, d)
     if kind == "N":
         value = evaluate(node[2], scope, d)
-        if node[1] == "-" and isinstance(value, (int, float)) and not isinstance(value, bool):
-            return -value
-        if node[1] == "!" and isinstance(value, bool):
-            return not value
+        try:
+            if node[1] == "-" and not isinstance(value, Unknown):
+                return fn.num(-fn.to_number(value))
+            if node[1] == "!" and not isinstance(value, Unknown):
+                return not fn.to_bool(value)
+        except fn.FunctionError:
+            return Invalid(node[3], tuple(_collect_refs(node, scope)))
         return Unknown(node[3], tuple(_collect_refs(node, scope)))
     # "X": not modelled
     return Unknown(node[1], tuple(_collect_refs(node, scope)))
 
 
+def _unify_branches(a: Any, b: Any, cond: bool) -> Any:
+    """Both results of a conditional take one type: `true ? 1 : "a"` is "1" in Terraform."""
+    chosen, other = (a, b) if cond else (b, a)
+    primitive = (str, bool, int, float)
+    if isinstance(chosen, primitive) and isinstance(other, str) and not isinstance(chosen, str):
+        return fn.to_str(chosen)
+    return chosen
+
+
+@dataclass(frozen=True, repr=False)
+class Invalid(Unknown):
+    """An expression Terraform would reject (a missing attribute, an index out of range, a function error).
+    Still an unknown to everything downstream; `can()` tells it apart from a value that is merely not known."""
+
+
 def _node_text(node: tuple) -> str:
     kind = node[0]
-    if kind in ("R", "C"):
+    if kind in ("R", "C", "S"):
         return node[3]
     if kind in ("Q", "B"):
         return node[4]
     if kind == "N":
         return node[3]
+    if kind == "F":
+        return node[8]
     if kind == "X":
         return node[1]
     if kind == "L":
@@ -122,29 +164,122 @@ def _node_text(node: tuple) -> str:
     return "(expression)"
 
 
-def _template(parts: list, scope: Scope, depth: int) -> Any:
-    out: list[str] = []
-    unknown = False
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
+def _for(node: tuple, scope: Scope, depth: int) -> Any:
+    _, key_var, value_var, coll_node, key_node, value_node, cond_node, group, text = node
+    coll = evaluate(coll_node, scope, depth)
+
+    def unknown() -> Unknown:
+        return Unknown(text, tuple(_collect_refs(node, scope)))
+
+    if isinstance(coll, Unknown):
+        return unknown()
+    if isinstance(coll, dict):
+        pairs = [(k, coll[k]) for k in sorted(coll)]  # Terraform iterates maps and objects in key order
+    elif isinstance(coll, list):
+        pairs = list(enumerate(coll))
+    else:
+        return Invalid(text, tuple(_collect_refs(node, scope)))
+    if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
+        return unknown()
+    items: list = []
+    obj: dict[str, Any] = {}
+    for k, v in pairs:
+        inner = scope.bind({value_var: v} if key_var is None else {key_var: k, value_var: v})
+        if cond_node is not None:
+            keep = evaluate(cond_node, inner, depth)
+            if keep in ("true", "false"):
+                keep = keep == "true"
+            if not isinstance(keep, bool):
+                return unknown()
+            if not keep:
+                continue
+        value = evaluate(value_node, inner, depth)
+        if key_node is None:
+            items.append(value)
             continue
-        value = evaluate(part, scope, depth)
-        if isinstance(value, bool):
-            out.append("true" if value else "false")
-        elif isinstance(value, (str, int, float)):
-            out.append(str(value))
+        key = evaluate(key_node, inner, depth)
+        if isinstance(key, Unknown) or isinstance(key, (list, dict)) or key is None:
+            return unknown()
+        key = fn.to_str(key)
+        if group:
+            obj.setdefault(key, []).append(value)
+        elif key in obj:
+            return Invalid(text, tuple(_collect_refs(node, scope)))  # duplicate key without `...`
         else:
-            unknown = True
-            out.append("${" + _node_text(part) + "}")
-    text = "".join(out)
-    if unknown:
-        refs = []
+            obj[key] = value
+    return items if key_node is None else obj
+
+
+def _template(node: tuple, scope: Scope, depth: int) -> Any:
+    parts = node[1]
+    if len(parts) == 1 and not isinstance(parts[0], str) and parts[0][0] not in ("TI", "TF"):
+        # "${x}" alone is x itself, of whatever type (Terraform does not convert it to a string).
+        return evaluate(parts[0], scope, depth)
+    out: list[str] = []
+    try:
+        complete = _render_parts(parts, scope, depth, out, [fn.MAX_STRING])
+    except (fn.FunctionError, fn.TooBig):
+        complete = False
+    if not complete:
+        refs: list = []
         for part in parts:
             if not isinstance(part, str):
                 refs.extend(_collect_refs(part, scope))
-        return Unknown(text, tuple(refs))
-    return text
+        return Unknown(_template_text(parts), tuple(refs))
+    return "".join(out)
+
+
+def _render_parts(parts: list, scope: Scope, depth: int, out: list[str], budget: list[int]) -> bool:
+    """Append the rendered parts to out; False when any part is not known (or not a string). budget holds the
+    characters still allowed: a `%{ for }` over a large collection must not build an unbounded string."""
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part[0] == "TI":
+            cond = evaluate(part[1], scope, depth)
+            if cond in ("true", "false"):
+                cond = cond == "true"
+            if not isinstance(cond, bool):
+                return False
+            if not _render_parts(part[2] if cond else part[3], scope, depth, out, budget):
+                return False
+        elif part[0] == "TF":
+            _, key_var, value_var, coll_node, body = part
+            coll = evaluate(coll_node, scope, depth)
+            if isinstance(coll, dict):
+                pairs = [(k, coll[k]) for k in sorted(coll)]
+            elif isinstance(coll, list):
+                pairs = list(enumerate(coll))
+            else:
+                return False
+            if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
+                return False
+            for k, v in pairs:
+                inner = scope.bind({value_var: v} if key_var is None else {key_var: k, value_var: v})
+                if not _render_parts(body, inner, depth, out, budget):
+                    return False
+        else:
+            value = evaluate(part, scope, depth)
+            if isinstance(value, Unknown) or value is None or isinstance(value, (list, dict)):
+                return False
+            out.append(fn.to_str(value))
+        if isinstance(part, str) or part[0] not in ("TI", "TF"):
+            budget[0] -= len(out[-1])
+            if budget[0] < 0:
+                raise fn.TooBig("template too long")
+    return True
+
+
+def _template_text(parts: list) -> str:
+    out = []
+    for part in parts:
+        if isinstance(part, str):
+            out.append(part)
+        elif part[0] in ("TI", "TF"):
+            out.append("%{...}")
+        else:
+            out.append("${" + _node_text(part) + "}")
+    return "".join(out)
 
 
 def traversal_ref(root: str, steps: list, scope_prefix: str) -> Optional[Ref]:
@@ -171,45 +306,74 @@ def traversal_ref(root: str, steps: list, scope_prefix: str) -> Optional[Ref]:
 
 
 def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
-    """References to resources anywhere in an expression, with variables and locals followed."""
+    """References to resources anywhere in an expression, with variables, locals and bound names followed.
+    Names a `for` expression or template `for` binds are not resources: `[for r in x : r.arn]` names no `r`."""
     refs: list[Ref] = []
-    stack = [node]
+    stack: list[tuple] = [(node, frozenset())]
     seen = 0
     while stack and seen < 10_000:
         seen += 1
-        cur = stack.pop()
+        cur, bound = stack.pop()
         if not isinstance(cur, tuple) or not cur:
             continue
         kind = cur[0]
         if kind == "R":
             root, steps = cur[1], cur[2]
-            ref = traversal_ref(root, steps, scope.prefix)
-            if ref is not None:
-                refs.append(ref)
-            elif root in ("var", "local") and steps and steps[0][0] == "a":
-                value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
-                if isinstance(value, Unknown):
-                    refs.extend(value.refs)
-            for step in steps:
+            if root in bound:
+                pass
+            elif root in scope.bindings:
+                refs.extend(refs_in(scope.bindings[root]))
+            else:
+                ref = traversal_ref(root, steps, scope.prefix)
+                if ref is not None:
+                    refs.append(ref)
+                elif root in ("var", "local") and steps and steps[0][0] == "a":
+                    value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
+                    refs.extend(refs_in(value))
+            step_stack = list(steps)
+            while step_stack:
+                step = step_stack.pop()
                 if step[0] == "i":
-                    stack.append(step[1])
+                    stack.append((step[1], bound))
+                elif step[0] == "*" and len(step) > 1:
+                    step_stack.extend(step[1])
         elif kind == "T":
-            stack.extend(p for p in cur[1] if not isinstance(p, str))
+            stack.extend((p, bound) for p in cur[1] if not isinstance(p, str))
+        elif kind == "TI":
+            stack.append((cur[1], bound))
+            stack.extend((p, bound) for p in cur[2] + cur[3] if not isinstance(p, str))
+        elif kind == "TF":
+            inner = bound | {n for n in cur[1:3] if n}
+            stack.append((cur[3], bound))
+            stack.extend((p, inner) for p in cur[4] if not isinstance(p, str))
+        elif kind == "F":
+            inner = bound | {n for n in cur[1:3] if n}
+            stack.append((cur[3], bound))
+            stack.extend((n, inner) for n in cur[4:7] if n is not None)
         elif kind == "X":
-            stack.extend(cur[2])
+            stack.extend((t, bound) for t in cur[2])
+        elif kind == "S":
+            stack.append((cur[1], bound))
+            step_stack = list(cur[2])
+            while step_stack:
+                step = step_stack.pop()
+                if step[0] == "i":
+                    stack.append((step[1], bound))
+                elif step[0] == "*" and len(step) > 1:
+                    step_stack.extend(step[1])
         elif kind == "O":
             for k, v in cur[1]:
-                stack.extend((k, v))
+                stack.extend(((k, bound), (v, bound)))
         elif kind == "U":
-            stack.extend(cur[1])
+            stack.extend((n, bound) for n in cur[1])
         elif kind == "C":
-            stack.extend(cur[2])
+            stack.extend((n, bound) for n in cur[2])
         elif kind == "Q":
-            stack.extend(cur[1:4])
+            stack.extend((n, bound) for n in cur[1:4])
         elif kind == "B":
-            stack.extend(cur[2:4])
+            stack.extend((n, bound) for n in cur[2:4])
         elif kind == "N":
-            stack.append(cur[2])
+            stack.append((cur[2], bound))
     return refs
 
 
@@ -260,64 +424,101 @@ def _with_instance_key(ref: Ref, root: str, steps: list, scope: Scope, depth: in
 
 
 def _apply_steps(value: Any, steps: list, text: str, scope: Scope, depth: int) -> Any:
-    for step in steps:
+    for i, step in enumerate(steps):
         if isinstance(value, Unknown):
-            return Unknown(text, value.refs)
+            return Unknown(text, value.refs) if not isinstance(value, Invalid) else Invalid(text, value.refs)
         if step[0] == "a":
             if isinstance(value, dict) and step[1] in value:
                 value = value[step[1]]
             else:
-                return Unknown(text)
+                return Invalid(text)  # Terraform: unsupported attribute
         elif step[0] == "i":
             key = evaluate(step[1], scope, depth)
-            if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) and -len(value) <= key < len(value):
-                value = value[key]
-            elif isinstance(value, dict) and isinstance(key, (str, int)) and str(key) in value:
-                value = value[str(key)]
+            if isinstance(key, Unknown):
+                return Unknown(text, tuple(refs_in(key)) + tuple(refs_in(value)))
+            if isinstance(value, list) and not isinstance(key, bool) and _is_index(key) and -1 < int(fn.to_number(key)) < len(value):
+                value = value[int(fn.to_number(key))]
+            elif isinstance(value, dict) and isinstance(key, (str, int, float)) and not isinstance(key, bool) and fn.to_str(key) in value:
+                value = value[fn.to_str(key)]
             else:
-                return Unknown(text)
+                return Invalid(text)  # Terraform: invalid index
         else:
-            return Unknown(text)
+            # A splat on a known value: null gives [], a non-list value a one-element list; the steps after
+            # `[*]` apply to each element.
+            if value is None:
+                return _apply_steps([], steps[i + 1:], text, scope, depth)
+            elements = value if isinstance(value, list) else [value]
+            sub = step[1] if len(step) > 1 else []
+            value = [_apply_steps(e, sub, text, scope, depth) for e in elements]
     return value
 
 
+def _is_index(key: Any) -> bool:
+    try:
+        return isinstance(fn.to_number(key), int)
+    except fn.FunctionError:
+        return False
+
+
+_COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
+_ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
+_EXACT = decimal.Context(prec=160)  # Terraform computes with 512-bit mantissas: 1 / 3 * 3 is 1
+
+
 def _binary(node: tuple, scope: Scope, depth: int) -> Any:
+    value = _binary_exact(node, scope, depth)
+    if isinstance(value, decimal.Decimal):
+        try:
+            return fn.num(value)
+        except fn.FunctionError:
+            return Invalid(node[4], tuple(_collect_refs(node, scope)))
+    return value
+
+
+def _operand(node: tuple, scope: Scope, depth: int) -> Any:
+    # Nested arithmetic stays exact; the outermost operation rounds once.
+    if node[0] == "B" and node[1] in ("+", "-", "*", "/", "%"):
+        return _binary_exact(node, scope, depth + 1)
+    return evaluate(node, scope, depth)
+
+
+def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
     _, op, left_node, right_node, text = node
-    a = evaluate(left_node, scope, depth)
-    b = evaluate(right_node, scope, depth)
+    if depth > MAX_DEPTH:
+        return Unknown("(expression nested too deeply)")
+    a = _operand(left_node, scope, depth)
+    b = _operand(right_node, scope, depth)
+    # Terraform knows `false && x` and `true || x` whatever x is.
+    if op == "&&" and (a is False or b is False) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
+        return False
+    if op == "||" and (a is True or b is True) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
+        return True
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown(text, tuple(_collect_refs(node, scope)))
     try:
+        if op not in _ARITH and op not in ("/", "%"):
+            a, b = (fn.num(v) if isinstance(v, decimal.Decimal) else v for v in (a, b))
         if op == "==":
-            return a == b
+            return fn.tf_equal(a, b)
         if op == "!=":
-            return a != b
-        if op == "&&" and isinstance(a, bool) and isinstance(b, bool):
-            return a and b
-        if op == "||" and isinstance(a, bool) and isinstance(b, bool):
-            return a or b
-        numeric = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-        if numeric:
-            if op == "+":
-                return a + b
-            if op == "-":
-                return a - b
-            if op == "*":
-                return a * b
-            if op == "/" and b:
-                return a / b
-            if op == "%" and b:
-                return a % b
-            if op == "<":
-                return a < b
-            if op == ">":
-                return a > b
-            if op == "<=":
-                return a <= b
-            if op == ">=":
-                return a >= b
-    except (TypeError, ValueError, OverflowError):
-        pass
+            return not fn.tf_equal(a, b)
+        if op in ("&&", "||"):
+            x, y = fn.to_bool(a), fn.to_bool(b)
+            return (x and y) if op == "&&" else (x or y)
+        x, y = (v if isinstance(v, decimal.Decimal) else fn.decimal(fn.to_number(v)) for v in (a, b))
+        if op in _COMPARE:
+            return _COMPARE[op](x, y)
+        if op in ("/", "%") and y == 0:
+            raise fn.FunctionError("division by zero")
+        with decimal.localcontext(_EXACT):
+            if op in _ARITH:
+                return +_ARITH[op](x, y)
+            if op == "/":
+                return x / y
+            if op == "%":
+                return x % y  # Decimal's % takes the dividend's sign (-5 % 3 is -2), as Terraform's does
+    except (fn.FunctionError, TypeError, ValueError, OverflowError, decimal.InvalidOperation):
+        return Invalid(text, tuple(_collect_refs(node, scope)))
     return Unknown(text, tuple(_collect_refs(node, scope)))
 
 
@@ -325,48 +526,89 @@ def _binary(node: tuple, scope: Scope, depth: int) -> Any:
 
 
 def _call(node: tuple, scope: Scope, depth: int) -> Any:
-    _, name, arg_nodes, text = node
+    name, arg_nodes, text = node[1], node[2], node[3]
+    expand = len(node) > 4 and node[4]
     name = name.split("::")[-1] if name.startswith("provider::") else name
-    if name in ("try", "coalesce"):
+
+    def unknown() -> Unknown:
+        return Unknown(text, tuple(_collect_refs(node, scope)))
+
+    if name == "try" and not expand:
+        # Arguments are tried in order and an unknown one is passed over: a fallback is still a value the code
+        # can take (an error in Terraform and a value not known here look alike).
         for arg in arg_nodes:
             value = evaluate(arg, scope, depth)
-            if not isinstance(value, Unknown) and not (name == "coalesce" and value in (None, "")):
+            if not isinstance(value, Unknown):
                 return value
-        return Unknown(text, tuple(_collect_refs(node, scope)))
+        return unknown()
+    if name == "can" and len(arg_nodes) == 1:
+        value = evaluate(arg_nodes[0], scope, depth)
+        if isinstance(value, Invalid):
+            return False
+        return unknown() if _contains_unknown(value) else True
     args = [evaluate(a, scope, depth) for a in arg_nodes]
+    if expand and args:
+        last = args.pop()
+        if not isinstance(last, list):
+            return unknown()
+        args.extend(last)
     if name == "jsonencode" and len(args) == 1:
-        # Kept as an object: policy documents are read structurally, unknown parts stay marked.
-        return args[0]
+        state = _walk(args[0])
+        if state == "unknown":
+            # Kept as an object: policy documents are read structurally, unknown parts stay marked.
+            return args[0]
+        if state == "too-large":
+            return unknown()
     if name == "file" and len(args) == 1 and isinstance(args[0], str):
         return _read_file(args[0], scope, text)
-    if any(_contains_unknown(a) for a in args) and name not in ("concat", "merge", "tolist", "toset", "flatten", "distinct", "compact"):
-        return Unknown(text, tuple(_collect_refs(node, scope)))
-    fn = _FUNCTIONS.get(name)
-    if fn is None:
-        return Unknown(text, tuple(_collect_refs(node, scope)))
+    if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
+        return _templatefile(args[0], args[1], scope, text, depth)
+    if any(_contains_unknown(a) for a in args) and name not in fn.UNKNOWN_TOLERANT:
+        return unknown()
+    function = fn.FUNCTIONS.get(name)
+    if function is None:
+        return unknown()
     try:
-        return fn(*args)
-    except Exception:  # a function applied to values of the wrong shape is simply not decidable here
-        return Unknown(text, tuple(_collect_refs(node, scope)))
+        return fn.check_size(function(*args))
+    except fn.TooBig:
+        return unknown()
+    except Exception:  # noqa: BLE001 - a function applied to values of the wrong shape is an error in Terraform
+        return Invalid(text, tuple(_collect_refs(node, scope)))
 
 
 def _contains_unknown(value: Any) -> bool:
+    """Whether any part is unknown. A value too large to walk (parts can be shared, so a small expression can
+    describe an enormous one) counts as unknown."""
+    return _walk(value) != "known"
+
+
+def _walk(value: Any) -> str:
+    """"known", "unknown" (some part is) or "too-large" (more parts than a budget allows)."""
     stack = [value]
+    seen = 0
     while stack:
+        seen += 1
+        if seen > fn.MAX_ELEMENTS * 10:
+            return "too-large"
         v = stack.pop()
         if isinstance(v, Unknown):
-            return True
+            return "unknown"
         if isinstance(v, dict):
             stack.extend(v.values())
         elif isinstance(v, list):
             stack.extend(v)
-    return False
+    return "known"
+
+
+def _inside_root(rel: str, scope: Scope) -> Optional[str]:
+    path = os.path.realpath(os.path.join(scope.module_dir, rel))
+    root = os.path.realpath(scope.scan_root)
+    return path if os.path.commonpath([path, root]) == root else None
 
 
 def _read_file(rel: str, scope: Scope, text: str) -> Any:
-    path = os.path.realpath(os.path.join(scope.module_dir, rel))
-    root = os.path.realpath(scope.scan_root)
-    if os.path.commonpath([path, root]) != root:
+    path = _inside_root(rel, scope)
+    if path is None:
         return Unknown(text)
     try:
         if os.path.getsize(path) > MAX_FILE_FUNCTION_BYTES:
@@ -377,96 +619,24 @@ def _read_file(rel: str, scope: Scope, text: str) -> Any:
         return Unknown(text)
 
 
-def _jsondecode(s: str) -> Any:
-    return json.loads(s)
+def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int) -> Any:
+    """A template file inside the scan root, rendered with only the given variables (as Terraform does)."""
+    content = _read_file(rel, scope, text)
+    if isinstance(content, Unknown):
+        return content
+    from agentlint.loaders.hcl_ast import _Converter
 
-
-def _concat(*lists: Any) -> Any:
-    # An unknown argument stays in the result as one unknown element: its references must not be lost.
-    out: list = []
-    for item in lists:
-        if isinstance(item, Unknown):
-            out.append(item)
-        else:
-            out.extend(item)
-    return out
-
-
-def _merge(*maps: Any) -> Any:
-    out: dict = {}
-    for item in maps:
-        if isinstance(item, Unknown):
-            return Unknown("merge(...)", item.refs)
-        if item is None:
-            continue
-        out.update(item)
-    return out
-
-
-def _flatten(value: Any) -> Any:
+    try:
+        template = _Converter("").template_from_text(content)
+    except RecursionError:
+        return Unknown(text)
+    isolated = Scope(scope.prefix, os.path.dirname(os.path.join(scope.module_dir, rel)), scope.scan_root, {}, {})
+    value = evaluate(template, isolated.bind(variables), depth)
     if isinstance(value, Unknown):
-        return value
-    out: list = []
-    for item in value:
-        if isinstance(item, list):
-            out.extend(_flatten(item))
-        else:
-            out.append(item)
-    return out
-
-
-def _distinct(value: Any) -> Any:
-    if isinstance(value, Unknown):
-        return value
-    out: list = []
-    for item in value:
-        if item not in out:
-            out.append(item)
-    return out
-
-
-def _format(fmt: str, *args: Any) -> str:
-    return fmt.replace("%%", "\x00").replace("%s", "{}").replace("%d", "{}").replace("%v", "{}").format(*args).replace("\x00", "%")
-
-
-def _lookup(mapping: dict, key: str, *default: Any) -> Any:
-    if key in mapping:
-        return mapping[key]
-    if default:
-        return default[0]
-    raise KeyError(key)
-
-
-_FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "jsondecode": _jsondecode,
-    "concat": _concat,
-    "merge": _merge,
-    "flatten": _flatten,
-    "distinct": _distinct,
-    "compact": lambda v: v if isinstance(v, Unknown) else [x for x in v if x not in (None, "")],
-    "tolist": lambda v: v if isinstance(v, Unknown) else list(v),
-    "toset": lambda v: v if isinstance(v, Unknown) else _distinct(list(v)),
-    "tomap": lambda v: dict(v),
-    "tostring": lambda v: v if isinstance(v, str) else json.dumps(v) if not isinstance(v, (int, float)) else str(v),
-    "tonumber": lambda v: v if isinstance(v, (int, float)) else float(v) if "." in v else int(v),
-    "tobool": lambda v: v if isinstance(v, bool) else {"true": True, "false": False}[v],
-    "lower": lambda s: s.lower(),
-    "upper": lambda s: s.upper(),
-    "trimspace": lambda s: s.strip(),
-    "join": lambda sep, items: sep.join(str(i) for i in items),
-    "split": lambda sep, s: s.split(sep),
-    "format": _format,
-    "replace": lambda s, old, new: s.replace(old, new),
-    "length": lambda v: len(v),
-    "lookup": _lookup,
-    "element": lambda items, i: items[i % len(items)],
-    "keys": lambda m: sorted(m.keys()),
-    "values": lambda m: [m[k] for k in sorted(m.keys())],
-    "contains": lambda items, v: v in items,
-    "sort": lambda items: sorted(items),
-    "startswith": lambda s, p: s.startswith(p),
-    "endswith": lambda s, p: s.endswith(p),
-    "min": lambda *v: min(v),
-    "max": lambda *v: max(v),
-    "abs": lambda v: abs(v),
-}
+        return Unknown(text, tuple(value.refs) + tuple(refs_in(variables)))
+    if not isinstance(value, str):  # a template of one interpolation renders it as a string
+        try:
+            return fn.to_str(value)
+        except fn.FunctionError:
+            return Invalid(text, ())
+    return value
