@@ -64,27 +64,29 @@ def _collector_paused():
             gc.enable()
 
 
-def build_graph(paths: list[str], config: Config, use_cache: bool = False, progress=None) -> IdentityGraph:
+def build_graph(paths: list[str], config: Config, use_cache: bool = False, progress=None,
+                plan_options=None) -> IdentityGraph:
     with _collector_paused():
-        return _build_graph(paths, config, use_cache, progress)
+        return _build_graph(paths, config, use_cache, progress, plan_options)
 
 
-def _build_graph(paths: list[str], config: Config, use_cache: bool, progress) -> IdentityGraph:
+def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, plan_options=None) -> IdentityGraph:
     model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
-                 use_cache=use_cache, progress=progress)
+                 use_cache=use_cache, progress=progress, plan_options=plan_options)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return IdentityGraph(model, options)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
-         diff_base: Optional[str] = None, use_cache: bool = False, progress=None) -> Report:
+         diff_base: Optional[str] = None, use_cache: bool = False, progress=None, plan_options=None) -> Report:
+    """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source)."""
     with _collector_paused():
-        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress)
+        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, plan_options)
 
 
 def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool, diff_base: Optional[str],
-          use_cache: bool, progress) -> Report:
-    graph = _build_graph(paths, config, use_cache, progress)
+          use_cache: bool, progress, plan_options=None) -> Report:
+    graph = _build_graph(paths, config, use_cache, progress, plan_options)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []

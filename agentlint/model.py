@@ -207,6 +207,7 @@ class Finding(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
     fix: str
     fingerprint: str
+    plan: Optional[str] = None  # the plan file of a plan finding (its `path` is the code's when the code was found)
     stack: str = Field(default="", exclude=True)
     key: str = Field(default="", exclude=True)
 

@@ -340,7 +340,7 @@ class RuleContext:
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
             end_line=end, address=at.address, agents=agents, identity=identity_address, trace=trace,
             fix=rule.fix, fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32],
-            stack=at.stack, key=key,
+            stack=at.stack, key=key, plan=at.stack if at.source == "plan" else None,
         )
 
     def grant_location(self, grant: Optional[Grant], policy: str) -> tuple[Resource, Optional[int]]:

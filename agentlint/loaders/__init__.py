@@ -6,12 +6,13 @@ import os
 
 from agentlint.loaders.discover import discover
 from agentlint.loaders.hcl import load_configuration
-from agentlint.loaders.plan import load_plan
+from agentlint.loaders.plan_input import PlanLoader, PlanOptions
 from agentlint.model import Limits, ScanModel
 
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
-         limits: Limits = Limits(), use_cache: bool = False, progress=None) -> ScanModel:
+         limits: Limits = Limits(), use_cache: bool = False, progress=None,
+         plan_options: PlanOptions | None = None) -> ScanModel:
     inputs = discover(paths, exclude)
     inputs.var_files.extend(var_files or [])
     model = ScanModel(errors=list(inputs.errors), notices=list(inputs.notices))
@@ -26,9 +27,10 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
     model.stacks.extend(stacks)
     model.files_scanned += files
     explicit = set(inputs.plan_files)
+    plans = PlanLoader(plan_options, model, limits, cache)  # plan JSON, binary plans, code locations
     for plan in sorted(explicit | set(inputs.found_plans)):
         errors: list = []
-        resources = load_plan(plan, errors, limits)
+        resources = plans.load(plan, errors, explicit=plan in explicit)
         if plan not in explicit and any(e.kind == "not-a-plan" for e in errors):
             continue  # a JSON file in a scanned folder that is not a plan is simply not an input
         model.errors.extend(errors)

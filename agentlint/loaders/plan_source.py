@@ -1,0 +1,138 @@
+"""Locate plan resources in the code they were planned from, so plan findings carry a file and line.
+
+The code is looked for in the plan file's folder and in the `--source` folders; the folder whose root module holds
+the most of the plan's resources is used. A plan resource is located when its address without instance keys
+(`module.a.aws_iam_role.r["x"]` -> `module.a.aws_iam_role.r`) is a resource of the plan's own `configuration`
+(when the plan has one) and the code's root module has a resource or data block with that module-qualified
+address. The plan resource then takes the block's `path`, `start_line`, `end_line` and `attr_lines`; everything
+else stays the plan's: `source` stays "plan", its values are the planned ones, and its `stack` stays the plan file
+(fingerprints do not change when the code is found, and `Finding.plan` names the plan file).
+
+The code is taken from the scan when the folder is one of its root modules; otherwise it is read here only to
+locate resources (its own findings are not reported): the folder's configuration files and the local modules the
+plan's `configuration` calls (`module_calls[...].source` starting with `./` or `../`, inside that folder).
+Without code beside the plan nothing changes.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Optional
+
+from agentlint.loaders.discover import Inputs, select_module_files
+from agentlint.loaders.plan import PlanConfig
+from agentlint.model import Limits, LoadError, Resource, ScanModel, strip_instance_keys
+
+
+def locate_plan_resources(resources: list[Resource], plan_path: str, config: PlanConfig, model: ScanModel,
+                          sources: tuple[str, ...] = (), limits: Limits = Limits(), cache=None) -> int:
+    """Set the code location on the plan resources found in the code; the number located."""
+    candidates = [os.path.dirname(plan_path) or "."] + [os.path.normpath(s) for s in sources]
+    best: dict[str, Resource] = {}
+    best_count = 0
+    seen: set[str] = set()
+    for folder in candidates:
+        key = os.path.abspath(folder)
+        if key in seen or not os.path.isdir(folder):
+            continue
+        seen.add(key)
+        index = code_index(folder, config, model, limits, cache)
+        count = sum(1 for r in resources if _config_address(r, config) in index)
+        if count > best_count:
+            best, best_count = index, count
+    for res in resources:
+        code = best.get(_config_address(res, config) or "")
+        if code is not None:
+            res.path = code.path
+            res.start_line = code.start_line
+            res.end_line = code.end_line
+            res.attr_lines = dict(code.attr_lines)
+    return best_count
+
+
+def _config_address(res: Resource, config: PlanConfig) -> Optional[str]:
+    address = strip_instance_keys(res.address)
+    if config.addresses is not None and address not in config.addresses:
+        return None
+    return address
+
+
+def code_index(folder: str, config: PlanConfig, model: ScanModel, limits: Limits = Limits(),
+               cache=None) -> dict[str, Resource]:
+    """Module-qualified address (no instance keys) -> the code's resource, for the root module in `folder`."""
+    root = os.path.abspath(folder)
+    scanned = [r for r in model.resources if r.source == "hcl" and os.path.abspath(r.stack) == root]
+    if not scanned:
+        scanned = _read_code(folder, config, model, limits, cache)
+    index: dict[str, Resource] = {}
+    for res in sorted(scanned, key=lambda r: (r.path, r.start_line or 0)):
+        index.setdefault(strip_instance_keys(res.address), res)
+    return index
+
+
+def _module_dirs(folder: str, config: PlanConfig) -> dict[str, list[str]]:
+    root = os.path.normpath(folder)
+    real_root = os.path.realpath(root)
+    by_prefix = {"": root}
+    dirs: dict[str, list[str]] = {}
+    for prefix in [""] + sorted(config.module_sources, key=lambda p: (p.count("module."), p)):
+        if prefix:
+            source = config.module_sources[prefix]
+            parent = by_prefix.get(_parent_prefix(prefix))
+            if parent is None or not source.startswith(("./", "../")):
+                continue
+            target = os.path.normpath(os.path.join(parent, source))
+            real = os.path.realpath(target)
+            if real != real_root and not real.startswith(real_root + os.sep):
+                continue  # only code inside the folder is read
+            by_prefix[prefix] = target
+        else:
+            target = root
+        if target in dirs:
+            continue
+        try:
+            names = [n for n in os.listdir(target) if os.path.isfile(os.path.join(target, n))]
+        except OSError:
+            continue
+        chosen = select_module_files(names)
+        if chosen:
+            dirs[target] = [os.path.join(target, n) for n in chosen]
+    return dirs if root in dirs else {}
+
+
+def _parent_prefix(prefix: str) -> str:
+    """`module.a.module.b.` -> `module.a.`; `module.a.` -> ``."""
+    body = prefix[: -1] if prefix.endswith(".") else prefix
+    idx = body.rfind(".module.")
+    return body[: idx + 1] if idx >= 0 else ""
+
+
+def _read_code(folder: str, config: PlanConfig, model: ScanModel, limits: Limits, cache) -> list[Resource]:
+    from agentlint.loaders.hcl import load_configuration
+
+    dirs = _module_dirs(folder, config)
+    if not dirs:
+        return []
+    key = tuple(sorted((d, tuple(p)) for d, p in dirs.items()))
+    if key in _memo_for(model):
+        return list(_memo_for(model)[key].values())
+    errors: list[LoadError] = []
+    notices: list[LoadError] = []
+    resources, _, _ = load_configuration(Inputs(module_dirs=dirs), errors, notices, os.path.abspath(folder),
+                                         limits, None, cache)
+    for e in errors:  # the code is not an input of the scan: what could not be read is a notice
+        model.notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
+                                       message=f"{e.kind}: {e.message} (read only to locate plan resources)"))
+    root = os.path.abspath(folder)
+    found = [r for r in resources if os.path.abspath(r.stack) == root]
+    _memo_for(model)[key] = {str(i): r for i, r in enumerate(found)}
+    return found
+
+
+def _memo_for(model: ScanModel) -> dict:
+    """Code read for one scan, shared by its plans (kept on the model so it ends with the scan)."""
+    memo = getattr(model, "_plan_source_memo", None)
+    if memo is None:
+        memo = {}
+        setattr(model, "_plan_source_memo", memo)
+    return memo
