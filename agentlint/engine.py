@@ -97,6 +97,9 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
     findings = _dedupe(findings)
+    from agentlint.loaders.plan_source import drop_located_duplicates  # plan findings located in scanned code
+
+    findings = drop_located_duplicates(findings)
     change_note = {}
     if changed_only or diff_base:
         from agentlint.changes import DiffBase, changed_in_plan

@@ -136,3 +136,13 @@ def _memo_for(model: ScanModel) -> dict:
         memo = {}
         setattr(model, "_plan_source_memo", memo)
     return memo
+
+
+def drop_located_duplicates(findings: list) -> list:
+    """A plan finding located in code that the scan also read reports what the code's finding at the same block
+    already reports (same rule, file, line and resource): keep the code's finding, which suppressions and
+    `--diff-base` know, and drop the plan's. Plan findings the code did not produce (a value only the plan
+    resolves) stay."""
+    code = {(f.rule_id, f.path, f.start_line, strip_instance_keys(f.address)) for f in findings if f.plan is None}
+    return [f for f in findings if f.plan is None or f.path == f.plan
+            or (f.rule_id, f.path, f.start_line, strip_instance_keys(f.address)) not in code]
