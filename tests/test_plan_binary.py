@@ -29,6 +29,7 @@ from conftest import ROOT
 
 TF_DATA = "fixtures/plans/binary/terraform-data/tfplan"
 MODULE_COUNT = "fixtures/plans/binary/module-count/plan.out"
+MODULE_COUNT_JSON = "fixtures/plans/binary/module-count/plan.json"  # `terraform show -json plan.out`, 1.11.4
 LOCATED_JSON = ROOT / "fixtures" / "plans" / "located" / "tfplan.json"
 
 
@@ -106,6 +107,26 @@ def test_binary_plan_beside_its_json_is_not_read_again(tmp_path):
     assert [e.kind for e in load([str(tmp_path / "tfplan")]).errors] == ["binary-plan"]
 
 
+def test_real_show_output_loads_and_is_located():
+    """What `terraform show -json` printed for the binary plans (checked in beside them; no terraform needed)."""
+    model = load([MODULE_COUNT_JSON, "fixtures/plans/binary/terraform-data/tfplan.json"])
+    assert model.errors == []
+    assert sorted((r.address, r.path, r.start_line, r.stack) for r in model.resources) == [
+        ("module.agent.terraform_data.role[0]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5,
+         MODULE_COUNT_JSON),
+        ("module.agent.terraform_data.role[1]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5,
+         MODULE_COUNT_JSON),
+        ("terraform_data.agent_policy", "fixtures/plans/binary/terraform-data/main.tf", 3,
+         "fixtures/plans/binary/terraform-data/tfplan.json"),
+        ("terraform_data.marker", "fixtures/plans/binary/module-count/main.tf", 8, MODULE_COUNT_JSON),
+    ]
+    # Scanning the folder reads each JSON and skips the binary plan beside it (a notice, not an error).
+    folder = load(["fixtures/plans/binary"])
+    assert folder.errors == [] and len([r for r in folder.resources if r.source == "plan"]) == 4
+    assert sorted((n.path, n.kind) for n in folder.notices) == [
+        (MODULE_COUNT, "binary-plan"), (TF_DATA, "binary-plan")]
+
+
 def test_binary_plan_without_the_flag_starts_no_process(monkeypatch, tmp_path):
     def forbidden(*args, **kwargs):
         raise AssertionError("agentlint started a process without --terraform-show")
@@ -137,6 +158,10 @@ def test_terraform_show_with_the_real_terraform():
     ]
     role = next(r for r in model.resources if r.address.endswith("role[1]"))
     assert role.values["input"] == {"name": "coder", "max_session_duration": 43200}
+    # The same as the checked-in `terraform show -json` output beside it.
+    shown = {r.address: (r.path, r.start_line, repr(r.values)) for r in model.resources}
+    checked_in = load([MODULE_COUNT_JSON])
+    assert {r.address: (r.path, r.start_line, repr(r.values)) for r in checked_in.resources} == shown
     code, doc = _scan(TF_DATA, "--terraform-show", "--terraform-bin", shutil.which("terraform"))
     assert code == 0 and doc["errors"] == [] and doc["summary"]["resources"] == 1
 
