@@ -80,6 +80,7 @@ def test_binary_plan_named_on_the_command_line_is_an_error_with_the_command():
 
 def test_binary_plan_in_a_scanned_folder_is_reported_and_the_scan_goes_on(tmp_path):
     shutil.copy(TF_DATA, tmp_path / "plan.bin")
+    shutil.copy(TF_DATA, tmp_path / "plan.json")  # `terraform plan -out plan.json`: still a binary plan
     with zipfile.ZipFile(tmp_path / "function.zip", "w") as archive:
         archive.writestr("index.py", "")
     (tmp_path / "main.tf").write_text(
@@ -87,7 +88,8 @@ def test_binary_plan_in_a_scanned_folder_is_reported_and_the_scan_goes_on(tmp_pa
         'Action = "*", Resource = "*" }]\n  })\n}\n')
     code, doc = _scan(str(tmp_path))
     assert code == 2
-    assert [(os.path.basename(e["path"]), e["kind"]) for e in doc["errors"]] == [("plan.bin", "binary-plan")]
+    assert [(os.path.basename(e["path"]), e["kind"]) for e in doc["errors"]] == [
+        ("plan.bin", "binary-plan"), ("plan.json", "binary-plan")]
     assert "`terraform show -json plan.bin > plan.bin.json`" in doc["errors"][0]["message"]
     assert [(f["rule_id"], os.path.basename(f["path"]), f["start_line"]) for f in doc["findings"]] == [
         ("AL201", "main.tf", 1)]

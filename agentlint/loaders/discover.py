@@ -134,7 +134,7 @@ def _walk(top: str, inputs: Inputs, exclude: list[str]) -> None:
         for name in sorted(files):
             if name.endswith(".json") and not config_kind(name) and not name.endswith(".tfvars.json"):
                 full = os.path.join(folder, name)
-                if not _excluded(full, exclude) and looks_like_plan(full):
+                if not _excluded(full, exclude) and (looks_like_plan(full) or is_binary_plan(full)):
                     inputs.found_plans.append(full)
             elif not config_kind(name) and not _excluded(os.path.join(folder, name), exclude) \
                     and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
