@@ -60,8 +60,10 @@ def apply(report: Report, baseline: Optional[Baseline]) -> Report:
     if baseline is None:
         return report
     known = {e.fingerprint for e in baseline.findings}
-    kept: list[Finding] = [f for f in report.findings if f.fingerprint not in known]
-    present = {f.fingerprint for f in report.findings}
+    # Baselines written before repository roots hold the old recipe: they keep matching.
+    kept: list[Finding] = [f for f in report.findings
+                           if f.fingerprint not in known and f.legacy_fingerprint not in known]
+    present = {f.fingerprint for f in report.findings} | {f.legacy_fingerprint for f in report.findings}
     summary = dict(report.summary)
     summary["baselined"] = len(report.findings) - len(kept)
     summary["baseline_fixed"] = len(known - present)

@@ -73,6 +73,8 @@ class DiffBase:
                        | {s.path for s in model.suppressions})
         folders = sorted({os.path.dirname(p) or "." for p in paths})
         self.roots: dict[str, str] = {}
+        # The module calls that instantiate each resource: a changed call (its arguments) changes the module's values.
+        self.via = {(r.stack, r.address): r.calls_via for r in model.resources if r.calls_via}
         for folder in folders:
             top = _git(["rev-parse", "--show-toplevel"], folder)
             if top is None:
@@ -131,7 +133,10 @@ class DiffBase:
     def keep(self, findings: list[Finding]) -> list[Finding]:
         kept = []
         for f in findings:
-            if self.touches(f.path, f.start_line) or any(self.touches(s.path, s.line) for s in f.trace):
+            calls = list(self.via.get((f.stack, f.address), ())) + [
+                p for s in f.trace for p in self.via.get((f.stack, s.address), ())]
+            if self.touches(f.path, f.start_line) or any(self.touches(s.path, s.line) for s in f.trace) \
+                    or any(os.path.abspath(os.path.dirname(p) or ".") in self.changed_folders for p in calls):
                 kept.append(f)
         return kept
 

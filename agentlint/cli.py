@@ -95,6 +95,50 @@ def _load_config(config_path: Optional[str]):
     return config, source
 
 
+def _input_options(fn):
+    """--root and --var: where the repository is, and variable values, as for every command that reads code."""
+    fn = click.option("--var", "var_args", multiple=True, metavar="NAME=VALUE",
+                      help="A value for a root module variable, as `terraform plan -var` (repeatable; wins over "
+                           "tfvars files and TF_VAR_* environment variables, which are read too).")(fn)
+    fn = click.option("--root", type=click.Path(exists=True, file_okay=False),
+                      help="The repository root: local module sources are followed anywhere inside it (default: the "
+                           "enclosing git work tree, else the folder named).")(fn)
+    return fn
+
+
+def _variables(var_args) -> dict:
+    """TF_VAR_* from the environment, then --var: Terraform's order of precedence. Values from the environment are
+    never printed (CI passes secrets that way)."""
+    from agentlint.values import hide
+
+    values = {}
+    for key, raw in sorted(os.environ.items()):
+        if key.startswith("TF_VAR_") and len(key) > 7:
+            values[key[7:]] = _variable_value(raw)
+            hide(values[key[7:]])
+    for item in var_args:
+        name, sep, raw = item.partition("=")
+        if not sep or not name.strip():
+            click.echo(f"agentlint: --var {item!r}: expected NAME=VALUE", err=True)
+            sys.exit(2)
+        values[name.strip()] = _variable_value(raw)
+    return values
+
+
+def _variable_value(raw: str):
+    """As Terraform reads -var and TF_VAR_*: a string, unless it is written as an HCL list or object."""
+    text = raw.strip()
+    if text.startswith(("[", "{")):
+        try:
+            from agentlint.loaders.hcl_ast import parse_expression
+            from agentlint.loaders.hcl_eval import Scope, evaluate
+
+            return evaluate(parse_expression(text), Scope("", ".", ".", {}, {}))
+        except Exception:  # noqa: BLE001 - not an expression: Terraform would take the string as it is
+            return raw
+    return raw
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
@@ -129,11 +173,13 @@ def _load_config(config_path: Optional[str]):
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
+@_input_options
 def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
-         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources):
+         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
+    from agentlint.values import scrub
 
     config, _ = _load_config(config_path)
     updates = {}
@@ -156,7 +202,8 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     plan_options = _plan_options(terraform_show, terraform_bin, sources)
     try:
         report = run_scan(list(paths), config, no_ignore=no_ignore, changed_only=changed_only, diff_base=diff_base,
-                          use_cache=not no_cache, progress=_progress(), plan_options=plan_options)
+                          use_cache=not no_cache, progress=_progress(), root=root, variables=_variables(var_args),
+                          plan_options=plan_options)
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
@@ -168,13 +215,14 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     if output:
         try:
             with open(output, "w", encoding="utf-8") as fh:
-                fh.write(_render(fmt, report, config, colour=False))
+                fh.write(scrub(_render(fmt, report, config, colour=False)))
         except OSError as exc:
             click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
             sys.exit(2)
-        click.echo(_render("text", report, config, colour=use_colour), nl=False, color=use_colour)
+        click.echo(scrub(_render("text", report, config, colour=use_colour)), nl=False, color=use_colour)
     else:
-        click.echo(_render(fmt, report, config, colour=use_colour), nl=False, color=use_colour and fmt == "text")
+        click.echo(scrub(_render(fmt, report, config, colour=use_colour)), nl=False,
+                   color=use_colour and fmt == "text")
     sys.exit(exit_code(report, config.fail_on))
 
 
@@ -236,7 +284,8 @@ def _read_baseline(path: Optional[str]):
               help="The baseline file to write (JSON).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
-def baseline(paths, output, config_path, var_files):
+@_input_options
+def baseline(paths, output, config_path, var_files, root, var_args):
     """Record today's findings so that `scan --baseline FILE` reports only new ones."""
     from agentlint.baseline import make
     from agentlint.engine import scan as run_scan
@@ -244,7 +293,7 @@ def baseline(paths, output, config_path, var_files):
     config, _ = _load_config(config_path)
     if var_files:
         config = config.model_copy(update={"var_files": list(config.var_files) + list(var_files)})
-    report = run_scan(list(paths), config)
+    report = run_scan(list(paths), config, root=root, variables=_variables(var_args))
     if report.errors:
         for e in report.errors:
             click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
@@ -252,7 +301,9 @@ def baseline(paths, output, config_path, var_files):
         sys.exit(2)
     try:
         with open(output, "w", encoding="utf-8") as fh:
-            fh.write(make(report))
+            from agentlint.values import scrub
+
+            fh.write(scrub(make(report)))
     except OSError as exc:
         click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
         sys.exit(2)
@@ -325,15 +376,18 @@ def explain(rule):
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["json", "mermaid", "dot"]), default="json", show_default=True)
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
-def graph(paths, fmt, config_path):
+@_input_options
+def graph(paths, fmt, config_path, root, var_args):
     """Print the identity graph (workloads, identities, policies, credentials)."""
     from agentlint.engine import build_graph
     from agentlint.graph import export
 
     config, _ = _load_config(config_path)
-    g = build_graph(list(paths), config, use_cache=True)
+    from agentlint.values import scrub
+
+    g = build_graph(list(paths), config, use_cache=True, root=root, variables=_variables(var_args))
     render = {"json": export.to_json, "mermaid": export.to_mermaid, "dot": export.to_dot}[fmt]
-    click.echo(render(g), nl=False)
+    click.echo(scrub(render(g)), nl=False)
     for e in g.model.errors:
         click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
     sys.exit(2 if g.model.errors else 0)

@@ -53,8 +53,12 @@ class LimitsConfig(BaseModel):
     max_nesting: int = Field(Limits.max_nesting, alias="max-nesting", gt=0, le=1_000,
                              description="Deepest nesting of HCL expressions/blocks and JSON values read.")
 
+    max_instances: int = Field(Limits.max_instances, alias="max-instances", gt=0, le=1_000_000,
+                               description="Most instances read per resource or module call (count / for_each), and "
+                                           "module instances per root module; more are reported as a limit notice.")
+
     def limits(self) -> Limits:
-        return Limits(self.max_config_bytes, self.max_plan_bytes, self.max_nesting)
+        return Limits(self.max_config_bytes, self.max_plan_bytes, self.max_nesting, self.max_instances)
 
 
 class Config(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from contextlib import contextmanager
 from typing import Optional
 
@@ -65,28 +66,32 @@ def _collector_paused():
 
 
 def build_graph(paths: list[str], config: Config, use_cache: bool = False, progress=None,
-                plan_options=None) -> IdentityGraph:
+                root: Optional[str] = None, variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
     with _collector_paused():
-        return _build_graph(paths, config, use_cache, progress, plan_options)
+        return _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
 
 
-def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, plan_options=None) -> IdentityGraph:
+def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, root: Optional[str] = None,
+                 variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
     model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
-                 use_cache=use_cache, progress=progress, plan_options=plan_options)
+                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return IdentityGraph(model, options)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
-         diff_base: Optional[str] = None, use_cache: bool = False, progress=None, plan_options=None) -> Report:
+         diff_base: Optional[str] = None, use_cache: bool = False, progress=None, root: Optional[str] = None,
+         variables: Optional[dict] = None, plan_options=None) -> Report:
     """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source)."""
     with _collector_paused():
-        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, plan_options)
+        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, root, variables,
+                     plan_options)
 
 
 def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool, diff_base: Optional[str],
-          use_cache: bool, progress, plan_options=None) -> Report:
-    graph = _build_graph(paths, config, use_cache, progress, plan_options)
+          use_cache: bool, progress, root: Optional[str] = None, variables: Optional[dict] = None,
+          plan_options=None) -> Report:
+    graph = _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []
@@ -96,7 +101,8 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     if not no_ignore:
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
-    findings = _dedupe(findings)
+    findings = merge_roots(selected(findings, graph), graph.model)
+    suppressed = [s for s in suppressed if s.finding in selected([s.finding], graph)]
     from agentlint.loaders.plan_source import drop_located_duplicates  # plan findings located in scanned code
 
     findings = drop_located_duplicates(findings)
@@ -120,6 +126,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         **finding_counts(findings),
         "suppressed": len(suppressed),
         "errors": len(errors),
+        **graph.model.summary_extra,
         "fail_on": config.fail_on.value,
         **change_note,
     }
@@ -168,15 +175,45 @@ def _run(rules, phase, ctx, config, errors) -> list[Finding]:
     return findings
 
 
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen = set()
+def selected(findings: list[Finding], graph: IdentityGraph) -> list[Finding]:
+    """The findings the inputs ask about: whose path (the finding's file, the files of its agent -> identity ->
+    policy path, the module calls that instantiate them) passes through a named file or folder, or whose root
+    module takes values from a named variable file."""
+    selection = graph.model.selection
+    if selection is None:
+        return findings
+    via: dict[tuple[str, str], tuple[str, ...]] = {}
+    for res in graph.model.resources:
+        if res.calls_via:
+            via[(res.stack, res.address)] = res.calls_via
+    named_var_folders = {os.path.dirname(f) for f in selection.files if f.endswith((".tfvars", ".tfvars.json"))}
     out = []
     for f in findings:
-        key = (f.fingerprint, f.path, f.start_line)
-        if key not in seen:
-            seen.add(key)
+        files = [f.path] + [t.path for t in f.trace if t.path]
+        files += [f.plan] if f.plan else []  # a plan finding located in code: the plan file is what was named
+        files += via.get((f.stack, f.address), ())
+        files += [p for t in f.trace for p in via.get((f.stack, t.address), ())]
+        if any(selection.covers(p) for p in files) or os.path.abspath(f.stack) in named_var_folders:
             out.append(f)
     return out
+
+
+def merge_roots(findings: list[Finding], model) -> list[Finding]:
+    """One finding per fingerprint: a module that several root modules call is reported once, with its roots."""
+    merged: dict[str, Finding] = {}
+    for f in findings:
+        root = model.roots.get(f.stack)
+        first = merged.get(f.fingerprint)
+        if first is None:
+            merged[f.fingerprint] = f.model_copy(update={"roots": [root] if root else []})
+            continue
+        if root and root not in first.roots:
+            first.roots.append(root)
+            first.roots.sort()
+        for agent in f.agents:
+            if agent not in first.agents:
+                first.agents.append(agent)
+    return list(merged.values())
 
 
 def exit_code(report: Report, fail_on: Severity) -> int:

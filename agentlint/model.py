@@ -28,6 +28,7 @@ class Limits:
     max_config_bytes: int = 5_000_000  # .tf / .tofu / .tf.json / .tfvars (the largest real .tf seen: 59 KB)
     max_plan_bytes: int = 500_000_000
     max_nesting: int = 100  # nesting depth of HCL expressions and blocks, and of JSON values
+    max_instances: int = 10_000  # instances per resource or module call (count / for_each), module instances per root
 
 
 def json_depth_exceeds(value, limit: int) -> bool:
@@ -60,6 +61,7 @@ class Resource:
     attr_lines: dict[str, int] = field(default_factory=dict)
     actions: Optional[list[str]] = None  # plan change actions
     source: str = "hcl"  # "hcl" | "plan"
+    calls_via: tuple[str, ...] = ()  # files of the module calls that instantiate this resource's module (HCL)
     evaluate: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
 
     @property
@@ -121,7 +123,12 @@ class ScanModel:
     notices: list[LoadError] = field(default_factory=list)
     stacks: list[str] = field(default_factory=list)
     files_scanned: int = 0
-    scan_root: str = "."  # common folder of the inputs; fingerprints use paths relative to it
+    scan_root: str = "."  # the repository root; fingerprints use paths relative to it
+    legacy_root: str = "."  # common folder of the inputs: the root of fingerprints before 0.x (old baselines)
+    selection: Any = None  # what the inputs named (loaders.repository.Selection); None: report everything
+    roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> path relative to its repository root
+    repo_roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> its repository root (absolute)
+    summary_extra: dict[str, int] = field(default_factory=dict)  # loader counts for the report summary
     suppressions: list[Suppression] = field(default_factory=list)
 
 
@@ -207,6 +214,8 @@ class Finding(BaseModel):
     trace: list[TraceStep] = Field(default_factory=list)
     fix: str
     fingerprint: str
+    roots: list[str] = Field(default_factory=list)  # root modules (relative to the repository) it was found in
+    legacy_fingerprint: str = Field(default="", exclude=True)  # the recipe before repository roots (old baselines)
     plan: Optional[str] = None  # the plan file of a plan finding (its `path` is the code's when the code was found)
     stack: str = Field(default="", exclude=True)
     key: str = Field(default="", exclude=True)

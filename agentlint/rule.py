@@ -104,6 +104,28 @@ def all_rules() -> list[type[Rule]]:
     return [found[k] for k in sorted(found)]
 
 
+def _digest(key: str) -> str:
+    return "al1:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _rel(path: str, base: str) -> str:
+    return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+
+
+def repo_path(model, path: str) -> str:
+    """A file's path relative to the root of the repository it belongs to (the longest root that contains it)."""
+    full = os.path.abspath(path)
+    roots = sorted(set(model.repo_roots.values()) | {model.scan_root}, key=len, reverse=True)
+    for root in roots:
+        if full == root or full.startswith(root.rstrip(os.sep) + os.sep):
+            return _rel(full, root)
+    return _rel(full, model.scan_root)
+
+
+def _known_keys(address: str) -> str:
+    return address.replace("[*]", "")
+
+
 @dataclass
 class StatementGrant:
     """One statement as it reaches one principal (or no principal, for a policy nothing uses)."""
@@ -128,12 +150,15 @@ class RuleContext:
     def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
                       key: str) -> Finding:
         """A finding about the code itself (not an identity): no agents, no ranking by agents."""
-        rel = os.path.relpath(os.path.abspath(path), self.graph.model.scan_root).replace(os.sep, "/")
-        fp_key = json.dumps([rule.id, rel, address, key])
+        model = self.graph.model
+        # A finding outside any block is addressed by its file: in the fingerprint, as the repository path.
+        fp_address = repo_path(model, address) if address == path else address
+        fp_key = json.dumps([rule.id, repo_path(model, path), fp_address, key])
+        legacy = json.dumps([rule.id, _rel(path, model.legacy_root), address, key])
         return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category,
                        severity=rule.severity, confidence=rule.confidence, message=message, path=path,
                        start_line=line, end_line=line, address=address, fix=rule.fix,
-                       fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32], key=key,
+                       fingerprint=_digest(fp_key), legacy_fingerprint=_digest(legacy), key=key,
                        stack=os.path.dirname(path) or ".")
 
     # -- graph questions ---------------------------------------------------------------------------------------
@@ -331,15 +356,21 @@ class RuleContext:
         end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
         identity_address = g.address_of(identity) if identity else None
         # No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a
-        # file and when the repository is checked out somewhere else.
-        stack = os.path.relpath(os.path.abspath(at.stack), g.model.scan_root).replace(os.sep, "/")
-        fp_key = json.dumps([rule.id, stack, at.ref_address,
+        # file and when the repository is checked out somewhere else. The file is relative to the repository root
+        # and the root module is not part of it, so a module that several roots call gives one finding per location
+        # however agentlint is invoked; an instance of unknown key (`[*]`) leaves the key out.
+        # A plan resource located in its code keeps the plan file here: the same fingerprint with or without the code.
+        fp_path = at.stack if at.source == "plan" else at.path
+        fp_key = json.dumps([rule.id, repo_path(g.model, fp_path), _known_keys(at.address),
+                             identity_address and _known_keys(identity_address), key])
+        # The recipe before repository roots: root module relative to the common folder of the inputs.
+        legacy = json.dumps([rule.id, _rel(at.stack, g.model.legacy_root), at.ref_address,
                              identity_address and strip_instance_keys(identity_address), key])
         return Finding(
             rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, severity=severity,
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
             end_line=end, address=at.address, agents=agents, identity=identity_address, trace=trace,
-            fix=rule.fix, fingerprint="al1:" + hashlib.sha256(fp_key.encode()).hexdigest()[:32],
+            fix=rule.fix, fingerprint=_digest(fp_key), legacy_fingerprint=_digest(legacy),
             stack=at.stack, key=key, plan=at.stack if at.source == "plan" else None,
         )
 

@@ -22,17 +22,51 @@ _SECRET_PATTERNS = re.compile(
 )
 
 
+# Values that came from the environment (`TF_VAR_*`): CI passes secrets that way, so they are never printed.
+_HIDDEN: set[str] = set()
+HIDDEN_MIN_LENGTH = 6
+
+
+def hide(value) -> None:
+    """Never print this value (or any string inside it): it came from the environment."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str) and len(v) >= HIDDEN_MIN_LENGTH:
+            _HIDDEN.add(v)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+
+
+def scrub(text: str) -> str:
+    """Replace values from the environment with a marker (longest first, so a value inside another is covered)."""
+    for value in sorted(_HIDDEN, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, "<from environment>")
+    return text
+
+
 def redact(text: str) -> str:
-    """Replace anything shaped like a credential with a marker."""
-    return _SECRET_PATTERNS.sub("<redacted>", text)
+    """Replace anything shaped like a credential, or any value from the environment, with a marker."""
+    return scrub(_SECRET_PATTERNS.sub("<redacted>", text))
+
+
+_INSTANCE_KEYS = re.compile(r"\[[^\]]*\]")
 
 
 @dataclass(frozen=True)
 class Ref:
     """A reference to a resource (or data source) attribute: `address` is module-qualified, without instance keys."""
 
-    address: str
+    address: str  # with the instance key when the reference names one that is known: aws_iam_role.r["a"]
     attr: str = ""
+
+    @property
+    def base(self) -> str:
+        """The address without instance keys (how Resource.ref_address names resources)."""
+        return _INSTANCE_KEYS.sub("", self.address) if "[" in self.address else self.address
 
     def __str__(self) -> str:
         return f"{self.address}.{self.attr}" if self.attr else self.address

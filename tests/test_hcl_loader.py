@@ -148,8 +148,9 @@ def test_local_modules_get_module_addresses_and_arguments(tmp_path):
     assert res["module.agents.aws_iam_role.r"].values["name"] == "a"
     assert "module.agents.module.inner.aws_iam_user.u" in res
     assert model.stacks == [str(tmp_path)]  # called folders are not roots of their own
-    assert [n.kind for n in model.notices] == ["module-not-followed"]
-    assert "terraform-aws-modules/iam/aws" in model.notices[0].message
+    assert [n.kind for n in model.notices] == ["module-not-installed"]
+    assert model.notices[0].message == ("1 module call is not installed (module.remote); run terraform init (or "
+                                        "tofu init) so agentlint can read it")
 
 
 def test_module_source_outside_the_scan_root_is_not_followed(tmp_path):
@@ -157,7 +158,7 @@ def test_module_source_outside_the_scan_root_is_not_followed(tmp_path):
     write(tmp_path, "root/main.tf", 'module "m" {\n  source = "../outside"\n}\n')
     model = load([str(tmp_path / "root")])
     assert model.resources == []
-    assert "leaves the scanned folder" in model.notices[0].message
+    assert model.notices[0].message == "module module.m: source leaves the repository; not followed"
 
 
 def test_count_zero_and_empty_for_each_create_nothing(tmp_path):
@@ -185,7 +186,7 @@ def test_count_zero_and_empty_for_each_create_nothing(tmp_path):
     """)
     res = by_address(load([str(tmp_path)]))
     assert "aws_iam_role.off" not in res and "aws_iam_role.none" not in res
-    assert "aws_iam_role.maybe" in res  # a count that cannot be evaluated keeps the resource
+    assert "aws_iam_role.maybe[*]" in res  # a count that cannot be evaluated keeps the resource, key unknown
     assert res["aws_iam_policy.p"].values["policy"] == "{}"
 
 

@@ -113,7 +113,7 @@ def test_real_show_output_loads_and_is_located():
     """What `terraform show -json` printed for the binary plans (checked in beside them; no terraform needed)."""
     model = load([MODULE_COUNT_JSON, "fixtures/plans/binary/terraform-data/tfplan.json"])
     assert model.errors == []
-    assert sorted((r.address, r.path, r.start_line, r.stack) for r in model.resources) == [
+    assert sorted((r.address, r.path, r.start_line, r.stack) for r in model.resources if r.source == "plan") == [
         ("module.agent.terraform_data.role[0]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5,
          MODULE_COUNT_JSON),
         ("module.agent.terraform_data.role[1]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5,
@@ -148,24 +148,26 @@ def test_binary_plan_without_the_flag_starts_no_process(monkeypatch, tmp_path):
 def test_terraform_show_with_the_real_terraform():
     code, doc = _scan(MODULE_COUNT, "--terraform-show")
     assert code == 0 and doc["errors"] == [] and doc["findings"] == []
-    assert doc["summary"]["resources"] == 3
     model = load([MODULE_COUNT], plan_options=PlanOptions(terraform_show=True))
+    assert model.errors == [] and model.stacks[-1] == MODULE_COUNT
     # The code beside the plan locates its resources (module and count instances included).
-    assert sorted((r.address, r.path, r.start_line, r.end_line, r.stack, r.source) for r in model.resources) == [
+    assert sorted((r.address, r.path, r.start_line, r.end_line, r.stack, r.source) for r in model.resources
+                  if r.source == "plan") == [
         ("module.agent.terraform_data.role[0]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5, 12,
          MODULE_COUNT, "plan"),
         ("module.agent.terraform_data.role[1]", "fixtures/plans/binary/module-count/modules/agent/main.tf", 5, 12,
          MODULE_COUNT, "plan"),
         ("terraform_data.marker", "fixtures/plans/binary/module-count/main.tf", 8, 10, MODULE_COUNT, "plan"),
     ]
-    role = next(r for r in model.resources if r.address.endswith("role[1]"))
+    role = next(r for r in model.resources if r.address.endswith("role[1]") and r.source == "plan")
     assert role.values["input"] == {"name": "coder", "max_session_duration": 43200}
     # The same as the checked-in `terraform show -json` output beside it.
-    shown = {r.address: (r.path, r.start_line, repr(r.values)) for r in model.resources}
+    shown = {r.address: (r.path, r.start_line, repr(r.values)) for r in model.resources if r.source == "plan"}
     checked_in = load([MODULE_COUNT_JSON])
-    assert {r.address: (r.path, r.start_line, repr(r.values)) for r in checked_in.resources} == shown
+    assert {r.address: (r.path, r.start_line, repr(r.values)) for r in checked_in.resources
+            if r.source == "plan"} == shown
     code, doc = _scan(TF_DATA, "--terraform-show", "--terraform-bin", shutil.which("terraform"))
-    assert code == 0 and doc["errors"] == [] and doc["summary"]["resources"] == 1
+    assert code == 0 and doc["errors"] == [] and doc["findings"] == []
 
 
 def test_terraform_show_runs_the_stand_in_with_an_argument_list_and_no_shell(tmp_path, monkeypatch):

@@ -2,8 +2,12 @@
 plan resources take the file and lines of their blocks, and the finding keeps the plan file in `plan`.
 
 fixtures/plans/located/tfplan.json was written by hand in the shape `terraform show -json` 1.9 prints (format
-1.2) for main.tf beside it: the AdministratorAccess attachment uses `for_each`, which the plan resolves and the code
-alone does not (the code scan reports AL001 there, the plan AL201).
+1.2) for main.tf beside it: the attachment's `for_each` takes a variable without default that the pipeline sets, so
+the plan knows AdministratorAccess is attached and the code alone does not (the code scan reports AL001 there, the
+plan AL201).
+
+A plan named on the command line also has the code of its folder loaded (the repository loader evaluates the root
+modules that hold a named file); only the plan's own findings are reported, so the tests look at plan resources.
 """
 
 from __future__ import annotations
@@ -37,14 +41,15 @@ def _scan(*args: str):
 def test_plan_resources_take_the_lines_of_their_blocks():
     model = load([PLAN])
     assert model.errors == []
-    assert sorted((r.address, r.path, r.start_line, r.end_line, r.stack, r.source) for r in model.resources) == [
+    assert sorted((r.address, r.path, r.start_line, r.end_line, r.stack, r.source) for r in model.resources
+                  if r.source == "plan") == [
         ("aws_iam_role.agent", CODE, 14, 20, PLAN, "plan"),
         ("aws_iam_role_policy.secrets", CODE, 35, 39, PLAN, "plan"),
         (ADMIN_ATTACHMENT, CODE, 22, 26, PLAN, "plan"),
         ("aws_lambda_function.planner", CODE, 3, 12, PLAN, "plan"),
         ("data.aws_iam_policy_document.secrets", CODE, 28, 33, PLAN, "plan"),
     ]
-    attachment = next(r for r in model.resources if r.address == ADMIN_ATTACHMENT)
+    attachment = next(r for r in model.resources if r.address == ADMIN_ATTACHMENT and r.source == "plan")
     assert attachment.values["policy_arn"] == "arn:aws:iam::aws:policy/AdministratorAccess"  # the plan's value
     assert attachment.attr_lines["policy_arn"] == 25
 
@@ -62,19 +67,25 @@ def test_plan_finding_points_at_the_code_beside_the_plan():
         ("attachment", ADMIN_ATTACHMENT, CODE, 22),
         ("policy", "arn:aws:iam::aws:policy/AdministratorAccess", None, None),
     ]
-    assert [(a["address"], a["path"], a["start_line"], a["stack"]) for a in doc["agents"]] == [
+    assert [(a["address"], a["path"], a["start_line"], a["stack"]) for a in doc["agents"] if a["stack"] == PLAN] == [
         ("aws_lambda_function.planner", CODE, 3, PLAN)]
 
 
 def test_without_the_code_nothing_changes_and_the_fingerprint_is_the_same(tmp_path):
-    shutil.copy(PLAN, tmp_path / "tfplan.json")
-    alone = run(str(tmp_path / "tfplan.json"))
-    beside = run(PLAN)
+    (tmp_path / "alone").mkdir()
+    (tmp_path / "beside").mkdir()
+    shutil.copy(PLAN, tmp_path / "alone" / "tfplan.json")
+    shutil.copy(PLAN, tmp_path / "beside" / "tfplan.json")
+    shutil.copy(CODE, tmp_path / "beside" / "main.tf")
+    alone = run(str(tmp_path / "alone" / "tfplan.json"))
+    beside = run(str(tmp_path / "beside" / "tfplan.json"))
+    plan = str(tmp_path / "alone" / "tfplan.json")
     assert [(f.rule_id, f.path, f.start_line, f.end_line, f.plan) for f in alone.findings] == [
-        ("AL201", str(tmp_path / "tfplan.json"), None, None, str(tmp_path / "tfplan.json"))]
+        ("AL201", plan, None, None, plan)]
+    assert [(f.rule_id, f.path, f.start_line) for f in beside.findings] == [
+        ("AL201", str(tmp_path / "beside" / "main.tf"), 22)]
     assert [f.fingerprint for f in alone.findings] == [f.fingerprint for f in beside.findings]
-    assert [(s.path, s.line) for s in alone.findings[0].trace] == [(str(tmp_path / "tfplan.json"), None)] * 3 + [
-        (None, None)]
+    assert [(s.path, s.line) for s in alone.findings[0].trace] == [(plan, None)] * 3 + [(None, None)]
 
 
 def test_source_option_names_the_code_of_a_plan_kept_elsewhere():
@@ -133,7 +144,8 @@ def test_code_and_plan_scanned_together_report_a_finding_once(tmp_path):
     assert report.errors == []
     assert [(f.rule_id, f.path, f.start_line, f.plan) for f in report.findings] == [
         ("AL201", str(tmp_path / "infra" / "modules" / "role" / "main.tf"), 11, None)]
-    # What only the plan resolves stays: the for_each attachment is AL201 from the plan, AL001 from the code.
+    # What only the plan resolves stays: the attachment is AL201 from the plan, AL001 from the code, which does
+    # not know the variable's value (and, the role being an administrator, AL401 is the code's only).
     both = run(LOCATED)
     assert sorted((f.rule_id, f.path, f.start_line, f.plan) for f in both.findings) == [
         ("AL001", CODE, 22, None), ("AL201", CODE, 22, PLAN), ("AL401", CODE, 35, None)]
@@ -145,12 +157,12 @@ def test_json_report_adds_the_plan_field_only():
     assert {f["plan"] for f in findings} == {PLAN, None}
     assert all(set(f) == {"rule_id", "rule_name", "title", "category", "severity", "confidence", "message", "path",
                           "start_line", "end_line", "address", "agents", "identity", "trace", "fix", "fingerprint",
-                          "plan"} for f in findings)
+                          "roots", "plan"} for f in findings)
 
 
 def test_source_folders_in_the_loader_api():
     model = load([ADMIN_PLAN], plan_options=PlanOptions(sources=(ADMIN_CODE,)))
-    assert sorted((r.address, r.path, r.start_line) for r in model.resources) == [
+    assert sorted((r.address, r.path, r.start_line) for r in model.resources if r.source == "plan") == [
         ("aws_bedrockagent_agent.support", f"{ADMIN_CODE}/main.tf", 6),
         ("module.agent_role.aws_iam_role.this", f"{ADMIN_CODE}/modules/role/main.tf", 5),
         ("module.agent_role.aws_iam_role_policy_attachment.admin", f"{ADMIN_CODE}/modules/role/main.tf", 11),

@@ -24,7 +24,7 @@ from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANN
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
-from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel
+from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel, strip_instance_keys
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
 # The arguments a `statement` block of `data "aws_iam_policy_document"` has.
@@ -48,6 +48,7 @@ class IdentityGraph:
         self.model = model
         self.options = agent_options or AgentOptions()
         self.by_ref: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        self.by_address: dict[tuple[str, str], Resource] = {}
         self.by_name: dict[tuple[str, str, str], Resource] = {}
         self.agents: dict[str, Agent] = {}
         self._docs: dict[str, PolicyDocument] = {}
@@ -55,6 +56,7 @@ class IdentityGraph:
         literal_types = {t for types in TARGET_TYPES.values() for t in types}
         for res in model.resources:
             self.by_ref[(res.stack, res.ref_address)].append(res)
+            self.by_address[(res.stack, res.address)] = res
             if res.type in literal_types:  # only these are ever looked up by a literal name or ARN
                 for key in ("name", "arn"):
                     val = res.values.get(key)
@@ -82,8 +84,13 @@ class IdentityGraph:
                             stack=stack)
         return node
 
-    def lookup(self, stack: str, ref_address: str) -> Optional[Resource]:
-        found = self.by_ref.get((stack, ref_address))
+    def lookup(self, stack: str, address: str) -> Optional[Resource]:
+        """The resource a reference names: the instance it names when its key is known (`aws_iam_role.r["a"]`),
+        else the first instance."""
+        exact = self.by_address.get((stack, address))
+        if exact is not None:
+            return exact
+        found = self.by_ref.get((stack, strip_instance_keys(address) if "[" in address else address))
         return found[0] if found else None
 
     def resource_of(self, node: str) -> Optional[Resource]:
@@ -489,7 +496,7 @@ class IdentityGraph:
     def _k8s_role(self, stack: str, ref: dict, namespace: str, roles: dict) -> Optional[str]:
         kind, name = ref.get("kind"), ref.get("name")
         for r in refs_in(name):
-            node = roles.get((stack, "ref", r.address))
+            node = roles.get((stack, "ref", r.base))
             if node is not None:
                 return node
         if not isinstance(name, str):
@@ -628,7 +635,7 @@ class IdentityGraph:
         if not docs:
             return
         stacks = {d.stack for d in docs}
-        used = {(r.stack, ref.address) for r in resources if r.stack in stacks for ref in refs_in(r.values)}
+        used = {(r.stack, ref.base) for r in resources if r.stack in stacks for ref in refs_in(r.values)}
         for doc in docs:
             if (doc.stack, doc.ref_address) in used:
                 continue
@@ -692,7 +699,7 @@ class IdentityGraph:
             if data.get("kind") != "workload" or res is None:
                 continue
             for ref in refs_in(res.values):
-                cred = credentials.get((res.stack, ref.address))
+                cred = credentials.get((res.stack, ref.base))
                 if cred is None:
                     continue
                 self.g.add_edge(node, cred, rel="uses_credential", attr=str(ref), via=None)

@@ -3,39 +3,65 @@
 from __future__ import annotations
 
 import os
+from typing import Any, Optional
 
-from agentlint.loaders.discover import discover
 from agentlint.loaders.hcl import load_configuration
 from agentlint.loaders.plan_input import PlanLoader, PlanOptions
+from agentlint.loaders.repository import find_repository_root, group_inputs, survey
 from agentlint.model import Limits, ScanModel
 
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
-         limits: Limits = Limits(), use_cache: bool = False, progress=None,
-         plan_options: PlanOptions | None = None) -> ScanModel:
-    inputs = discover(paths, exclude)
-    inputs.var_files.extend(var_files or [])
-    model = ScanModel(errors=list(inputs.errors), notices=list(inputs.notices))
-    scan_root = _common_root(paths)
-    model.scan_root = scan_root
+         limits: Limits = Limits(), use_cache: bool = False, progress=None, root: Optional[str] = None,
+         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None) -> ScanModel:
+    """Read every input. Each input belongs to a repository (`root`, else its git work tree, else the folder named);
+    the root modules of that repository whose calls reach an input are evaluated, and `model.selection` says which
+    findings the inputs ask about."""
     from agentlint.loaders.cache import ParseCache
+    from agentlint.loaders.repository import Selection
 
+    groups, errors = group_inputs(paths, root)
+    model = ScanModel(errors=errors)
+    model.legacy_root = _common_root(paths)
     cache = ParseCache(enabled=use_cache, max_nesting=limits.max_nesting)
-    resources, stacks, files = load_configuration(inputs, model.errors, model.notices, scan_root, limits,
-                                                  model.suppressions, cache, progress)
-    model.resources.extend(resources)
-    model.stacks.extend(stacks)
-    model.files_scanned += files
-    explicit = set(inputs.plan_files)
-    plans = PlanLoader(plan_options, model, limits, cache)  # plan JSON, binary plans, code locations
-    for plan in sorted(explicit | set(inputs.found_plans)):
-        errors: list = []
-        resources = plans.load(plan, errors, explicit=plan in explicit)
-        if plan not in explicit and any(e.kind == "not-a-plan" for e in errors):
+    selection = Selection()
+    summary: dict[str, int] = {}
+    plans: list[tuple[str, bool]] = []
+    for repo_root, named in groups.items():
+        repo = survey(repo_root, named, exclude or [], limits)
+        model.scan_root = repo_root  # one repository in the usual case; fingerprints are relative to it
+        model.errors.extend(repo.errors)
+        model.notices.extend(repo.notices)
+        selection.files |= repo.selection.files
+        selection.folders += repo.selection.folders
+        resources, stacks, files = load_configuration(repo, model.errors, model.notices, limits, model.suppressions,
+                                                      cache, progress, variables, summary,
+                                                      list(var_files or []))
+        model.resources.extend(resources)
+        model.stacks.extend(stacks)
+        for stack in stacks:
+            model.roots[stack] = os.path.relpath(os.path.abspath(stack), repo_root).replace(os.sep, "/")
+            model.repo_roots[stack] = repo_root
+        model.files_scanned += files
+        plans += [(p, True) for p in repo.named_plans] + [(p, False) for p in repo.plans]
+    model.selection = selection
+    model.summary_extra = summary
+    seen = set()
+    plan_loader = PlanLoader(plan_options, model, limits, cache)  # plan JSON, binary plans, code locations
+    for plan, explicit in sorted(plans, key=lambda p: (p[0], not p[1])):  # named before found: it must be a plan
+        if plan in seen:
+            continue
+        seen.add(plan)
+        errors = []
+        resources = plan_loader.load(plan, errors, explicit=explicit)
+        if not explicit and any(e.kind == "not-a-plan" for e in errors):
             continue  # a JSON file in a scanned folder that is not a plan is simply not an input
         model.errors.extend(errors)
         model.resources.extend(resources)
         model.stacks.append(plan)
+        repo_root = find_repository_root(plan, root)
+        model.roots[plan] = os.path.relpath(os.path.abspath(plan), repo_root).replace(os.sep, "/")
+        model.repo_roots[plan] = repo_root
         model.files_scanned += 1
     return model
 

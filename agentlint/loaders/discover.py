@@ -10,7 +10,6 @@ import fnmatch
 import os
 from dataclasses import dataclass, field
 
-from agentlint.loaders.plan_binary import is_binary_plan  # binary plans (plan -out), recognised by content
 from agentlint.model import LoadError
 
 CONFIG_SUFFIXES = (".tf", ".tf.json", ".tofu", ".tofu.json")
@@ -86,7 +85,7 @@ def discover(paths: list[str], exclude: list[str] | None = None) -> Inputs:
                 _add_dir(folder, inputs)
             elif name.endswith(VAR_SUFFIXES):
                 inputs.var_files.append(path)
-            elif name.endswith(".json") or looks_like_plan(path) or is_binary_plan(path):
+            elif name.endswith(".json") or looks_like_plan(path):
                 inputs.plan_files.append(path)
             else:
                 inputs.errors.append(LoadError(path=path, kind="unsupported",
@@ -134,8 +133,5 @@ def _walk(top: str, inputs: Inputs, exclude: list[str]) -> None:
         for name in sorted(files):
             if name.endswith(".json") and not config_kind(name) and not name.endswith(".tfvars.json"):
                 full = os.path.join(folder, name)
-                if not _excluded(full, exclude) and (looks_like_plan(full) or is_binary_plan(full)):
+                if not _excluded(full, exclude) and looks_like_plan(full):
                     inputs.found_plans.append(full)
-            elif not config_kind(name) and not _excluded(os.path.join(folder, name), exclude) \
-                    and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
-                inputs.found_plans.append(os.path.join(folder, name))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from agentlint.loaders.cache import ParseCache, decode, encode
-from agentlint.loaders.discover import Inputs
 from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.textfile import TextFileError, read_text
@@ -172,43 +171,472 @@ def file_suppressions(parsed: ParsedFile) -> list[Suppression]:
     return out
 
 
-def load_configuration(inputs: Inputs, errors: list[LoadError], notices: list[LoadError],
-                       scan_root: str, limits: Limits = Limits(),
+def load_configuration(repo: "Repository", errors: list[LoadError], notices: list[LoadError], limits: Limits = Limits(),
                        suppressions: Optional[list[Suppression]] = None, cache: Optional[ParseCache] = None,
-                       progress=None) -> tuple[list[Resource], list[str], int]:
+                       progress=None, variables: Optional[dict[str, Any]] = None,
+                       summary: Optional[dict[str, int]] = None,
+                       var_files: Optional[list[str]] = None) -> tuple[list[Resource], list[str], int]:
+    """Evaluate the root modules of one repository whose calls reach what the user named.
+
+    `variables` are values from `TF_VAR_*` and `--var` (lowest and highest precedence are handled by the caller:
+    they arrive already ordered). Returns the resources, the root folders (stacks) and the number of files read."""
+    from agentlint.loaders.repository import Repository  # noqa: F401 - the type, for readers
+
     cache = cache or ParseCache(enabled=False)
-    all_paths = [p for paths in inputs.module_dirs.values() for p in paths]
-    parsed_files = parse_files(all_paths, limits, cache, errors, progress)
-    modules: dict[str, ModuleSource] = {}
-    files_read = len(all_paths)
-    for folder, paths in inputs.module_dirs.items():
-        source = ModuleSource(folder)
-        for path in paths:
-            parsed = parsed_files.get(path)
-            if parsed is None:
-                continue
-            source.files.append(parsed)
-            if suppressions is not None:
-                suppressions.extend(file_suppressions(parsed))
-        _apply_overrides(source)
-        modules[folder] = source
-
-    called: set[str] = set()
-    for folder, source in modules.items():
-        for call in source.blocks("module"):
-            target = _local_source(folder, call)
-            if target and target != folder:
-                called.add(target)
-    roots = [f for f in modules if f not in called]
-
+    loader = _FolderLoader(repo, limits, cache, errors, suppressions, progress)
+    # Callers first: their parsed `module` blocks confirm the call graph drawn from raw text.
+    region = repo.region()
+    callers = sorted(f for f in region if f in repo.calls)
+    loader.preload(callers)
+    repo.calls = {f: set(loader.local_calls(f)) for f in callers}
+    on_cycle = set(_cycle_members(repo.calls))
+    roots = repo.selected_roots(region) + [f for f in sorted(on_cycle) if repo.selection.covers_folder(f)]
+    roots = list(dict.fromkeys(roots))
+    wanted = sorted({f for r in roots for f in repo.reach(r)})
+    loader.preload(wanted)
     resources: list[Resource] = []
     stacks: list[str] = []
-    for root in sorted(roots):
-        stacks.append(root)
-        variables = _root_variables(root, inputs.var_files, errors, limits, cache)
-        instance = _Instance(modules, root, "", variables, root, scan_root, (), errors, notices)
+    cycles: set[frozenset] = set()
+    for root in roots:
+        source = loader.get(root)
+        if source is None:
+            continue
+        stack = repo.show(root)
+        stacks.append(stack)
+        values = _root_variables(root, repo, list(var_files or []) + repo.var_files, errors, limits, cache)
+        values.update(variables or {})
+        ctx = _RootContext(loader, repo, stack, root, errors, notices, limits, cycles, on_cycle)
+        instance = _Instance(ctx, root, "", "", values, (), ())
         resources.extend(instance.resources())
-    return resources, stacks, files_read
+        ctx.report_not_installed(source)
+        if summary is not None:
+            summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
+    return resources, stacks, loader.files_read
+
+
+def _call_path(calls: dict[str, set[str]], start: str, goal: str) -> Optional[tuple[str, ...]]:
+    """The folders from `start` to `goal` along module calls (breadth first), or None."""
+    previous: dict[str, Optional[str]] = {start: None}
+    queue = [start]
+    while queue:
+        cur = queue.pop(0)
+        if cur == goal:
+            path = [cur]
+            while previous[path[-1]] is not None:
+                path.append(previous[path[-1]])
+            return tuple(reversed(path))
+        for nxt in sorted(calls.get(cur, ())):
+            if nxt not in previous:
+                previous[nxt] = cur
+                queue.append(nxt)
+    return None
+
+
+def _cycle_members(calls: dict[str, set[str]]) -> list[str]:
+    """Folders on a cycle of module calls (Terraform refuses them; each is still scanned as a root of its own)."""
+    members: list[str] = []
+    for start in sorted(calls):
+        stack = [(start, iter(sorted(calls.get(start, ()))))]
+        seen = {start}
+        found = False
+        while stack and not found:
+            node, it = stack[-1]
+            nxt = next(it, None)
+            if nxt is None:
+                stack.pop()
+            elif nxt == start:
+                found = True
+            elif nxt not in seen:
+                seen.add(nxt)
+                stack.append((nxt, iter(sorted(calls.get(nxt, ())))))
+        if found:
+            members.append(start)
+    return members
+
+
+class _FolderLoader:
+    """Module folders, parsed once (from the cache when unchanged), in parallel when many; on demand for folders the
+    walk does not list (modules installed under `.terraform/modules`)."""
+
+    def __init__(self, repo, limits: Limits, cache: ParseCache, errors: list[LoadError],
+                 suppressions: Optional[list[Suppression]], progress):
+        self.repo = repo
+        self.limits = limits
+        self.cache = cache
+        self.errors = errors
+        self.suppressions = suppressions
+        self.progress = progress
+        self.modules: dict[str, Optional[ModuleSource]] = {}
+        self.files_read = 0
+
+    def preload(self, folders: list[str]) -> None:
+        todo = [f for f in folders if f not in self.modules]
+        paths = []
+        for folder in todo:
+            names = self.repo.folders.get(folder)
+            if names is None:
+                names = _config_files(folder)
+                if names:
+                    self.repo.folders[folder] = names
+            paths.extend(os.path.join(folder, n) for n in names or [])
+        shown = {p: self.repo.show(p) for p in paths}
+        parsed = parse_files([shown[p] for p in paths], self.limits, self.cache, self.errors, self.progress)
+        self.files_read += len(paths)
+        for folder in todo:
+            names = self.repo.folders.get(folder)
+            if not names:
+                self.modules[folder] = None
+                continue
+            source = ModuleSource(self.repo.show(folder))
+            for name in names:
+                got = parsed.get(shown[os.path.join(folder, name)])
+                if got is None:
+                    continue
+                source.files.append(got)
+                if self.suppressions is not None:
+                    self.suppressions.extend(file_suppressions(got))
+            _apply_overrides(source)
+            self.modules[folder] = source
+
+    def get(self, folder: str) -> Optional[ModuleSource]:
+        if folder not in self.modules:
+            self.preload([folder])
+        return self.modules.get(folder)
+
+    def local_calls(self, folder: str) -> list[str]:
+        source = self.get(folder)
+        if source is None:
+            return []
+        out = []
+        for call in source.blocks("module"):
+            target = _local_source(folder, call)
+            if target is not None and inside_repo(target, self.repo.root):
+                out.append(target)
+        return out
+
+
+def _config_files(folder: str) -> list[str]:
+    try:
+        names = [n for n in os.listdir(folder) if os.path.isfile(os.path.join(folder, n))]
+    except OSError:
+        return []
+    from agentlint.loaders.discover import select_module_files
+
+    return select_module_files(names)
+
+
+def inside_repo(path: str, root: str) -> bool:
+    from agentlint.loaders.repository import inside
+
+    return inside(path, root)
+
+
+class _RootContext:
+    """What every module instance under one root module shares."""
+
+    def __init__(self, loader: _FolderLoader, repo, stack: str, root: str, errors: list[LoadError],
+                 notices: list[LoadError], limits: Limits, cycles: set, on_cycle: set[str] = frozenset()):
+        self.loader = loader
+        self.repo = repo
+        self.stack = stack
+        self.root = root
+        self.errors = errors
+        self.notices = notices
+        self.limits = limits
+        self.cycles = cycles
+        # A root on a cycle of module calls is read on its own: its calls into the cycle are not followed (each
+        # folder of the cycle is a root of its own, so nothing is read twice).
+        self.on_cycle = on_cycle if root in on_cycle else frozenset()
+        self.installed = _installed_modules(root, repo, errors)
+        self.not_installed: list[str] = []
+        self.module_instances = 0
+
+    def report_not_installed(self, source: ModuleSource) -> None:
+        if not self.not_installed:
+            return
+        path = source.files[0].path if source.files else self.repo.show(self.root)
+        names = ", ".join(self.not_installed[:5]) + (", ..." if len(self.not_installed) > 5 else "")
+        count = len(self.not_installed)
+        self.notices.append(LoadError(
+            path=path, kind="module-not-installed",
+            message=f"{count} module call{'s are' if count != 1 else ' is'} not installed ({names}); run "
+                    f"terraform init (or tofu init) so agentlint can read {'them' if count != 1 else 'it'}"))
+
+
+def _installed_modules(root: str, repo, errors: list[LoadError]) -> dict[str, str]:
+    """`.terraform/modules/modules.json`, written by `terraform init`: module key (`a.b`) -> installed folder."""
+    path = os.path.join(root, ".terraform", "modules", "modules.json")
+    if not os.path.isfile(path):
+        return {}
+    try:
+        data = json.loads(read_text(path, 5_000_000))
+    except (TextFileError, json.JSONDecodeError, RecursionError) as exc:
+        kind, line, message = classify(exc)
+        errors.append(LoadError(path=repo.show(path), line=line, kind=kind, message=message))
+        return {}
+    out: dict[str, str] = {}
+    modules = data.get("Modules") if isinstance(data, dict) else None
+    for entry in modules if isinstance(modules, list) else []:
+        if not isinstance(entry, dict):
+            continue
+        key, folder = entry.get("Key"), entry.get("Dir")
+        if isinstance(key, str) and key and isinstance(folder, str):
+            out[key] = os.path.normpath(os.path.join(root, folder))
+    return out
+
+
+def _root_variables(root: str, repo, explicit: list[str], errors: list[LoadError], limits: Limits,
+                    cache: Optional[ParseCache] = None) -> dict[str, Any]:
+    try:
+        names = sorted(os.listdir(root))
+    except OSError:
+        names = []
+    files = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+    files += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    files = [repo.show(p) for p in files if inside_repo(p, repo.root) or _note_outside(p, repo)]
+    files += explicit
+    values: dict[str, Any] = {}
+    for path in files:
+        try:
+            text = read_text(path, limits.max_config_bytes)
+            if path.endswith(".json"):
+                data = json.loads(text)
+                if json_depth_exceeds(data, limits.max_nesting):
+                    raise NestingLimit(f"nested deeper than {limits.max_nesting} levels (limit max-nesting); file skipped")
+                if isinstance(data, dict):
+                    values.update(data)
+                continue
+            attrs = _cached_parse(text, path, limits, cache).attrs
+        except (HCLSyntaxError, RecursionError, TextFileError, json.JSONDecodeError) as exc:
+            kind, line, message = classify(exc)
+            errors.append(LoadError(path=path, line=line, kind=kind, message=message))
+            continue
+        scope = Scope("", root, repo.root, {}, {})
+        for name, node in attrs.items():
+            values[name] = evaluate(node, scope)
+    return values
+
+
+def _note_outside(path: str, repo) -> bool:
+    if os.path.islink(path):
+        repo.notices.append(LoadError(path=repo.show(path), kind="not-followed",
+                                      message="symbolic link leads outside the repository; not read"))
+    return False
+
+
+class _Instance:
+    """One instance of a module folder, at one address prefix (`module.a["x"].`)."""
+
+    def __init__(self, ctx: _RootContext, folder: str, prefix: str, key_path: str, inputs: dict[str, Any],
+                 chain: tuple[str, ...], calls_via: tuple[str, ...]):
+        self.ctx = ctx
+        self.source = ctx.loader.get(folder) or ModuleSource(ctx.repo.show(folder))
+        self.folder = folder
+        self.prefix = prefix
+        self.key_path = key_path  # module key as modules.json writes it: `a.b`, no instance keys
+        self.chain = chain + (folder,)
+        self.calls_via = calls_via  # files of the module calls that lead here (for which inputs named it)
+        self._children: dict[str, list[_Instance]] = {}
+        locals_ast: dict[str, tuple] = {}
+        for block in self.source.blocks("locals"):
+            locals_ast.update(block.attrs)
+        self.outputs = {b.labels[0]: b.attrs.get("value") for b in self.source.blocks("output") if b.labels}
+        shown = self.source.folder
+        default_scope = Scope(prefix, shown, ctx.repo.root, {}, {})
+        variables: dict[str, Any] = {}
+        for block in self.source.blocks("variable"):
+            if not block.labels:
+                continue
+            name = block.labels[0]
+            if name in inputs:
+                variables[name] = inputs[name]
+            elif "default" in block.attrs:
+                variables[name] = evaluate(block.attrs["default"], default_scope)
+            else:
+                variables[name] = Unknown(f"var.{name}")
+        self.scope = Scope(prefix, shown, ctx.repo.root, variables, locals_ast, self.child_output, self.exists)
+        self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
+        self._blocks: dict[str, Block] = {}
+        for kind in ("resource", "data"):
+            for b in self.source.blocks(kind):
+                if len(b.labels) >= 2:
+                    local = f"{b.labels[0]}.{b.labels[1]}" if kind == "resource" else f"data.{b.labels[0]}.{b.labels[1]}"
+                    self._blocks[local] = b
+        self._exists: dict[str, Optional[bool]] = {}
+
+    def exists(self, local: str) -> Optional[bool]:
+        """False when `count` is 0 or `for_each` is empty (known); None when it cannot be told."""
+        if local in self._exists:
+            return self._exists[local]
+        self._exists[local] = None  # a count that reads its own resource cannot be decided
+        block = self._blocks.get(local)
+        state: Optional[bool] = None
+        if block is not None:
+            state = instances_exist(block.meta("count"), block.meta("for_each"), self.scope)
+        self._exists[local] = state
+        return state
+
+    def children(self, name: str) -> list["_Instance"]:
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = []  # guards against a module whose arguments read its own outputs
+        call = self.calls.get(name)
+        if call is None:
+            return []
+        expanded = expand_instances(call, self.scope, self.ctx.limits, self._notice_cap(call, f"module.{name}"))
+        if not expanded:
+            return []  # count = 0 / empty for_each: the module creates nothing
+        target = self._target(name, call)
+        if target is None:
+            return []
+        out = []
+        for suffix, scope in expanded:
+            self.ctx.module_instances += 1
+            if self.ctx.module_instances > self.ctx.limits.max_instances:
+                self._note(call, "limit", f"module {self.prefix}module.{name}: more than "
+                           f"{self.ctx.limits.max_instances} module instances under this root (limit max-instances); "
+                           "the rest are not read")
+                break
+            args = {k: evaluate(v, scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
+            key_path = f"{self.key_path}.{name}" if self.key_path else name
+            out.append(_Instance(self.ctx, target, f"{self.prefix}module.{name}{suffix}.", key_path, args,
+                                 self.chain, self.calls_via + (self._call_path(call),)))
+        self._children[name] = out
+        return out
+
+    def _target(self, name: str, call: Block) -> Optional[str]:
+        ctx = self.ctx
+        key_path = f"{self.key_path}.{name}" if self.key_path else name
+        target = _local_source(self.folder, call)
+        if target is None:
+            target = ctx.installed.get(key_path)
+            if target is None:
+                ctx.not_installed.append(f"{self.prefix}module.{name}")
+                return None
+        if not inside_repo(target, ctx.repo.root):
+            self._note(call, "module-not-followed", f"module {self.prefix}module.{name}: source leaves the "
+                       "repository; not followed")
+            return None
+        if ctx.loader.get(target) is None:
+            self._note(call, "module-not-followed", f"module {self.prefix}module.{name}: no Terraform files in "
+                       f"{ctx.repo.show(target)}; not scanned")
+            return None
+        if target in self.chain or target in ctx.on_cycle:
+            back = _call_path(ctx.repo.calls, target, self.folder) if target not in self.chain else None
+            loop = (self.chain[self.chain.index(target):] + (target,)) if back is None else (self.folder,) + back
+            if frozenset(loop) not in ctx.cycles:
+                ctx.cycles.add(frozenset(loop))
+                shown = " -> ".join(ctx.repo.show(f) for f in loop)
+                ctx.errors.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-cycle",
+                                            message=f"module {self.prefix}module.{name}: module calls form a cycle "
+                                                    f"({shown}); Terraform refuses this configuration"))
+            return None
+        if len(self.chain) > MAX_MODULE_DEPTH:
+            ctx.errors.append(LoadError(path=self._call_path(call), line=call.start_line, kind="limit",
+                                        message=f"module {self.prefix}module.{name}: module calls nested deeper than "
+                                                f"{MAX_MODULE_DEPTH} levels; not followed"))
+            return None
+        return target
+
+    def _note(self, call: Block, kind: str, message: str) -> None:
+        self.ctx.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind=kind,
+                                          message=message))
+
+    def _notice_cap(self, block: Block, what: str):
+        def note(count: int) -> None:
+            self.ctx.notices.append(LoadError(
+                path=self._call_path(block), line=block.start_line, kind="limit",
+                message=f"{self.prefix}{what}: {count} instances; only the first {self.ctx.limits.max_instances} "
+                        "are read (limit max-instances)"))
+        return note
+
+    def _call_path(self, call: Block) -> str:
+        for f in self.source.files:
+            if any(b is call for b in f.blocks):  # identity: == would compare whole block trees
+                return f.path
+        return self.source.folder
+
+    def child_output(self, module_name: str, output: str) -> Any:
+        instances = self.children(module_name)
+        call = self.calls.get(module_name)
+        if len(instances) != 1 or call is None or call.attrs.get("count") or call.attrs.get("for_each"):
+            return None
+        inst = instances[0]
+        if output not in inst.outputs or inst.outputs[output] is None:
+            return None
+        return evaluate(inst.outputs[output], inst.scope)
+
+    def resources(self) -> list[Resource]:
+        out: list[Resource] = []
+        for f in self.source.files:
+            for block in f.blocks:
+                if block.type not in ("resource", "data") or len(block.labels) < 2:
+                    continue
+                rtype, name = block.labels[0], block.labels[1]
+                mode = "managed" if block.type == "resource" else "data"
+                local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
+                for suffix, scope in expand_instances(block, self.scope, self.ctx.limits,
+                                                      self._notice_cap(block, local)):
+                    out.append(Resource(
+                        address=self.prefix + local + suffix, mode=mode, type=rtype, name=name, vals=None,
+                        evaluate=_deferred(block, scope), path=f.path, stack=self.ctx.stack,
+                        start_line=block.start_line, end_line=block.end_line, attr_lines=dict(block.attr_lines),
+                        calls_via=self.calls_via,
+                    ))
+        for name in self.calls:
+            for inst in self.children(name):
+                out.extend(inst.resources())
+        return out
+
+
+UNKNOWN_KEY = "[*]"
+
+
+def expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) -> list[tuple[str, Scope]]:
+    """The instances a resource or module call creates, as Terraform addresses them: (`[0]` / `["key"]` / "", scope
+    with `count.index` or `each.key`/`each.value` bound). An undecidable `count` or `for_each` gives one instance of
+    unknown key, `[*]`, whose values see `count.index` / `each.*` as unknown: never dropped, never read as safe."""
+    count_node, each_node = block.meta("count"), block.meta("for_each")
+    if count_node is not None:
+        count = evaluate(count_node, scope)
+        if isinstance(count, bool):
+            count = int(count)
+        if isinstance(count, float) and count.is_integer():
+            count = int(count)
+        if not isinstance(count, int) or count < 0:
+            return [(UNKNOWN_KEY, scope.bind({"count": {"index": Unknown("count.index")}}))]
+        if count > limits.max_instances and on_cap:
+            on_cap(count)
+        return [(f"[{i}]", scope.bind({"count": {"index": i}})) for i in range(min(count, limits.max_instances))]
+    if each_node is None:
+        return [("", scope)]
+    each = evaluate(each_node, scope)
+    pairs: list[tuple[Any, Any]] = []
+    unknown = False
+    if isinstance(each, dict):
+        pairs = sorted(each.items())
+    elif isinstance(each, list):
+        seen = set()
+        for item in each:
+            if isinstance(item, (str, int, float)) and not isinstance(item, bool):
+                key = str(item) if not isinstance(item, str) else item
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append((key, item))
+            else:
+                unknown = True
+        pairs.sort(key=lambda kv: kv[0])
+    else:
+        unknown = True
+    if len(pairs) > limits.max_instances:
+        if on_cap:
+            on_cap(len(pairs))
+        pairs = pairs[:limits.max_instances]
+    out = [(f"[{json.dumps(str(k), ensure_ascii=False)}]", scope.bind({"each": {"key": str(k), "value": v}}))
+           for k, v in pairs]
+    if unknown:
+        out.append((UNKNOWN_KEY, scope.bind({"each": {"key": Unknown("each.key"), "value": Unknown("each.value")}})))
+    return out
 
 
 def _local_source(folder: str, call: Block) -> Optional[str]:
@@ -216,7 +644,7 @@ def _local_source(folder: str, call: Block) -> Optional[str]:
     if not node or node[0] != "L" or not isinstance(node[1], str):
         return None
     src = node[1]
-    if not (src.startswith("./") or src.startswith("../")):
+    if not (src.startswith("./") or src.startswith("../") or src in (".", "..")):
         return None
     return os.path.normpath(os.path.join(folder, src))
 
@@ -241,160 +669,6 @@ def _apply_overrides(source: ModuleSource) -> None:
             target.blocks = [x for x in target.blocks if x.type not in {s.type for s in b.blocks}] + b.blocks
 
 
-def _root_variables(root: str, explicit: list[str], errors: list[LoadError], limits: Limits,
-                    cache: Optional[ParseCache] = None) -> dict[str, Any]:
-    try:
-        names = sorted(os.listdir(root))
-    except OSError:
-        names = []
-    files = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
-    files += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
-    files += explicit
-    values: dict[str, Any] = {}
-    for path in files:
-        try:
-            text = read_text(path, limits.max_config_bytes)
-            if path.endswith(".json"):
-                data = json.loads(text)
-                if json_depth_exceeds(data, limits.max_nesting):
-                    raise NestingLimit(f"nested deeper than {limits.max_nesting} levels (limit max-nesting); file skipped")
-                if isinstance(data, dict):
-                    values.update(data)
-                continue
-            attrs = _cached_parse(text, path, limits, cache).attrs
-        except (HCLSyntaxError, RecursionError, TextFileError, json.JSONDecodeError) as exc:
-            kind, line, message = classify(exc)
-            errors.append(LoadError(path=path, line=line, kind=kind, message=message))
-            continue
-        scope = Scope("", root, root, {}, {})
-        for name, node in attrs.items():
-            values[name] = evaluate(node, scope)
-    return values
-
-
-class _Instance:
-    """One instantiation of a module folder, at one address prefix."""
-
-    def __init__(self, modules: dict[str, ModuleSource], folder: str, prefix: str, inputs: dict[str, Any],
-                 stack: str, scan_root: str, chain: tuple[str, ...], errors: list[LoadError],
-                 notices: list[LoadError]):
-        self.modules = modules
-        self.source = modules[folder]
-        self.folder = folder
-        self.prefix = prefix
-        self.stack = stack
-        self.scan_root = scan_root
-        self.chain = chain + (folder,)
-        self.errors = errors
-        self.notices = notices
-        self._children: dict[str, Optional[_Instance]] = {}
-        locals_ast: dict[str, tuple] = {}
-        for block in self.source.blocks("locals"):
-            locals_ast.update(block.attrs)
-        self.outputs = {b.labels[0]: b.attrs.get("value") for b in self.source.blocks("output") if b.labels}
-        default_scope = Scope(prefix, folder, scan_root, {}, {})
-        variables: dict[str, Any] = {}
-        for block in self.source.blocks("variable"):
-            if not block.labels:
-                continue
-            name = block.labels[0]
-            if name in inputs:
-                variables[name] = inputs[name]
-            elif "default" in block.attrs:
-                variables[name] = evaluate(block.attrs["default"], default_scope)
-            else:
-                variables[name] = Unknown(f"var.{name}")
-        self.scope = Scope(prefix, folder, scan_root, variables, locals_ast, self.child_output, self.exists)
-        self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
-        self._blocks: dict[str, Block] = {}
-        for kind in ("resource", "data"):
-            for b in self.source.blocks(kind):
-                if len(b.labels) >= 2:
-                    local = f"{b.labels[0]}.{b.labels[1]}" if kind == "resource" else f"data.{b.labels[0]}.{b.labels[1]}"
-                    self._blocks[local] = b
-        self._exists: dict[str, Optional[bool]] = {}
-
-    def exists(self, local: str) -> Optional[bool]:
-        """False when `count` is 0 or `for_each` is empty (known); None when it cannot be told."""
-        if local in self._exists:
-            return self._exists[local]
-        self._exists[local] = None  # a count that reads its own resource cannot be decided
-        block = self._blocks.get(local)
-        state: Optional[bool] = None
-        if block is not None:
-            state = instances_exist(block.meta("count"), block.meta("for_each"), self.scope)
-        self._exists[local] = state
-        return state
-
-    def child(self, name: str) -> Optional["_Instance"]:
-        if name in self._children:
-            return self._children[name]
-        self._children[name] = None  # guards against a module whose arguments read its own outputs
-        call = self.calls.get(name)
-        if call is None:
-            return None
-        if instances_exist(call.attrs.get("count"), call.attrs.get("for_each"), self.scope) is False:
-            return None  # count = 0 / empty for_each: the module creates nothing
-        target = _local_source(self.folder, call)
-        if target is None:
-            src = call.attrs.get("source")
-            shown = src[1] if src and src[0] == "L" else "(computed)"
-            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
-                                          message=f"module {self.prefix}module.{name}: source {shown!r} is not local; its resources are not scanned"))
-            return None
-        if not _inside(target, self.scan_root):
-            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
-                                          message=f"module {self.prefix}module.{name}: source leaves the scanned folder; not followed"))
-            return None
-        if target not in self.modules:
-            self.notices.append(LoadError(path=self._call_path(call), line=call.start_line, kind="module-not-followed",
-                                          message=f"module {self.prefix}module.{name}: no Terraform files in {target}; not scanned"))
-            return None
-        if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
-            self.errors.append(LoadError(path=self._call_path(call), line=call.start_line, kind="unsupported",
-                                         message=f"module {self.prefix}module.{name}: recursive or too deeply nested module calls"))
-            return None
-        args = {k: evaluate(v, self.scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
-        inst = _Instance(self.modules, target, f"{self.prefix}module.{name}.", args, self.stack, self.scan_root,
-                         self.chain, self.errors, self.notices)
-        self._children[name] = inst
-        return inst
-
-    def _call_path(self, call: Block) -> str:
-        for f in self.source.files:
-            if any(b is call for b in f.blocks):  # identity: == would compare whole block trees
-                return f.path
-        return self.folder
-
-    def child_output(self, module_name: str, output: str) -> Any:
-        inst = self.child(module_name)
-        if inst is None or output not in inst.outputs or inst.outputs[output] is None:
-            return None
-        return evaluate(inst.outputs[output], inst.scope)
-
-    def resources(self) -> list[Resource]:
-        out: list[Resource] = []
-        for f in self.source.files:
-            for block in f.blocks:
-                if block.type not in ("resource", "data") or len(block.labels) < 2:
-                    continue
-                rtype, name = block.labels[0], block.labels[1]
-                mode = "managed" if block.type == "resource" else "data"
-                local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
-                if self.exists(local) is False:
-                    continue  # count = 0 / empty for_each: Terraform creates nothing
-                out.append(Resource(
-                    address=self.prefix + local, mode=mode, type=rtype, name=name, vals=None,
-                    evaluate=_deferred(block, self.scope), path=f.path, stack=self.stack,
-                    start_line=block.start_line, end_line=block.end_line, attr_lines=dict(block.attr_lines),
-                ))
-        for name in self.calls:
-            inst = self.child(name)
-            if inst is not None:
-                out.extend(inst.resources())
-        return out
-
-
 def instances_exist(count_node: Optional[tuple], each_node: Optional[tuple], scope: Scope) -> Optional[bool]:
     """Whether a resource or module call creates anything: False when `count` is 0 or `for_each` is empty,
     None when that cannot be evaluated, True otherwise."""
@@ -409,12 +683,6 @@ def instances_exist(count_node: Optional[tuple], each_node: Optional[tuple], sco
     return True
 
 
-def _inside(path: str, root: str) -> bool:
-    path = os.path.realpath(path)
-    root = os.path.realpath(root)
-    return path == root or os.path.commonpath([path, root]) == root
-
-
 def _deferred(block: Block, scope: Scope):
     return lambda: block_values(block, scope)
 
@@ -423,16 +691,40 @@ def block_values(block: Block, scope: Scope) -> dict[str, Any]:
     values: dict[str, Any] = {name: evaluate(node, scope) for name, node in block.attrs.items()}
     for sub in block.blocks:
         if sub.type == "dynamic" and sub.labels:
-            content = next((b for b in sub.blocks if b.type == "content"), None)
-            if content is not None:
-                nested = block_values(content, scope)
-                nested["__line__"] = sub.start_line
-                values.setdefault(sub.labels[0], []).append(nested)
+            values.setdefault(sub.labels[0], []).extend(dynamic_blocks(sub, scope))
             continue
         nested = block_values(sub, scope)
         nested["__line__"] = sub.start_line  # nested blocks keep their line, for precise finding locations
         values.setdefault(sub.type, []).append(nested)
     return values
+
+
+def dynamic_blocks(sub: Block, scope: Scope) -> list[dict[str, Any]]:
+    """A `dynamic` block's generated blocks: one per element of `for_each` (map entries by key, list elements by
+    index), with the iterator (`iterator = x`, else the block's label) bound to `key`/`value`. An empty collection
+    generates nothing; an undecidable one generates one block whose iterator is unknown (never dropped)."""
+    content = next((b for b in sub.blocks if b.type == "content"), None)
+    if content is None:
+        return []
+    name = sub.labels[0]
+    it_node = sub.attrs.get("iterator")
+    if it_node and it_node[0] == "R" and not it_node[2]:
+        name = it_node[1]
+    elif it_node and it_node[0] == "L" and isinstance(it_node[1], str):
+        name = it_node[1]
+    each = evaluate(sub.attrs["for_each"], scope) if "for_each" in sub.attrs else Unknown("for_each")
+    if isinstance(each, dict):
+        pairs = sorted(each.items())
+    elif isinstance(each, list):
+        pairs = list(enumerate(each))
+    else:
+        pairs = [(Unknown(f"{name}.key"), Unknown(f"{name}.value"))]
+    out = []
+    for key, value in pairs[:10_000]:
+        nested = block_values(content, scope.bind({name: {"key": key, "value": value}}))
+        nested["__line__"] = sub.start_line
+        out.append(nested)
+    return out
 
 
 # -- Terraform JSON syntax ------------------------------------------------------------------------------------

@@ -235,7 +235,8 @@ def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
                 return _apply_steps(value, steps[2:], text, scope, depth)
     ref = traversal_ref(root, steps, scope.prefix)
     if ref is not None and root != "module":
-        local = ref.address[len(scope.prefix):]
+        ref = _with_instance_key(ref, root, steps, scope, depth)
+        local = Ref(ref.address[len(scope.prefix):]).base
         state = scope.exists(local)
         splat = any(step[0] == "*" for step in steps)
         if state is False:
@@ -243,6 +244,19 @@ def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
         if splat:
             return [Unknown(text, (ref,))]
     return Unknown(text, (ref,) if ref else ())
+
+
+def _with_instance_key(ref: Ref, root: str, steps: list, scope: Scope, depth: int) -> Ref:
+    """`aws_iam_role.r[each.key]`: the reference names one instance when the key is known, so the graph links the
+    instance of the same key, not the first one."""
+    at = 2 if root == "data" else 1
+    if len(steps) <= at or steps[at][0] != "i" or any(s[0] != "a" for s in steps[:at]):
+        return ref
+    key = evaluate(steps[at][1], scope, depth)
+    if isinstance(key, bool) or not isinstance(key, (str, int)):
+        return ref
+    shown = f"[{key}]" if isinstance(key, int) else "[" + json.dumps(key, ensure_ascii=False) + "]"
+    return Ref(ref.address + shown, ref.attr)
 
 
 def _apply_steps(value: Any, steps: list, text: str, scope: Scope, depth: int) -> Any:

@@ -71,12 +71,10 @@ class PlanConfig:
     """What a plan's `configuration` says about the code it was made from (for locating resources in that code).
 
     `addresses`: every resource and data source of the configuration, module-qualified, without instance keys
-    (`module.a.aws_iam_role.r`); None when the plan has no `configuration`. `module_sources`: module prefix
-    (`module.a.`, `module.a.module.b.`) -> the `source` of its module call, as written."""
+    (`module.a.aws_iam_role.r`); None when the plan has no `configuration`."""
 
-    def __init__(self, addresses: Optional[set[str]] = None, module_sources: Optional[dict[str, str]] = None):
+    def __init__(self, addresses: Optional[set[str]] = None):
         self.addresses = addresses
-        self.module_sources = module_sources or {}
 
 
 def load_plan_with_config(path: str, errors: list[LoadError], limits: Limits = Limits(),
@@ -104,7 +102,6 @@ class _PlanReader:
         self.changes = {rc.get("address"): rc for rc in doc.get("resource_changes") or [] if isinstance(rc, dict)}
         self.config_modules: dict[str, dict] = {}  # module prefix ("", "module.a.") -> configuration module
         self.config_resources: dict[tuple[str, str], dict] = {}  # (prefix, module-relative address) -> config
-        self.module_sources: dict[str, str] = {}  # module prefix -> source of its module call
         root = (doc.get("configuration") or {}).get("root_module") or {}
         self._index_config(root, "")
 
@@ -115,15 +112,13 @@ class _PlanReader:
                 self.config_resources.setdefault((prefix, res["address"]), res)
         for name, call in (module.get("module_calls") or {}).items():
             child = call.get("module") or {}
-            if isinstance(call.get("source"), str):
-                self.module_sources[f"{prefix}module.{name}."] = call["source"]
             if depth < 100:
                 self._index_config(child, f"{prefix}module.{name}.", depth + 1)
 
     def config_summary(self) -> PlanConfig:
         if not self.doc.get("configuration"):
-            return PlanConfig(None, self.module_sources)
-        return PlanConfig({prefix + local for prefix, local in self.config_resources}, self.module_sources)
+            return PlanConfig(None)
+        return PlanConfig({prefix + local for prefix, local in self.config_resources})
 
     def resources(self) -> list[Resource]:
         out: dict[str, Resource] = {}

@@ -9,8 +9,8 @@ else stays the plan's: `source` stays "plan", its values are the planned ones, a
 (fingerprints do not change when the code is found, and `Finding.plan` names the plan file).
 
 The code is taken from the scan when the folder is one of its root modules; otherwise it is read here only to
-locate resources (its own findings are not reported): the folder's configuration files and the local modules the
-plan's `configuration` calls (`module_calls[...].source` starting with `./` or `../`, inside that folder).
+locate resources (its findings, errors and suppressions are not the scan's; what cannot be read is a notice,
+kind `source-not-read`): the folder's root module, with the local modules of its repository as a scan reads them.
 Without code beside the plan nothing changes.
 """
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 from typing import Optional
 
-from agentlint.loaders.discover import Inputs, select_module_files
 from agentlint.loaders.plan import PlanConfig
 from agentlint.model import Limits, LoadError, Resource, ScanModel, strip_instance_keys
 
@@ -36,7 +35,7 @@ def locate_plan_resources(resources: list[Resource], plan_path: str, config: Pla
         if key in seen or not os.path.isdir(folder):
             continue
         seen.add(key)
-        index = code_index(folder, config, model, limits, cache)
+        index = code_index(folder, model, limits, cache)
         count = sum(1 for r in resources if _config_address(r, config) in index)
         if count > best_count:
             best, best_count = index, count
@@ -57,76 +56,46 @@ def _config_address(res: Resource, config: PlanConfig) -> Optional[str]:
     return address
 
 
-def code_index(folder: str, config: PlanConfig, model: ScanModel, limits: Limits = Limits(),
-               cache=None) -> dict[str, Resource]:
+def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=None) -> dict[str, Resource]:
     """Module-qualified address (no instance keys) -> the code's resource, for the root module in `folder`."""
     root = os.path.abspath(folder)
     scanned = [r for r in model.resources if r.source == "hcl" and os.path.abspath(r.stack) == root]
     if not scanned:
-        scanned = _read_code(folder, config, model, limits, cache)
+        scanned = _read_code(folder, model, limits, cache)
     index: dict[str, Resource] = {}
     for res in sorted(scanned, key=lambda r: (r.path, r.start_line or 0)):
         index.setdefault(strip_instance_keys(res.address), res)
     return index
 
 
-def _module_dirs(folder: str, config: PlanConfig) -> dict[str, list[str]]:
-    root = os.path.normpath(folder)
-    real_root = os.path.realpath(root)
-    by_prefix = {"": root}
-    dirs: dict[str, list[str]] = {}
-    for prefix in [""] + sorted(config.module_sources, key=lambda p: (p.count("module."), p)):
-        if prefix:
-            source = config.module_sources[prefix]
-            parent = by_prefix.get(_parent_prefix(prefix))
-            if parent is None or not source.startswith(("./", "../")):
-                continue
-            target = os.path.normpath(os.path.join(parent, source))
-            real = os.path.realpath(target)
-            if real != real_root and not real.startswith(real_root + os.sep):
-                continue  # only code inside the folder is read
-            by_prefix[prefix] = target
-        else:
-            target = root
-        if target in dirs:
-            continue
-        try:
-            names = [n for n in os.listdir(target) if os.path.isfile(os.path.join(target, n))]
-        except OSError:
-            continue
-        chosen = select_module_files(names)
-        if chosen:
-            dirs[target] = [os.path.join(target, n) for n in chosen]
-    return dirs if root in dirs else {}
-
-
-def _parent_prefix(prefix: str) -> str:
-    """`module.a.module.b.` -> `module.a.`; `module.a.` -> ``."""
-    body = prefix[: -1] if prefix.endswith(".") else prefix
-    idx = body.rfind(".module.")
-    return body[: idx + 1] if idx >= 0 else ""
-
-
-def _read_code(folder: str, config: PlanConfig, model: ScanModel, limits: Limits, cache) -> list[Resource]:
+def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Resource]:
+    """The root module in `folder`, evaluated as a scan would (its repository's local modules followed), but only
+    to locate plan resources: nothing here reaches the scan's resources, errors or suppressions."""
     from agentlint.loaders.hcl import load_configuration
+    from agentlint.loaders.repository import find_repository_root, survey
 
-    dirs = _module_dirs(folder, config)
-    if not dirs:
+    from agentlint.loaders.discover import select_module_files
+
+    root = os.path.abspath(folder)
+    memo = _memo_for(model)
+    if root in memo:
+        return memo[root]
+    try:
+        has_code = bool(select_module_files([n for n in os.listdir(root) if os.path.isfile(os.path.join(root, n))]))
+    except OSError:
+        has_code = False
+    if not has_code:  # a folder of plans (CI artifacts) holds no root module: nothing to walk
+        memo[root] = []
         return []
-    key = tuple(sorted((d, tuple(p)) for d, p in dirs.items()))
-    if key in _memo_for(model):
-        return list(_memo_for(model)[key].values())
     errors: list[LoadError] = []
     notices: list[LoadError] = []
-    resources, _, _ = load_configuration(Inputs(module_dirs=dirs), errors, notices, os.path.abspath(folder),
-                                         limits, None, cache)
-    for e in errors:  # the code is not an input of the scan: what could not be read is a notice
+    repo = survey(find_repository_root(folder), [folder], [], limits)
+    resources, _, _ = load_configuration(repo, errors, notices, limits, None, cache)
+    for e in errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
         model.notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
                                        message=f"{e.kind}: {e.message} (read only to locate plan resources)"))
-    root = os.path.abspath(folder)
-    found = [r for r in resources if os.path.abspath(r.stack) == root]
-    _memo_for(model)[key] = {str(i): r for i, r in enumerate(found)}
-    return found
+    memo[root] = [r for r in resources if os.path.abspath(r.stack) == root]
+    return memo[root]
 
 
 def _memo_for(model: ScanModel) -> dict:

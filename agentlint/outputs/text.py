@@ -29,10 +29,12 @@ def render(report: Report, colour: bool = False) -> str:
         return click.style(text, **style) if colour else text
 
     out: list[str] = []
+    several_roots = report.summary.get("stacks", 0) > 1  # then say which root module each agent and finding is in
     if report.agents:
         out.append(s(f"Agents ({len(report.agents)})", bold=True))
         for agent in report.agents:
-            out.append(f"  {s(agent.address, bold=True)}  {_loc(agent.path, agent.start_line)}")
+            where = f"  (root {agent.stack})" if several_roots else ""
+            out.append(f"  {s(agent.address, bold=True)}  {_loc(agent.path, agent.start_line)}{where}")
             for ev in agent.evidence:
                 out.append(f"    - {ev.kind}: {ev.detail}")
         out.append("")
@@ -40,7 +42,7 @@ def render(report: Report, colour: bool = False) -> str:
     for path, group in groupby(findings, key=lambda f: f.path):
         out.append(s(path, bold=True, underline=True))
         for f in group:
-            out.extend(_finding(f, s))
+            out.extend(_finding(f, s, several_roots))
         out.append("")
     if report.errors:
         out.append(s(f"Errors ({len(report.errors)})", bold=True, fg="red"))
@@ -59,7 +61,7 @@ def render(report: Report, colour: bool = False) -> str:
     return "\n".join(out) + "\n"
 
 
-def _finding(f: Finding, s) -> list[str]:
+def _finding(f: Finding, s, several_roots: bool = False) -> list[str]:
     sev = s(f"{f.severity.value.upper():<8}", fg=_COLOURS[f.severity], bold=f.severity.rank >= 3)
     line = f.start_line if f.start_line else "-"
     lines = [f"  {line!s:>5}  {sev}  {s(f.rule_id, bold=True)} {f.rule_name}  (confidence: {f.confidence.value})",
@@ -72,6 +74,8 @@ def _finding(f: Finding, s) -> list[str]:
                 label += f" [{step.note}]"
             hops.append(label)
         lines.append(f"         path: {' -> '.join(hops)}")
+    if several_roots and f.roots:
+        lines.append(f"         {'roots' if len(f.roots) > 1 else 'root'}: {', '.join(f.roots)}")
     lines.append(f"         fix:  {f.fix}")
     return lines
 
@@ -90,6 +94,8 @@ def _summary(report: Report, s) -> str:
 
     tail = (f"; {count(report.summary['files_scanned'], 'file')}, {count(report.summary['agents'], 'agent')}, "
             f"{count(len(report.errors), 'error')}")
+    if report.summary.get("modules_not_installed"):
+        tail += f", {count(report.summary['modules_not_installed'], 'module call')} not installed (terraform init)"
     hidden = []
     if report.summary.get("suppressed"):
         hidden.append(f"{report.summary['suppressed']} suppressed by comments (--no-ignore shows them)")

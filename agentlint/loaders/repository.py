@@ -1,0 +1,251 @@
+"""Which Terraform a scan reads: the repository each input belongs to, its module folders, the calls between them,
+the root modules that matter for the inputs, and which findings the inputs ask about.
+
+Terraform evaluates a module only through the root module that calls it. So, however agentlint is invoked
+(`scan .`, `scan infra`, `scan /abs/infra`, `scan infra/main.tf infra/iam.tf` from pre-commit), it reads the same
+thing: the repository root (`--root`, else the enclosing git work tree, else the folder named), every module folder
+in it, the call graph between them (local `source` paths anywhere inside the repository), and the root modules
+whose calls reach a named file or folder. The named files and folders then decide which findings are reported:
+those whose path passes through them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Optional
+
+from agentlint.loaders.discover import VAR_SUFFIXES, config_kind, looks_like_plan, select_module_files
+from agentlint.loaders.plan_binary import is_binary_plan  # binary plans (plan -out), recognised by content
+from agentlint.loaders.textfile import TextFileError, read_text
+from agentlint.model import Limits, LoadError
+
+# A local module source in raw text; confirmed against the parsed `module` block before it counts as a call.
+_LOCAL_SOURCE = re.compile(r'(?:^|[\s{;,])"?source"?\s*[=:]\s*"(\.{1,2}(?:/[^"\n]*)?)"')
+_AUTO_VARS = ("terraform.tfvars", "terraform.tfvars.json")
+
+
+def is_auto_var_file(name: str) -> bool:
+    return name in _AUTO_VARS or name.endswith((".auto.tfvars", ".auto.tfvars.json"))
+
+
+def find_repository_root(path: str, explicit: Optional[str] = None) -> str:
+    """`--root` when the path lies inside it, else the enclosing git work tree, else the folder named (a file's
+    folder). Never the common ancestor of unrelated inputs."""
+    path = os.path.abspath(path)
+    folder = path if os.path.isdir(path) else os.path.dirname(path)
+    if explicit:
+        root = os.path.abspath(explicit)
+        if folder == root or folder.startswith(root.rstrip(os.sep) + os.sep):
+            return root
+    cur = folder
+    while True:
+        if os.path.exists(os.path.join(cur, ".git")):  # a folder, or a file in worktrees and submodules
+            return cur
+        parent = os.path.dirname(cur)
+        if parent == cur:
+            return folder
+        cur = parent
+
+
+def inside(path: str, root: str) -> bool:
+    """Whether a path, symbolic links resolved, lies inside a folder (symbolic links resolved too)."""
+    real = os.path.realpath(path)
+    real_root = os.path.realpath(root)
+    return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+@dataclass
+class Selection:
+    """What the user named: files and folders (absolute). A finding is reported when its path passes through them."""
+
+    files: set[str] = field(default_factory=set)
+    folders: list[str] = field(default_factory=list)
+
+    def covers(self, path: Optional[str]) -> bool:
+        if not path:
+            return False
+        path = os.path.abspath(path)
+        if path in self.files:
+            return True
+        return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
+
+    def covers_folder(self, folder: str) -> bool:
+        """Whether a module folder holds anything named: a named file in it, or it lies inside a named folder."""
+        folder = os.path.abspath(folder)
+        if any(os.path.dirname(f) == folder for f in self.files):
+            return True
+        return self.covers(folder)
+
+
+@dataclass
+class Repository:
+    """One repository's Terraform: module folders (absolute path -> config file names), calls between them."""
+
+    root: str  # absolute
+    display_base: Optional[str]  # paths are shown relative to the working directory, or absolute when None
+    folders: dict[str, list[str]] = field(default_factory=dict)
+    calls: dict[str, set[str]] = field(default_factory=dict)  # folder -> folders it may call (from raw text)
+    selection: Selection = field(default_factory=Selection)
+    plans: list[str] = field(default_factory=list)  # plan files found in named folders (display paths)
+    named_plans: list[str] = field(default_factory=list)
+    var_files: list[str] = field(default_factory=list)  # non-auto .tfvars named as inputs (display paths)
+    errors: list[LoadError] = field(default_factory=list)
+    notices: list[LoadError] = field(default_factory=list)
+
+    def show(self, path: str) -> str:
+        """The path as reports print it: relative to the working directory when the input was named so."""
+        if self.display_base is None:
+            return path
+        rel = os.path.relpath(path, self.display_base)
+        return rel
+
+    def named_folders(self) -> list[str]:
+        return sorted(f for f in self.folders if self.selection.covers_folder(f))
+
+    def region(self) -> set[str]:
+        """The folders that matter for the inputs: those whose calls may reach a named folder (its callers, and
+        theirs), and everything they call. Drawn from raw text, so a superset of the real calls."""
+        callers: dict[str, set[str]] = {}
+        for folder, targets in self.calls.items():
+            for t in targets:
+                callers.setdefault(t, set()).add(folder)
+        ancestors = _closure(self.named_folders(), callers)
+        return _closure(sorted(ancestors), self.calls)
+
+    def roots(self, region: set[str]) -> list[str]:
+        """Folders of the region no other folder calls, then the folders reached only through a cycle."""
+        called = {t for f in region for t in self.calls.get(f, ()) if t != f}
+        roots = sorted(f for f in region if f not in called and f in self.folders)
+        reached = _closure(roots, self.calls)
+        roots += sorted(f for f in region if f not in reached and f in self.folders)
+        return roots
+
+    def reach(self, root: str) -> set[str]:
+        return _closure([root], self.calls)
+
+    def selected_roots(self, region: set[str]) -> list[str]:
+        """The roots whose calls reach a named file or folder."""
+        return [r for r in self.roots(region) if any(self.selection.covers_folder(f) for f in self.reach(r))]
+
+
+def _closure(start: list[str], edges: dict[str, set[str]]) -> set[str]:
+    seen: set[str] = set()
+    stack = list(start)
+    while stack:
+        cur = stack.pop()
+        if cur in seen:
+            continue
+        seen.add(cur)
+        stack.extend(edges.get(cur, ()))
+    return seen
+
+
+def group_inputs(paths: list[str], explicit_root: Optional[str]) -> tuple[dict[str, list[str]], list[LoadError]]:
+    """Inputs per repository root (in the order named)."""
+    groups: dict[str, list[str]] = {}
+    errors: list[LoadError] = []
+    for raw in paths:
+        if not os.path.exists(raw):
+            errors.append(LoadError(path=raw, kind="unreadable", message="no such file or directory"))
+            continue
+        root = find_repository_root(raw, explicit_root)
+        groups.setdefault(root, []).append(raw)
+    return groups, errors
+
+
+def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> Repository:
+    """Walk a repository: module folders, candidate module calls (from raw text), and what the inputs name."""
+    display_base = None if all(os.path.isabs(p) for p in named) else os.getcwd()
+    repo = Repository(root=root, display_base=display_base)
+    for raw in named:
+        path = os.path.abspath(raw)
+        name = os.path.basename(path)
+        if os.path.isdir(path):
+            repo.selection.folders.append(path)
+            continue
+        if os.path.islink(raw) and not inside(path, root):
+            repo.errors.append(LoadError(path=raw, kind="not-followed",
+                                         message="symbolic link leads outside the repository; not read"))
+            continue
+        if config_kind(name):
+            repo.selection.files.add(path)
+        elif is_auto_var_file(name):
+            repo.selection.files.add(path)  # stands for its folder's module: the values it sets
+        elif name.endswith(VAR_SUFFIXES):
+            repo.var_files.append(raw)
+            repo.selection.files.add(path)
+        elif name.endswith(".json") or looks_like_plan(path) or is_binary_plan(path):
+            repo.named_plans.append(raw)
+            repo.selection.files.add(path)
+        else:
+            repo.errors.append(LoadError(path=raw, kind="unsupported",
+                                         message="not a Terraform/OpenTofu file, variable file or plan JSON"))
+    _walk(repo, exclude, limits)
+    return repo
+
+
+def _excluded(rel: str, patterns: list[str]) -> bool:
+    import fnmatch
+
+    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
+
+
+def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
+    root = repo.root
+
+    def onerror(exc: OSError) -> None:
+        repo.errors.append(LoadError(path=repo.show(str(exc.filename or root)), kind="unreadable",
+                                     message=f"cannot read: {exc.strerror}"))
+
+    named_files = {f for f in repo.selection.files}
+    for folder, dirs, files in os.walk(root, onerror=onerror):
+        # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                         and not _excluded(_join(rel_folder, d), exclude))
+        kept = []
+        for name in files:
+            full = os.path.join(folder, name)
+            if _excluded(_join(rel_folder, name), exclude) and full not in named_files:
+                continue
+            if os.path.islink(full) and not inside(full, root):
+                if repo.selection.covers(full):
+                    repo.notices.append(LoadError(path=repo.show(full), kind="not-followed",
+                                                  message="symbolic link leads outside the repository; not read"))
+                continue
+            kept.append(name)
+        config = select_module_files([n for n in kept if config_kind(n)])
+        if config:
+            repo.folders[folder] = config
+            targets = set()
+            for name in config:
+                targets |= _candidate_calls(folder, os.path.join(folder, name), limits)
+            if targets:
+                repo.calls[folder] = targets
+        if any(repo.selection.covers(os.path.join(folder, n)) for n in kept):
+            for name in sorted(kept):
+                if name.endswith(".json") and not config_kind(name) and not name.endswith(".tfvars.json"):
+                    full = os.path.join(folder, name)
+                    if repo.selection.covers(full) and (looks_like_plan(full) or is_binary_plan(full)):
+                        repo.plans.append(repo.show(full))
+                elif not config_kind(name) and repo.selection.covers(os.path.join(folder, name)) \
+                        and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
+                    repo.plans.append(repo.show(os.path.join(folder, name)))
+
+
+def _join(rel_folder: str, name: str) -> str:
+    return name if rel_folder == "." else f"{rel_folder}/{name}"
+
+
+def _candidate_calls(folder: str, path: str, limits: Limits) -> set[str]:
+    """Folders a file may call through a local `source`. Raw text is enough to draw the call graph; the loader
+    confirms each call against the parsed `module` block."""
+    try:
+        text = read_text(path, limits.max_config_bytes)
+    except TextFileError:
+        return set()
+    if "source" not in text:
+        return set()
+    return {os.path.normpath(os.path.join(folder, m.group(1))) for m in _LOCAL_SOURCE.finditer(text)}
