@@ -22,6 +22,7 @@ from agentlint.loaders import load
 from agentlint.loaders.plan_input import PlanOptions
 from agentlint.outputs.github import render as render_github
 from agentlint.outputs.json_report import render as render_json
+from agentlint.outputs.text import render as render_text
 from conftest import FIXTURES
 from helpers import run
 
@@ -127,6 +128,8 @@ def test_a_resource_the_configuration_does_not_have_is_not_located(tmp_path):
 
 def test_sarif_and_annotations_land_on_the_code():
     report = run(PLAN)
+    text = render_text(report)
+    assert f"{CODE}\n     22  CRITICAL  AL201 admin-access" in text and f"         plan: {PLAN}\n" in text
     annotations = render_github(report).splitlines()
     assert annotations[0].startswith(f"::error file={CODE},line=22,endLine=26,title=AL201 admin-access (critical)::")
     result = CliRunner().invoke(main, ["scan", PLAN, "--format", "sarif"])
@@ -168,3 +171,23 @@ def test_source_folders_in_the_loader_api():
         ("module.agent_role.aws_iam_role_policy_attachment.admin", f"{ADMIN_CODE}/modules/role/main.tf", 11),
     ]
     assert model.notices == [] and model.errors == []
+
+
+def test_suppression_comments_in_the_code_apply_to_located_plan_findings(tmp_path):
+    code = open(CODE).read().replace(
+        'resource "aws_iam_role_policy_attachment" "managed" {',
+        '# agentlint:ignore[AL201] sandbox account without data, SEC-9\n'
+        'resource "aws_iam_role_policy_attachment" "managed" {')
+    (tmp_path / "beside").mkdir()
+    (tmp_path / "beside" / "main.tf").write_text(code)
+    shutil.copy(PLAN, tmp_path / "beside" / "tfplan.json")
+    report = run(str(tmp_path / "beside" / "tfplan.json"))
+    assert report.findings == []
+    assert [(s.finding.rule_id, s.finding.start_line, s.suppression.line, s.suppression.reason)
+            for s in report.suppressed] == [("AL201", 23, 22, "sandbox account without data, SEC-9")]
+    # The same with the code named by --source (the plan elsewhere).
+    (tmp_path / "plans").mkdir()
+    shutil.copy(PLAN, tmp_path / "plans" / "tfplan.json")
+    code_, doc = _scan(str(tmp_path / "plans" / "tfplan.json"), "--source", str(tmp_path / "beside"))
+    assert code_ == 0 and doc["findings"] == []
+    assert [(s["finding"]["rule_id"], s["suppression"]["line"]) for s in doc["suppressed"]] == [("AL201", 22)]

@@ -9,8 +9,8 @@ else stays the plan's: `source` stays "plan", its values are the planned ones, a
 (fingerprints do not change when the code is found, and `Finding.plan` names the plan file).
 
 The code is taken from the scan when the folder is one of its root modules; otherwise it is read here only to
-locate resources (its findings, errors and suppressions are not the scan's; what cannot be read is a notice,
-kind `source-not-read`): the folder's root module, with the local modules of its repository as a scan reads them.
+locate resources (its findings and errors are not the scan's, what cannot be read is a notice of kind
+`source-not-read`; its suppression comments apply to the plan findings located in it): the folder's root module, with the local modules of its repository as a scan reads them.
 Without code beside the plan nothing changes.
 """
 
@@ -69,8 +69,10 @@ def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=N
 
 
 def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Resource]:
-    """The root module in `folder`, evaluated as a scan would (its repository's local modules followed), but only
-    to locate plan resources: nothing here reaches the scan's resources, errors or suppressions."""
+    """The root module in `folder`, evaluated as a scan would (its repository's local modules followed), only to
+    locate plan resources: its resources and errors do not reach the scan (errors become notices); its suppression
+    comments do, for the plan findings located in it (findings about the comments themselves are outside what the
+    inputs name, so they are not reported)."""
     from agentlint.loaders.hcl import load_configuration
     from agentlint.loaders.repository import find_repository_root, survey
 
@@ -90,7 +92,8 @@ def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Res
     errors: list[LoadError] = []
     notices: list[LoadError] = []
     repo = survey(find_repository_root(folder), [folder], [], limits)
-    resources, _, _ = load_configuration(repo, errors, notices, limits, None, cache)
+    # Its suppression comments apply to the plan findings located in it, as for code beside a named plan.
+    resources, _, _ = load_configuration(repo, errors, notices, limits, model.suppressions, cache)
     for e in errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
         model.notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
                                        message=f"{e.kind}: {e.message} (read only to locate plan resources)"))
