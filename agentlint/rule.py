@@ -437,6 +437,9 @@ def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
             "kubernetes_service_account_v1": "service account", "google_service_account": "service account",
             "azurerm_user_assigned_identity": "managed identity"}.get(
         data.get("rtype", ""), "identity")
+    res = data.get("resource")
+    if res is not None and res.mode == "data":
+        return f"{kind} {graph.address_of(node)} (defined outside the scanned code)"
     return f"{kind} {graph.address_of(node)}"
 
 

@@ -61,7 +61,9 @@ class UnverifiablePermissions(Rule):
         for agent in sorted(g.agents):
             res = g.resource_of(agent)
             for _, target, edata in g.g.out_edges(agent, data=True):
-                if edata.get("rel") != "runs_as" or g.g.nodes[target].get("kind") != "external":
+                defined_elsewhere = g.resource_of(target) is not None and g.resource_of(target).mode == "data"
+                if edata.get("rel") != "runs_as" or (g.g.nodes[target].get("kind") != "external"
+                                                     and not defined_elsewhere):
                     continue
                 label = g.address_of(target)
                 message = (f"cannot verify what agent {res.address} can do: its identity ({edata.get('attr')} = "

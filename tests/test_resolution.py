@@ -20,6 +20,7 @@ from conftest import FIXTURES, ROOT, rel
 RESOLUTION = FIXTURES / "resolution"
 CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir() and p.parent.name in ("bad", "good"))
 CASES += sorted(p for p in RESOLUTION.iterdir() if p.is_dir()) + sorted((FIXTURES / "examples").iterdir())
+CASES += [FIXTURES / "terragrunt" / "live" / "prod" / "agent"]
 
 
 def _inputs(case: Path) -> list[Path]:
@@ -28,7 +29,8 @@ def _inputs(case: Path) -> list[Path]:
     for path in sorted(case.rglob("*")):
         if any(part.startswith(".") for part in path.relative_to(case).parts) or not path.is_file():
             continue
-        if path.name.endswith((".tf", ".tofu", ".tf.json", ".tofu.json", "terraform.tfvars", ".auto.tfvars")):
+        if path.name.endswith((".tf", ".tofu", ".tf.json", ".tofu.json", "terraform.tfvars", ".auto.tfvars",
+                               "terragrunt.hcl")):
             out.append(path)
         elif path.suffix == ".json" and '"format_version"' in path.read_text(errors="ignore")[:4096]:
             out.append(path)
@@ -241,6 +243,21 @@ def test_module_source_symlinked_outside_the_repository_is_not_followed(tmp_path
     report = scan([str(repo)], Config())
     assert [r for r in report.findings] == []
     assert [n.message for n in report.notices] == ["module module.m: source leaves the repository; not followed"]
+
+
+def test_terragrunt_unit_calls_its_module_with_its_inputs():
+    unit = "fixtures/terragrunt/live/prod/agent"
+    module = "fixtures/terragrunt/modules/agent/main.tf"
+    assert _findings(unit) == [
+        ("AL201", module, 29, 'aws_iam_role_policy_attachment.agent["arn:aws:iam::aws:policy/AdministratorAccess"]',
+         [unit]),
+        ("AL606", module, 18, "aws_iam_role.agent", [unit])]
+    # the module changed alone: every unit that runs it, with its own inputs
+    found = {(f[0], f[3]): f[4] for f in _findings(module)}
+    assert found[("AL201", 'aws_iam_role_policy_attachment.agent["arn:aws:iam::aws:policy/IAMFullAccess"]')] == [
+        "fixtures/terragrunt/live/staging/agent"]
+    assert found[("AL606", "aws_iam_role.agent")] == ["fixtures/terragrunt/live/cycle/unit", unit,
+                                                       "fixtures/terragrunt/live/staging/agent"]
 
 
 def _cli(*args):

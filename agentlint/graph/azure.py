@@ -22,6 +22,11 @@ IDENTITY_WORKLOADS = (
     "azurerm_automation_account", "azapi_resource",
 )
 
+# Attribute paths of a workload that hold its system-assigned identity's principal ID: azurerm's computed
+# `identity[0].principal_id`, and azapi's `output.identity.principalId` (azapi v2 `output` is an object; v1 wrote
+# `jsondecode(azapi_resource.x.output).identity.principalId`, the same path once decoded).
+SYSTEM_IDENTITY_PRINCIPAL = {("identity", "principal_id"), ("output", "identity", "principalId")}
+
 AKS_ANNOTATION = "azure.workload.identity/client-id"
 
 # Built-in roles by name and by the GUID at the end of a role definition ID.

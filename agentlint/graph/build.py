@@ -20,6 +20,7 @@ import networkx as nx
 from agentlint.graph.agents import config_evidence, evidence_for
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.graph import azure, gcp, k8s
+from agentlint.graph.refs import MISSING, Reference, parse_reference, value_at
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
@@ -93,6 +94,33 @@ class IdentityGraph:
         found = self.by_ref.get((stack, strip_instance_keys(address) if "[" in address else address))
         return found[0] if found else None
 
+    def reference(self, stack: str, value: Any) -> Optional[tuple[Resource, Reference]]:
+        """The resource a value is exactly a reference to, with the attribute path inside it, when the scanned code
+        defines that resource (or data source)."""
+        found = parse_reference(value)
+        if found is None:
+            return None
+        res = self.lookup(stack, found.ref.address)
+        return (res, found) if res is not None else None
+
+    def resolve(self, stack: str, value: Any) -> Any:
+        """The value a reference names, read from the referenced resource's evaluated values at the attribute path
+        (`kubernetes_service_account_v1.agent.metadata[0].name` -> the name written there), following references
+        that lead to references. A value that is not a plain reference, or whose target attribute is not written in
+        the code (computed by the provider, or unknown itself), is returned unchanged: it stays unknown."""
+        for _ in range(8):
+            found = self.reference(stack, value)
+            if found is None:
+                return value
+            res, ref = found
+            target = value_at(res.values, ref.steps)
+            if target is MISSING or target is None:
+                return value
+            value = target
+            if not isinstance(value, Unknown):
+                return value
+        return value
+
     def resource_of(self, node: str) -> Optional[Resource]:
         return self.g.nodes[node].get("resource")
 
@@ -101,8 +129,9 @@ class IdentityGraph:
 
     # -- target resolution -----------------------------------------------------------------------------------
 
-    def targets(self, stack: str, value: Any, kind: str) -> list[tuple[str, bool]]:
-        """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address."""
+    def targets(self, stack: str, value: Any, kind: str, _depth: int = 0) -> list[tuple[str, bool]]:
+        """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address, or
+        through the attribute of another resource they name (`aws_iam_instance_profile.p.role`)."""
         types = TARGET_TYPES[kind]
         out: list[tuple[str, bool]] = []
         for item in value if isinstance(value, list) else [value]:
@@ -119,13 +148,19 @@ class IdentityGraph:
                         label = _literal_name(res) or res.address
                         out.append((self._external(stack, kind, label, res.type), False))
                         matched = True
-                if not matched and item.refs:
-                    out.append((self._external(stack, kind, display(item), "unresolved"), False))
-                elif not matched:
+                if matched:
+                    continue
+                resolved = self.resolve(stack, item)
+                if resolved is not item and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                    out.extend(self.targets(stack, resolved, kind, _depth + 1))
+                else:
                     out.append((self._external(stack, kind, display(item), "unresolved"), False))
             elif isinstance(item, str):
                 res = self._by_literal(stack, types, item)
-                if res is not None:
+                if res is not None and res.mode == "data":
+                    # A data source names an identity defined elsewhere: one node for it, by reference or by name.
+                    out.append((self._external(stack, kind, _literal_name(res) or item, res.type), False))
+                elif res is not None:
                     out.append((self._add(res, _kind_for(res.type)), True))
                 else:
                     out.append((self._external(stack, kind, item), False))
@@ -243,12 +278,9 @@ class IdentityGraph:
         node = self._add(res, "workload")
         spec = follow_blocks(res.values, K8S_POD_SPEC[res.type])
         sa_name = spec.get("service_account_name") or spec.get("service_account")
-        namespace = first_block(res.values.get("metadata")).get("namespace") or "default"
-        accounts = self._service_accounts(res.stack, sa_name, namespace)
-        if not accounts and (sa_name is None or isinstance(sa_name, str)):
-            # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
-            accounts = [self._k8s_sa(res.stack, namespace if isinstance(namespace, str) else "default",
-                                     sa_name or "default")]
+        _, namespace = self._k8s_meta(res.stack, res.values)
+        # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
+        accounts = self._service_accounts(res.stack, sa_name if sa_name not in (None, "") else "default", namespace)
         for sa in accounts:
             self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
 
@@ -286,24 +318,24 @@ class IdentityGraph:
             if kind not in ("Role", "ClusterRole"):
                 continue
             node = self._add(res, "k8s_role")
-            name, namespace = k8s.metadata(values)
+            name, namespace = self._k8s_meta(res.stack, values)
             self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace, rules=k8s.rules_of(values))
             roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
             roles[(res.stack, "ref", res.ref_address)] = node
         for res, (kind, values) in objects:
             if kind not in ("RoleBinding", "ClusterRoleBinding"):
                 continue
-            _, namespace = k8s.metadata(values)
+            _, namespace = self._k8s_meta(res.stack, values)
             role = self._k8s_role(res.stack, first_block(values.get("role_ref")), namespace, roles)
             if role is None:
                 continue
+            scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
             for subject in blocks(values.get("subject")):
-                if subject.get("kind") != "ServiceAccount" or not isinstance(subject.get("name"), str):
+                if self.resolve(res.stack, subject.get("kind")) != "ServiceAccount" or subject.get("name") in (None, ""):
                     continue
-                sa_ns = subject.get("namespace") if isinstance(subject.get("namespace"), str) else namespace
-                sa = self._k8s_sa(res.stack, sa_ns, subject["name"])
-                scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
-                self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+                sa_ns = self._k8s_namespace(res.stack, subject.get("namespace"), namespace)
+                for sa in self._service_accounts(res.stack, subject.get("name"), sa_ns):
+                    self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
 
     def _azure(self, resources: list[Resource]) -> None:
         """Azure workloads -> managed identities (system- and user-assigned), and role assignments as edges from
@@ -355,27 +387,55 @@ class IdentityGraph:
         return node
 
     def _azure_identities(self, stack: str, value: Any) -> list[str]:
+        """User-assigned identities a value names: `azurerm_user_assigned_identity` resources, or data sources of
+        one defined elsewhere (a node of their own that workloads and role assignments meet at)."""
         out = []
         for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and item:
+                # A resource ID (`.../userAssignedIdentities/<name>`) or a client ID: the identity of that name in
+                # the scanned code (resource or data source), else one node for the literal.
+                name = item.rstrip("/").rsplit("/", 1)[-1]
+                found = [r for r in self.model.resources if r.stack == stack
+                         and r.type == "azurerm_user_assigned_identity" and "/userassignedidentities/" in item.lower()
+                         and self.resolve(stack, r.values.get("name")) == name]
+                out.append(self._add(found[0], "principal") if found
+                           else self._external(stack, "azure_principal", item, "azurerm_user_assigned_identity"))
+                continue
             for ref in refs_in(item):
                 res = self.lookup(stack, ref.address)
-                if res is not None and res.type == "azurerm_user_assigned_identity" and res.mode == "managed":
+                if res is not None and res.type == "azurerm_user_assigned_identity":
                     out.append(self._add(res, "principal"))
         return out
 
-    def _azure_principal(self, stack: str, value: Any) -> list[str]:
-        """`azurerm_user_assigned_identity.x.principal_id`, `<workload>.identity[0].principal_id`, or an ID."""
+    def _azure_principal(self, stack: str, value: Any, _depth: int = 0) -> list[str]:
+        """`azurerm_user_assigned_identity.x.principal_id` (resource or data source), the system-assigned identity
+        of a workload (`<workload>.identity[0].principal_id`; azapi: `output.identity.principalId`, or
+        `jsondecode(<azapi>.output).identity.principalId` with azapi v1), or an ID."""
         if isinstance(value, Unknown):
+            found = self.reference(stack, value)
+            if found is not None:
+                res, ref = found
+                if res.type == "azurerm_user_assigned_identity" and ref.attr == ("principal_id",):
+                    return [self._add(res, "principal")]
+                if res.mode == "managed" and res.type in azure.IDENTITY_WORKLOADS and \
+                        ref.attr in azure.SYSTEM_IDENTITY_PRINCIPAL:
+                    return [self._azure_system_identity(res)]
             out = []
             for ref in value.refs:
                 res = self.lookup(stack, ref.address)
-                if res is None or res.mode != "managed":
+                if res is None:
                     continue
                 if res.type == "azurerm_user_assigned_identity":
                     out.append(self._add(res, "principal"))
-                elif res.type in azure.IDENTITY_WORKLOADS and ref.attr.startswith("identity"):
+                elif res.mode == "managed" and res.type in azure.IDENTITY_WORKLOADS and (
+                        ref.attr.startswith("identity") or ref.attr.startswith("output.identity")):
                     out.append(self._azure_system_identity(res))
-            return out or [self._external(stack, "azure_principal", display(value), "unresolved")]
+            if out:
+                return out
+            resolved = self.resolve(stack, value)
+            if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                return self._azure_principal(stack, resolved, _depth + 1)
+            return [self._external(stack, "azure_principal", display(value), "unresolved")]
         if isinstance(value, str) and value:
             return [self._external(stack, "azure_principal", value, "azure_principal")]
         return []
@@ -412,6 +472,14 @@ class IdentityGraph:
                 account_id = res.values.get("account_id")
                 if isinstance(account_id, str):
                     accounts[(res.stack, account_id)] = self._add(res, "principal")
+        for res in resources:
+            # `data "google_service_account"`: an account defined elsewhere, named by ID, email or resource path; one
+            # node for it that workloads and grants meet at, by reference or by email.
+            if res.mode == "data" and res.type == "google_service_account":
+                account_id = self.resolve(res.stack, res.values.get("account_id"))
+                if isinstance(account_id, str) and account_id:
+                    key = (res.stack, account_id.rsplit("/", 1)[-1].split("@", 1)[0])
+                    accounts.setdefault(key, self._add(res, "principal"))
         for res in resources:
             if res.mode != "managed":
                 continue
@@ -468,14 +536,19 @@ class IdentityGraph:
             return self._gcp_account(stack, rest, None, accounts)
         return self._external(stack, "gcp_member", member, "gcp_member")
 
-    def _gcp_account(self, stack: str, value: Any, default: Optional[str], accounts: dict) -> Optional[str]:
-        """The node of the service account a value names (reference, email, or nothing and a default)."""
+    def _gcp_account(self, stack: str, value: Any, default: Optional[str], accounts: dict,
+                     _depth: int = 0) -> Optional[str]:
+        """The node of the service account a value names (reference, email, or nothing and a default); a reference
+        to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
         if isinstance(value, Unknown):
             for ref in value.refs:
                 res = self.lookup(stack, ref.address)
-                if res is not None and res.type == "google_service_account" and res.mode == "managed":
+                if res is not None and res.type == "google_service_account":
                     return self._add(res, "principal")
-            return self._external(stack, "service_account", display(value), "unresolved") if value.refs else None
+            resolved = self.resolve(stack, value)
+            if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+                return self._gcp_account(stack, resolved, None, accounts, _depth + 1)
+            return self._external(stack, "service_account", display(value), "unresolved")
         if isinstance(value, str) and value:
             email = value.removeprefix("serviceAccount:").removeprefix("projects/-/serviceAccounts/")
             if gcp.DEFAULT_EMAIL.match(email):
@@ -515,14 +588,38 @@ class IdentityGraph:
         return None
 
     def _service_accounts(self, stack: str, name: Any, namespace: Any) -> list[str]:
+        """The service account nodes a name names in a namespace: a reference to a service account resource (its
+        `metadata[0].name`), a name written in the code or read from another resource, or, when the name cannot
+        be read, one node for the expression (pods and bindings written with the same expression meet there; it is
+        never dropped, so a binding of an unreadable name is still judged)."""
+        found = self.reference(stack, name)
+        if found is not None and found[0].type in K8S_SERVICE_ACCOUNT_TYPES and found[1].attr == ("metadata", "name"):
+            return [self._add(found[0], "workload")]
+        resolved = self.resolve(stack, name)
+        if isinstance(resolved, str):
+            return [self._k8s_sa(stack, self._k8s_namespace(stack, namespace, "default"), resolved)] if resolved else []
         out = []
         for ref in refs_in(name):
             r = self.lookup(stack, ref.address)
             if r is not None and r.type in K8S_SERVICE_ACCOUNT_TYPES:
                 out.append(self._add(r, "workload"))
-        if out or not isinstance(name, str):
+        if out or not isinstance(resolved, Unknown):
             return out
-        return [self._add(res, "workload") for res in self._sa_index().get((stack, namespace, name), [])]
+        return [self._k8s_sa(stack, self._k8s_namespace(stack, namespace, "default"), display(resolved))]
+
+    def _k8s_namespace(self, stack: str, value: Any, default: str) -> str:
+        """A namespace as written or read through references; unset is `default`; an unreadable one is named by its
+        expression, so that it never matches (or becomes) `default`."""
+        value = self.resolve(stack, value)
+        if value is None or value == "":
+            return default
+        return value if isinstance(value, str) else display(value)
+
+    def _k8s_meta(self, stack: str, values: dict) -> tuple[Optional[str], str]:
+        """(name, namespace) of a Kubernetes object's `metadata`, read through references to other resources."""
+        meta = first_block(values.get("metadata"))
+        name = self.resolve(stack, meta.get("name"))
+        return (name if isinstance(name, str) else None), self._k8s_namespace(stack, meta.get("namespace"), "default")
 
     def _sa_index(self) -> dict[tuple, list[Resource]]:
         """Kubernetes service accounts by (stack, namespace, name), built once."""
@@ -530,8 +627,8 @@ class IdentityGraph:
             index: dict[tuple, list[Resource]] = defaultdict(list)
             for res in self.model.resources:
                 if res.type in K8S_SERVICE_ACCOUNT_TYPES:
-                    meta = first_block(res.values.get("metadata"))
-                    index[(res.stack, meta.get("namespace") or "default", meta.get("name"))].append(res)
+                    name, namespace = self._k8s_meta(res.stack, res.values)
+                    index[(res.stack, namespace, name)].append(res)
             self._service_account_index = index
         return self._service_account_index
 
@@ -547,6 +644,7 @@ class IdentityGraph:
 
     def _policy_node(self, stack: str, value: Any) -> Optional[str]:
         """A node for a policy named by ARN (AWS managed or customer managed) or by reference."""
+        value = self._data_policy_arn(stack, value)
         name = managed_policy_name(value)
         if name is not None:
             node = f"{stack}::aws-managed:{name}"
@@ -567,6 +665,24 @@ class IdentityGraph:
                 f"policy {self.address_of(target)} is not defined in the scanned code")
             return target
         return None
+
+    def _data_policy_arn(self, stack: str, value: Any) -> Any:
+        """`data "aws_iam_policy"` looks a policy up by `arn` or by `name`: its ARN is the one written, or, for a name
+        that agentlint's table knows as an AWS managed policy (and no other path), that policy's ARN. Any other
+        value is returned unchanged (a policy found by a name agentlint cannot place stays unverifiable)."""
+        found = self.reference(stack, value)
+        if found is None or found[0].mode != "data" or found[0].type != "aws_iam_policy" or \
+                found[1].attr not in (("arn",), ("id",)):
+            return value
+        arn = self.resolve(stack, found[0].values.get("arn"))
+        if isinstance(arn, str) and arn:
+            return arn
+        name = self.resolve(stack, found[0].values.get("name"))
+        prefix = found[0].values.get("path_prefix")
+        managed = lookup_managed(name) if isinstance(name, str) else None
+        if managed is not None and prefix in (None, "", "/") and arn is None:
+            return f"arn:aws:iam::aws:policy/{managed.name}"
+        return value
 
     def document(self, node: str) -> PolicyDocument:
         data = self.g.nodes[node]

@@ -184,11 +184,20 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
 
     cache = cache or ParseCache(enabled=False)
     loader = _FolderLoader(repo, limits, cache, errors, suppressions, progress)
+    units = _terragrunt_units(repo, limits, errors, notices)
+    # A Terragrunt unit calls its module: the call graph has an edge from the unit's folder to it.
+    for unit in units:
+        repo.calls.setdefault(os.path.abspath(unit.stack), set()).add(os.path.abspath(unit.module_dir))
+        repo.folders.setdefault(os.path.abspath(unit.stack), [])
     # Callers first: their parsed `module` blocks confirm the call graph drawn from raw text.
     region = repo.region()
     callers = sorted(f for f in region if f in repo.calls)
     loader.preload(callers)
     repo.calls = {f: set(loader.local_calls(f)) for f in callers}
+    unit_of = {os.path.abspath(u.stack): u for u in units}
+    for folder, unit in unit_of.items():
+        if folder in region:
+            repo.calls.setdefault(folder, set()).add(os.path.abspath(unit.module_dir))
     on_cycle = set(_cycle_members(repo.calls))
     roots = repo.selected_roots(region) + [f for f in sorted(on_cycle) if repo.selection.covers_folder(f)]
     roots = list(dict.fromkeys(roots))
@@ -198,20 +207,51 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
     stacks: list[str] = []
     cycles: set[frozenset] = set()
     for root in roots:
-        source = loader.get(root)
+        unit = unit_of.get(root)
+        folder = os.path.abspath(unit.module_dir) if unit is not None else root
+        source = loader.get(folder)
         if source is None:
             continue
         stack = repo.show(root)
         stacks.append(stack)
-        values = _root_variables(root, repo, list(var_files or []) + repo.var_files, errors, limits, cache)
+        # A unit's inputs reach Terraform as TF_VAR_* values: the module's own tfvars win over them.
+        values = dict(unit.inputs) if unit is not None else {}
+        values.update(_root_variables(folder, repo, list(var_files or []) + repo.var_files, errors, limits, cache))
         values.update(variables or {})
-        ctx = _RootContext(loader, repo, stack, root, errors, notices, limits, cycles, on_cycle)
-        instance = _Instance(ctx, root, "", "", values, (), ())
+        ctx = _RootContext(loader, repo, stack, folder, errors, notices, limits, cycles, on_cycle)
+        via = (repo.show(unit.config_path),) if unit is not None else ()
+        instance = _Instance(ctx, folder, "", "", values, (), via)
         resources.extend(instance.resources())
         ctx.report_not_installed(source)
         if summary is not None:
             summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
     return resources, stacks, loader.files_read
+
+
+def _terragrunt_units(repo, limits: Limits, errors: list[LoadError], notices: list[LoadError]) -> list:
+    """The repository's Terragrunt units that run a module agentlint can read; the others become notices."""
+    if not repo.terragrunt:
+        return []
+    from agentlint.loaders.terragrunt import find_terragrunt_roots
+
+    named = [p for p in sorted(repo.terragrunt) if repo.selection.covers(p)]
+    found, problems = find_terragrunt_roots([repo.show(p) for p in named], repo.root, limits)
+    for problem in problems:
+        (errors if problem.kind in ("parse-error", "limit", "unreadable", "unsupported") else notices).append(problem)
+    # The other units matter when they run a module that was named (a module changed alone): their problems are
+    # theirs, not this scan's.
+    others = [repo.show(p) for p in sorted(repo.terragrunt) if p not in named]
+    if others:
+        found += find_terragrunt_roots(others, repo.root, limits)[0]
+    units = []
+    for unit in found:
+        if unit.module_dir is None:
+            if repo.selection.covers(unit.config_path):
+                notices.append(LoadError(path=repo.show(unit.config_path), line=unit.line,
+                                         kind="module-not-followed", message=unit.problem or "module not found"))
+            continue
+        units.append(unit)
+    return units
 
 
 def _call_path(calls: dict[str, set[str]], start: str, goal: str) -> Optional[tuple[str, ...]]:

@@ -24,6 +24,7 @@ from agentlint.model import Limits, LoadError
 # A local module source in raw text; confirmed against the parsed `module` block before it counts as a call.
 _LOCAL_SOURCE = re.compile(r'(?:^|[\s{;,])"?source"?\s*[=:]\s*"(\.{1,2}(?:/[^"\n]*)?)"')
 _AUTO_VARS = ("terraform.tfvars", "terraform.tfvars.json")
+TERRAGRUNT_FILE = "terragrunt.hcl"
 
 
 def is_auto_var_file(name: str) -> bool:
@@ -91,6 +92,7 @@ class Repository:
     plans: list[str] = field(default_factory=list)  # plan files found in named folders (display paths)
     named_plans: list[str] = field(default_factory=list)
     var_files: list[str] = field(default_factory=list)  # non-auto .tfvars named as inputs (display paths)
+    terragrunt: list[str] = field(default_factory=list)  # every terragrunt.hcl of the repository (absolute)
     errors: list[LoadError] = field(default_factory=list)
     notices: list[LoadError] = field(default_factory=list)
 
@@ -169,7 +171,7 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
             repo.errors.append(LoadError(path=raw, kind="not-followed",
                                          message="symbolic link leads outside the repository; not read"))
             continue
-        if config_kind(name):
+        if config_kind(name) or name == TERRAGRUNT_FILE:
             repo.selection.files.add(path)
         elif is_auto_var_file(name):
             repo.selection.files.add(path)  # stands for its folder's module: the values it sets
@@ -216,6 +218,8 @@ def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
                                                   message="symbolic link leads outside the repository; not read"))
                 continue
             kept.append(name)
+        if TERRAGRUNT_FILE in kept:  # `.terragrunt-cache` copies are hidden folders: never walked
+            repo.terragrunt.append(os.path.join(folder, TERRAGRUNT_FILE))
         config = select_module_files([n for n in kept if config_kind(n)])
         if config:
             repo.folders[folder] = config
