@@ -69,9 +69,12 @@ def test_every_finding_is_a_failed_check_and_checkov_is_unchanged(checkov):
             if c[1].startswith(PREFIX)}
     report = json.loads(subprocess.run([_agentlint_bin(), "scan", "fixtures", "--format", "json"],
                                        capture_output=True, text=True, cwd=ROOT).stdout)
+    # Checkov does not read modules installed under .terraform/ (hidden folders) and drops a configuration whose
+    # module calls form a cycle: agentlint's findings there have no Checkov resource to attach to.
     expected = {(f["rule_id"], _strip(f["address"]), os.path.relpath(f["path"], "fixtures"))
                 for f in report["findings"]
-                if f["path"].endswith(".tf") and f["address"] != f["path"] and not f["address"].startswith("data.")}
+                if f["path"].endswith(".tf") and f["address"] != f["path"] and not f["address"].startswith("data.")
+                and "/.terraform/" not in f["path"] and "resolution/module-cycle/" not in f["path"]}
     assert expected and ours == expected
     # Checkov's own checks give the same results with and without agentlint's.
     assert [r for r in results(with_plugin) if not r[1].startswith(PREFIX)] == results(without)

@@ -241,7 +241,10 @@ def _terragrunt_units(repo, limits: Limits, errors: list[LoadError], notices: li
     # The other units matter when they run a module that was named (a module changed alone): their problems are
     # theirs, not this scan's.
     others = [repo.show(p) for p in sorted(repo.terragrunt) if p not in named]
-    if others:
+    # Only when a named folder may be the module a unit runs (a `source` in some .hcl file ends with its name, or is
+    # computed): reading every unit of a large Terragrunt repository for each pre-commit run would cost too much.
+    folder_names = {os.path.basename(f) for f in repo.named_folders()}
+    if others and (folder_names & repo.hcl_source_names or any("${" in n for n in repo.hcl_source_names)):
         found += find_terragrunt_roots(others, repo.root, limits)[0]
     units = []
     for unit in found:

@@ -93,6 +93,7 @@ class Repository:
     named_plans: list[str] = field(default_factory=list)
     var_files: list[str] = field(default_factory=list)  # non-auto .tfvars named as inputs (display paths)
     terragrunt: list[str] = field(default_factory=list)  # every terragrunt.hcl of the repository (absolute)
+    hcl_source_names: set[str] = field(default_factory=set)  # last folder names of `source` strings in .hcl files
     errors: list[LoadError] = field(default_factory=list)
     notices: list[LoadError] = field(default_factory=list)
 
@@ -220,6 +221,9 @@ def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
             kept.append(name)
         if TERRAGRUNT_FILE in kept:  # `.terragrunt-cache` copies are hidden folders: never walked
             repo.terragrunt.append(os.path.join(folder, TERRAGRUNT_FILE))
+        for name in kept:
+            if name.endswith(".hcl"):  # Terragrunt configuration: which module folders its sources may name
+                repo.hcl_source_names |= _source_names(os.path.join(folder, name), limits)
         config = select_module_files([n for n in kept if config_kind(n)])
         if config:
             repo.folders[folder] = config
@@ -241,6 +245,22 @@ def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
 
 def _join(rel_folder: str, name: str) -> str:
     return name if rel_folder == "." else f"{rel_folder}/{name}"
+
+
+_ANY_SOURCE = re.compile(r'(?:^|[\s{;,])source\s*=\s*"([^"\n]*)"')
+
+
+def _source_names(path: str, limits: Limits) -> set[str]:
+    """The last folder name of each `source` string (`../../modules//agent?ref=v1` -> `agent`)."""
+    try:
+        text = read_text(path, limits.max_config_bytes)
+    except TextFileError:
+        return set()
+    names = set()
+    for m in _ANY_SOURCE.finditer(text):
+        value = m.group(1).split("?", 1)[0].rstrip("/")
+        names.add(value.rsplit("/", 1)[-1])
+    return names
 
 
 def _candidate_calls(folder: str, path: str, limits: Limits) -> set[str]:
