@@ -163,9 +163,19 @@ def _variable_value(raw: str):
               help="Code: report only findings on blocks (or agent paths) that differ from git REF.")
 @click.option("--no-cache", is_flag=True, envvar="AGENTLINT_NO_CACHE",
               help="Parse every file again instead of using the parse cache (also AGENTLINT_NO_CACHE=1).")
+@click.option("--terraform-show", is_flag=True,
+              help="Binary plans (`plan -out`): run `terraform show -json PLANFILE` in the plan's folder to read them. "
+                   "This starts the provider plugins installed in that folder (.terraform/), which a pull request "
+                   "controls: use it only on plans made from trusted code. Without it, a binary plan is an error "
+                   "naming the command to run.")
+@click.option("--terraform-bin", metavar="PATH",
+              help="The terraform or tofu executable for --terraform-show (default: terraform, else tofu, on PATH).")
+@click.option("--source", "sources", multiple=True, type=click.Path(exists=True, file_okay=False),
+              help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
+                   "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
 @_input_options
 def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
-         changed_only, diff_base, no_cache, root, var_args):
+         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -189,9 +199,11 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         sys.exit(2)
     from agentlint.changes import ChangeError
 
+    plan_options = _plan_options(terraform_show, terraform_bin, sources)
     try:
         report = run_scan(list(paths), config, no_ignore=no_ignore, changed_only=changed_only, diff_base=diff_base,
-                          use_cache=not no_cache, progress=_progress(), root=root, variables=_variables(var_args))
+                          use_cache=not no_cache, progress=_progress(), root=root, variables=_variables(var_args),
+                          plan_options=plan_options)
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
@@ -214,6 +226,27 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     sys.exit(exit_code(report, config.fail_on))
 
 
+def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources):
+    """--terraform-show / --terraform-bin / --source (command line only: a configuration file cannot turn them on)."""
+    from agentlint.loaders.plan_input import PlanOptions
+
+    binary = None
+    if terraform_bin and not terraform_show:
+        click.echo("agentlint: --terraform-bin is used only with --terraform-show", err=True)
+        sys.exit(2)
+    if terraform_show:
+        from agentlint.loaders.plan_binary import find_terraform
+
+        binary = find_terraform(terraform_bin)
+        if binary is None:
+            wanted = repr(terraform_bin) if terraform_bin else "neither terraform nor tofu is on PATH"
+            click.echo(f"agentlint: --terraform-show: {wanted}"
+                       f"{' is not an executable' if terraform_bin else ''}; name one with --terraform-bin PATH",
+                       err=True)
+            sys.exit(2)
+    return PlanOptions(terraform_show=terraform_show, terraform_bin=binary, sources=tuple(sources))
+
+
 def _progress():
     """A progress line on stderr for long scans, only when stderr is a terminal."""
     if not sys.stderr.isatty():
@@ -225,11 +258,12 @@ def _progress():
 
 def _is_plan(path: str) -> bool:
     from agentlint.loaders.discover import looks_like_plan
+    from agentlint.loaders.plan_binary import is_binary_plan
 
     if os.path.isdir(path):
         return any(looks_like_plan(os.path.join(d, f)) for d, _, files in os.walk(path) for f in files
                    if f.endswith(".json") and not f.endswith((".tf.json", ".tofu.json")))
-    return os.path.isfile(path) and looks_like_plan(path)
+    return os.path.isfile(path) and (looks_like_plan(path) or is_binary_plan(path))
 
 
 def _read_baseline(path: Optional[str]):

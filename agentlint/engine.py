@@ -66,29 +66,32 @@ def _collector_paused():
 
 
 def build_graph(paths: list[str], config: Config, use_cache: bool = False, progress=None,
-                root: Optional[str] = None, variables: Optional[dict] = None) -> IdentityGraph:
+                root: Optional[str] = None, variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
     with _collector_paused():
-        return _build_graph(paths, config, use_cache, progress, root, variables)
+        return _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
 
 
 def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, root: Optional[str] = None,
-                 variables: Optional[dict] = None) -> IdentityGraph:
+                 variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
     model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
-                 use_cache=use_cache, progress=progress, root=root, variables=variables)
+                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return IdentityGraph(model, options)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
          diff_base: Optional[str] = None, use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict] = None) -> Report:
+         variables: Optional[dict] = None, plan_options=None) -> Report:
+    """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source)."""
     with _collector_paused():
-        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, root, variables)
+        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, root, variables,
+                     plan_options)
 
 
 def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool, diff_base: Optional[str],
-          use_cache: bool, progress, root: Optional[str] = None, variables: Optional[dict] = None) -> Report:
-    graph = _build_graph(paths, config, use_cache, progress, root, variables)
+          use_cache: bool, progress, root: Optional[str] = None, variables: Optional[dict] = None,
+          plan_options=None) -> Report:
+    graph = _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []
@@ -100,6 +103,9 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         findings += _run(rules, "suppressions", ctx, config, errors)
     findings = merge_roots(selected(findings, graph), graph.model)
     suppressed = [s for s in suppressed if s.finding in selected([s.finding], graph)]
+    from agentlint.loaders.plan_source import drop_located_duplicates  # plan findings located in scanned code
+
+    findings = drop_located_duplicates(findings)
     change_note = {}
     if changed_only or diff_base:
         from agentlint.changes import DiffBase, changed_in_plan
@@ -184,6 +190,7 @@ def selected(findings: list[Finding], graph: IdentityGraph) -> list[Finding]:
     out = []
     for f in findings:
         files = [f.path] + [t.path for t in f.trace if t.path]
+        files += [f.plan] if f.plan else []  # a plan finding located in code: the plan file is what was named
         files += via.get((f.stack, f.address), ())
         files += [p for t in f.trace for p in via.get((f.stack, t.address), ())]
         if any(selection.covers(p) for p in files) or os.path.abspath(f.stack) in named_var_folders:

@@ -216,6 +216,7 @@ class Finding(BaseModel):
     fingerprint: str
     roots: list[str] = Field(default_factory=list)  # root modules (relative to the repository) it was found in
     legacy_fingerprint: str = Field(default="", exclude=True)  # the recipe before repository roots (old baselines)
+    plan: Optional[str] = None  # the plan file of a plan finding (its `path` is the code's when the code was found)
     stack: str = Field(default="", exclude=True)
     key: str = Field(default="", exclude=True)
 

@@ -359,7 +359,9 @@ class RuleContext:
         # file and when the repository is checked out somewhere else. The file is relative to the repository root
         # and the root module is not part of it, so a module that several roots call gives one finding per location
         # however agentlint is invoked; an instance of unknown key (`[*]`) leaves the key out.
-        fp_key = json.dumps([rule.id, repo_path(g.model, at.path), _known_keys(at.address),
+        # A plan resource located in its code keeps the plan file here: the same fingerprint with or without the code.
+        fp_path = at.stack if at.source == "plan" else at.path
+        fp_key = json.dumps([rule.id, repo_path(g.model, fp_path), _known_keys(at.address),
                              identity_address and _known_keys(identity_address), key])
         # The recipe before repository roots: root module relative to the common folder of the inputs.
         legacy = json.dumps([rule.id, _rel(at.stack, g.model.legacy_root), at.ref_address,
@@ -369,7 +371,7 @@ class RuleContext:
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
             end_line=end, address=at.address, agents=agents, identity=identity_address, trace=trace,
             fix=rule.fix, fingerprint=_digest(fp_key), legacy_fingerprint=_digest(legacy),
-            stack=at.stack, key=key,
+            stack=at.stack, key=key, plan=at.stack if at.source == "plan" else None,
         )
 
     def grant_location(self, grant: Optional[Grant], policy: str) -> tuple[Resource, Optional[int]]:

@@ -53,7 +53,9 @@ def test_json_contract():
     assert {"findings", "agents", "errors", "schema_version", "summary", "tool"} <= set(doc)
     for finding in doc["findings"]:
         assert {"rule_id", "category", "severity", "confidence", "message", "path", "start_line", "end_line",
-                "address", "agents", "fingerprint", "fix", "trace", "title", "rule_name", "identity", "roots"} == set(finding)
+                "address", "agents", "fingerprint", "fix", "trace", "title", "rule_name", "identity", "roots",
+                "plan"} == set(finding)  # `plan` added with located plan findings (null for code findings)
+        assert finding["plan"] is None
         assert finding["severity"] in ("critical", "high", "medium", "low", "info")
         assert finding["confidence"] in ("high", "medium", "low")
     admin = next(f for f in doc["findings"] if f["rule_id"] == "AL201")

@@ -142,11 +142,13 @@ def test_scanning_makes_no_network_call_and_runs_nothing(monkeypatch):
     monkeypatch.setattr(subprocess.Popen, "__init__", forbidden)
     monkeypatch.setattr(os, "system", forbidden)
     monkeypatch.setattr(os, "execv", forbidden)
-    paths = [str(FIXTURES)]
+    binary_plan = str(FIXTURES / "plans" / "binary" / "terraform-data" / "tfplan")  # without --terraform-show
+    paths = [str(FIXTURES), binary_plan]
     if CORPUS.exists():
         paths += [str(CORPUS / "plans"), str(CORPUS / "hcl" / "terraform-aws-modules__terraform-aws-iam")]
     report = run(*paths)
     assert report.summary["findings"] > 0
+    assert (binary_plan, "binary-plan") in [(e.path, e.kind) for e in report.errors]
 
 
 def test_credential_literals_never_reach_output(tmp_path):

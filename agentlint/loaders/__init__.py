@@ -6,14 +6,14 @@ import os
 from typing import Any, Optional
 
 from agentlint.loaders.hcl import load_configuration
-from agentlint.loaders.plan import load_plan
+from agentlint.loaders.plan_input import PlanLoader, PlanOptions
 from agentlint.loaders.repository import find_repository_root, group_inputs, survey
 from agentlint.model import Limits, ScanModel
 
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
          limits: Limits = Limits(), use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict[str, Any]] = None) -> ScanModel:
+         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None) -> ScanModel:
     """Read every input. Each input belongs to a repository (`root`, else its git work tree, else the folder named);
     the root modules of that repository whose calls reach an input are evaluated, and `model.selection` says which
     findings the inputs ask about."""
@@ -47,12 +47,13 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
     model.selection = selection
     model.summary_extra = summary
     seen = set()
-    for plan, explicit in sorted(plans):
+    plan_loader = PlanLoader(plan_options, model, limits, cache)  # plan JSON, binary plans, code locations
+    for plan, explicit in sorted(plans, key=lambda p: (p[0], not p[1])):  # named before found: it must be a plan
         if plan in seen:
             continue
         seen.add(plan)
         errors = []
-        resources = load_plan(plan, errors, limits)
+        resources = plan_loader.load(plan, errors, explicit=explicit)
         if not explicit and any(e.kind == "not-a-plan" for e in errors):
             continue  # a JSON file in a scanned folder that is not a plan is simply not an input
         model.errors.extend(errors)

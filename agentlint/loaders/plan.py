@@ -29,6 +29,11 @@ def read_plan_document(path: str, limits: Limits = Limits()) -> dict:
         text = read_text(path, limits.max_plan_bytes)
     except TextFileError as exc:
         raise PlanError(str(exc), exc.kind, exc.line) from None
+    return parse_plan_text(text, limits)
+
+
+def parse_plan_text(text: str, limits: Limits = Limits()) -> dict:
+    """Plan JSON text (a file's, or `terraform show -json` output) -> the plan document."""
     try:
         doc = json.loads(text)
     except RecursionError:
@@ -59,17 +64,35 @@ def _embedded_plan(text: str) -> Optional[dict]:
 
 
 def load_plan(path: str, errors: list[LoadError], limits: Limits = Limits()) -> list[Resource]:
+    return load_plan_with_config(path, errors, limits)[0]
+
+
+class PlanConfig:
+    """What a plan's `configuration` says about the code it was made from (for locating resources in that code).
+
+    `addresses`: every resource and data source of the configuration, module-qualified, without instance keys
+    (`module.a.aws_iam_role.r`); None when the plan has no `configuration`."""
+
+    def __init__(self, addresses: Optional[set[str]] = None):
+        self.addresses = addresses
+
+
+def load_plan_with_config(path: str, errors: list[LoadError], limits: Limits = Limits(),
+                          text: Optional[str] = None) -> tuple[list[Resource], PlanConfig]:
+    """The plan's resources (path and stack: `path`) and its configuration summary. `text`: the plan JSON when it
+    does not come from `path` itself (`terraform show -json` of the binary plan at `path`)."""
     try:
-        doc = read_plan_document(path, limits)
+        doc = read_plan_document(path, limits) if text is None else parse_plan_text(text, limits)
     except PlanError as exc:
         errors.append(LoadError(path=path, line=exc.line, kind=exc.kind, message=str(exc)))
-        return []
+        return [], PlanConfig()
     try:
-        return _PlanReader(doc, path).resources()
+        reader = _PlanReader(doc, path)
+        return reader.resources(), reader.config_summary()
     except (TypeError, AttributeError, KeyError, ValueError, RecursionError) as exc:
         errors.append(LoadError(path=path, kind="parse-error",
                                 message=f"unexpected plan structure ({exc.__class__.__name__}); file skipped"))
-        return []
+        return [], PlanConfig()
 
 
 class _PlanReader:
@@ -82,14 +105,20 @@ class _PlanReader:
         root = (doc.get("configuration") or {}).get("root_module") or {}
         self._index_config(root, "")
 
-    def _index_config(self, module: dict, prefix: str) -> None:
+    def _index_config(self, module: dict, prefix: str, depth: int = 0) -> None:
         self.config_modules[prefix] = module
         for res in module.get("resources") or []:
             if isinstance(res, dict) and isinstance(res.get("address"), str):
                 self.config_resources.setdefault((prefix, res["address"]), res)
         for name, call in (module.get("module_calls") or {}).items():
             child = call.get("module") or {}
-            self._index_config(child, f"{prefix}module.{name}.")
+            if depth < 100:
+                self._index_config(child, f"{prefix}module.{name}.", depth + 1)
+
+    def config_summary(self) -> PlanConfig:
+        if not self.doc.get("configuration"):
+            return PlanConfig(None)
+        return PlanConfig({prefix + local for prefix, local in self.config_resources})
 
     def resources(self) -> list[Resource]:
         out: dict[str, Resource] = {}

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from agentlint.loaders.discover import VAR_SUFFIXES, config_kind, looks_like_plan, select_module_files
+from agentlint.loaders.plan_binary import is_binary_plan  # binary plans (plan -out), recognised by content
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError
 
@@ -178,7 +179,7 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
         elif name.endswith(VAR_SUFFIXES):
             repo.var_files.append(raw)
             repo.selection.files.add(path)
-        elif name.endswith(".json") or looks_like_plan(path):
+        elif name.endswith(".json") or looks_like_plan(path) or is_binary_plan(path):
             repo.named_plans.append(raw)
             repo.selection.files.add(path)
         else:
@@ -235,8 +236,11 @@ def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
             for name in sorted(kept):
                 if name.endswith(".json") and not config_kind(name) and not name.endswith(".tfvars.json"):
                     full = os.path.join(folder, name)
-                    if repo.selection.covers(full) and looks_like_plan(full):
+                    if repo.selection.covers(full) and (looks_like_plan(full) or is_binary_plan(full)):
                         repo.plans.append(repo.show(full))
+                elif not config_kind(name) and repo.selection.covers(os.path.join(folder, name)) \
+                        and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
+                    repo.plans.append(repo.show(os.path.join(folder, name)))
 
 
 def _join(rel_folder: str, name: str) -> str:

@@ -76,6 +76,8 @@ def _finding(f: Finding, s, several_roots: bool = False) -> list[str]:
         lines.append(f"         path: {' -> '.join(hops)}")
     if several_roots and f.roots:
         lines.append(f"         {'roots' if len(f.roots) > 1 else 'root'}: {', '.join(f.roots)}")
+    if f.plan and f.plan != f.path:  # a plan finding located in its code
+        lines.append(f"         plan: {f.plan}")
     lines.append(f"         fix:  {f.fix}")
     return lines
 
