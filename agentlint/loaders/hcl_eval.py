@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
-from agentlint.values import Ref, Unknown, refs_in
+from agentlint.values import Ref, Unknown
 
 MAX_DEPTH = 200
 # Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
@@ -322,14 +322,14 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
             if root in bound:
                 pass
             elif root in scope.bindings:
-                refs.extend(refs_in(scope.bindings[root]))
+                refs.extend(_refs_of(scope.bindings[root]))
             else:
                 ref = traversal_ref(root, steps, scope.prefix)
                 if ref is not None:
                     refs.append(ref)
                 elif root in ("var", "local") and steps and steps[0][0] == "a":
                     value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
-                    refs.extend(refs_in(value))
+                    refs.extend(_refs_of(value))
             step_stack = list(steps)
             while step_stack:
                 step = step_stack.pop()
@@ -421,7 +421,7 @@ def _apply_steps(value: Any, steps: list, text: str, scope: Scope, depth: int) -
         elif step[0] == "i":
             key = evaluate(step[1], scope, depth)
             if isinstance(key, Unknown):
-                return Unknown(text, tuple(refs_in(key)) + tuple(refs_in(value)))
+                return Unknown(text, tuple(_refs_of(key)) + tuple(_refs_of(value)))
             if isinstance(value, list) and not isinstance(key, bool) and _is_index(key) and -1 < int(fn.to_number(key)) < len(value):
                 value = value[int(fn.to_number(key))]
             elif isinstance(value, dict) and isinstance(key, (str, int, float)) and not isinstance(key, bool) and fn.to_str(key) in value:
@@ -568,6 +568,24 @@ def _contains_unknown(value: Any) -> bool:
     return _walk(value) != "known"
 
 
+def _refs_of(value: Any) -> list[Ref]:
+    """The references held inside a value, walking a bounded number of parts (parts can be shared, so a small
+    expression can describe an enormous value)."""
+    out: list[Ref] = []
+    stack = [value]
+    seen = 0
+    while stack and seen < fn.MAX_ELEMENTS:
+        seen += 1
+        v = stack.pop()
+        if isinstance(v, Unknown):
+            out.extend(v.refs)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
+
+
 def _walk(value: Any) -> str:
     """"known", "unknown" (some part is) or "too-large" (more parts than a budget allows)."""
     stack = [value]
@@ -619,7 +637,7 @@ def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int
     isolated = Scope(scope.prefix, os.path.dirname(os.path.join(scope.module_dir, rel)), scope.scan_root, {}, {})
     value = evaluate(template, isolated.bind(variables), depth)
     if isinstance(value, Unknown):
-        return Unknown(text, tuple(value.refs) + tuple(refs_in(variables)))
+        return Unknown(text, tuple(value.refs) + tuple(_refs_of(variables)))
     if not isinstance(value, str):  # a template of one interpolation renders it as a string
         try:
             return fn.to_str(value)
