@@ -474,11 +474,7 @@ def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
         return Unknown("(expression nested too deeply)")
     a = _operand(left_node, scope, depth)
     b = _operand(right_node, scope, depth)
-    # Terraform knows `false && x` and `true || x` whatever x is.
-    if op == "&&" and (a is False or b is False) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
-        return False
-    if op == "||" and (a is True or b is True) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
-        return True
+    # No short cut: Terraform's `false && x` is unknown while x is (checked against Terraform 1.11).
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown(text, tuple(_collect_refs(node, scope)))
     try:
