@@ -122,6 +122,12 @@ def refs_in(value) -> list[Ref]:
     return out
 
 
+def structured(value):
+    """A `jsonencode(...)` result as the object it encodes: the evaluator gives Terraform's exact string and
+    carries the object along (`decoded`). Anything else is returned unchanged."""
+    return getattr(value, "decoded", value) if isinstance(value, str) else value
+
+
 def blocks(value) -> list:
     """The nested blocks in a value (a list of dicts); anything else (unknown, sensitive, a string) gives []."""
     if isinstance(value, list):

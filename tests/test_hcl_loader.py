@@ -260,3 +260,23 @@ def test_redaction_shapes():
     text = f"key AKIAIOSFODNN7EXAMPLE secret {secret} sk-ant-api03-{'a' * 30} ok"
     assert redact(text) == "key <redacted> secret <redacted> <redacted> ok"
     assert redact("arn:aws:iam::aws:policy/AdministratorAccess") == "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_jsonencode_gives_terraforms_string_and_readers_still_see_the_object(tmp_path):
+    write(tmp_path, "main.tf", """
+        resource "azapi_resource" "agent" {
+          type = "Microsoft.App/containerApps@2024-03-01"
+          body = jsonencode({ identity = { type = "SystemAssigned" } })
+        }
+        resource "aws_iam_policy" "p" {
+          policy = jsonencode({ Version = "2012-10-17", Statement = [{ Effect = "Allow", Action = "s3:*", Resource = "*" }] })
+        }
+    """)
+    from agentlint.graph.azure import identity_block
+
+    res = by_address(load([str(tmp_path)]))
+    body = res["azapi_resource.agent"].values["body"]
+    assert body == '{"identity":{"type":"SystemAssigned"}}'
+    assert identity_block("azapi_resource", res["azapi_resource.agent"].values) == {"type": "SystemAssigned"}
+    doc = parse_policy_value(res["aws_iam_policy.p"].values["policy"], lambda _a: None)
+    assert doc.known and doc.statements[0].actions == ["s3:*"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from agentlint.values import first_block
+from agentlint.values import first_block, structured
 
 # Resource types whose `identity {}` block gives the workload a managed identity.
 IDENTITY_WORKLOADS = (
@@ -54,7 +54,7 @@ def identity_block(rtype: str, values: dict) -> dict:
     """The `identity` block (for azapi: the top-level block or `body.identity`)."""
     block = first_block(values.get("identity"))
     if not block and rtype == "azapi_resource":
-        body = values.get("body")
+        body = structured(values.get("body"))  # azapi 1.x takes the body as jsonencode({...})
         block = first_block(body.get("identity")) if isinstance(body, dict) else {}
     return block
 

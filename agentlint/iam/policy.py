@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from agentlint.model import Resource
-from agentlint.values import SENSITIVE, Unknown, display
+from agentlint.values import SENSITIVE, Unknown, display, structured
 
 # Resolves a reference to a resource (data.aws_iam_policy_document.x) within the same stack.
 Lookup = Callable[[str], Optional[Resource]]
@@ -171,6 +171,7 @@ def parse_policy_value(value: Any, lookup: Lookup, depth: int = 0) -> PolicyDocu
         return PolicyDocument.unknown("policy documents reference each other too deeply")
     if value is SENSITIVE:
         return PolicyDocument.unknown("policy is marked sensitive")
+    value = structured(value)  # jsonencode({...}): read the object it carries, no second decoding
     if isinstance(value, dict):
         return from_json_object(value)
     if isinstance(value, str):

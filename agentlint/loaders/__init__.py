@@ -34,6 +34,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
         model.notices.extend(repo.notices)
         selection.files |= repo.selection.files
         selection.folders += repo.selection.folders
+        selection.plans |= repo.selection.plans
         resources, stacks, files = load_configuration(repo, model.errors, model.notices, limits, model.suppressions,
                                                       cache, progress, variables, summary,
                                                       list(var_files or []))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
-from agentlint.values import Ref, Unknown, refs_in
+from agentlint.values import Ref, Unknown
 
 MAX_DEPTH = 200
 # Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
@@ -322,14 +322,14 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
             if root in bound:
                 pass
             elif root in scope.bindings:
-                refs.extend(refs_in(scope.bindings[root]))
+                refs.extend(_refs_of(scope.bindings[root]))
             else:
                 ref = traversal_ref(root, steps, scope.prefix)
                 if ref is not None:
                     refs.append(ref)
                 elif root in ("var", "local") and steps and steps[0][0] == "a":
                     value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
-                    refs.extend(refs_in(value))
+                    refs.extend(_refs_of(value))
             step_stack = list(steps)
             while step_stack:
                 step = step_stack.pop()
@@ -435,7 +435,7 @@ def _apply_steps(value: Any, steps: list, text: str, scope: Scope, depth: int) -
         elif step[0] == "i":
             key = evaluate(step[1], scope, depth)
             if isinstance(key, Unknown):
-                return Unknown(text, tuple(refs_in(key)) + tuple(refs_in(value)))
+                return Unknown(text, tuple(_refs_of(key)) + tuple(_refs_of(value)))
             if isinstance(value, list) and not isinstance(key, bool) and _is_index(key) and -1 < int(fn.to_number(key)) < len(value):
                 value = value[int(fn.to_number(key))]
             elif isinstance(value, dict) and isinstance(key, (str, int, float)) and not isinstance(key, bool) and fn.to_str(key) in value:
@@ -488,11 +488,7 @@ def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
         return Unknown("(expression nested too deeply)")
     a = _operand(left_node, scope, depth)
     b = _operand(right_node, scope, depth)
-    # Terraform knows `false && x` and `true || x` whatever x is.
-    if op == "&&" and (a is False or b is False) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
-        return False
-    if op == "||" and (a is True or b is True) and not isinstance(a, Invalid) and not isinstance(b, Invalid):
-        return True
+    # No short cut: Terraform's `false && x` is unknown while x is (checked against Terraform 1.11).
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown(text, tuple(_collect_refs(node, scope)))
     try:
@@ -582,6 +578,24 @@ def _contains_unknown(value: Any) -> bool:
     return _walk(value) != "known"
 
 
+def _refs_of(value: Any) -> list[Ref]:
+    """The references held inside a value, walking a bounded number of parts (parts can be shared, so a small
+    expression can describe an enormous value)."""
+    out: list[Ref] = []
+    stack = [value]
+    seen = 0
+    while stack and seen < fn.MAX_ELEMENTS:
+        seen += 1
+        v = stack.pop()
+        if isinstance(v, Unknown):
+            out.extend(v.refs)
+        elif isinstance(v, dict):
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return out
+
+
 def _walk(value: Any) -> str:
     """"known", "unknown" (some part is) or "too-large" (more parts than a budget allows)."""
     stack = [value]
@@ -633,7 +647,7 @@ def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int
     isolated = Scope(scope.prefix, os.path.dirname(os.path.join(scope.module_dir, rel)), scope.scan_root, {}, {})
     value = evaluate(template, isolated.bind(variables), depth)
     if isinstance(value, Unknown):
-        return Unknown(text, tuple(value.refs) + tuple(refs_in(variables)))
+        return Unknown(text, tuple(value.refs) + tuple(_refs_of(variables)))
     if not isinstance(value, str):  # a template of one interpolation renders it as a string
         try:
             return fn.to_str(value)

@@ -63,17 +63,19 @@ class Selection:
 
     files: set[str] = field(default_factory=set)
     folders: list[str] = field(default_factory=list)
+    plans: set[str] = field(default_factory=set)
 
     def covers(self, path: Optional[str]) -> bool:
         if not path:
             return False
         path = os.path.abspath(path)
-        if path in self.files:
+        if path in self.files or path in self.plans:
             return True
         return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
 
     def covers_folder(self, folder: str) -> bool:
-        """Whether a module folder holds anything named: a named file in it, or it lies inside a named folder."""
+        """Whether a module folder holds anything named: a named configuration or variable file in it, or it lies
+        inside a named folder. (A named plan names the plan, not the code beside it.)"""
         folder = os.path.abspath(folder)
         if any(os.path.dirname(f) == folder for f in self.files):
             return True
@@ -181,7 +183,7 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
             repo.selection.files.add(path)
         elif name.endswith(".json") or looks_like_plan(path) or is_binary_plan(path):
             repo.named_plans.append(raw)
-            repo.selection.files.add(path)
+            repo.selection.plans.add(path)
         else:
             repo.errors.append(LoadError(path=raw, kind="unsupported",
                                          message="not a Terraform/OpenTofu file, variable file or plan JSON"))

@@ -387,3 +387,32 @@ resource "terraform_data" "case088" {
 resource "terraform_data" "case089" {
   input = "a %{~ for s in ["x", "y"] ~} ${s} %{~ endfor ~} b"
 }
+
+# Type constraints convert what a variable receives.
+resource "terraform_data" "case090" {
+  input = var.nums_as_strings
+}
+
+resource "terraform_data" "case091" {
+  input = var.set_v
+}
+
+resource "terraform_data" "case092" {
+  input = var.extra_attrs
+}
+
+resource "terraform_data" "case093" {
+  input = var.tuple_v
+}
+
+resource "terraform_data" "case094" {
+  input = var.map_num
+}
+
+resource "terraform_data" "case095" {
+  input = var.any_v
+}
+
+resource "terraform_data" "case096" {
+  input = var.null_attr
+}

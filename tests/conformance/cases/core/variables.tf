@@ -69,3 +69,41 @@ variable "cfg_tfvars" {
     b = optional(string, "bdef")
   })
 }
+
+variable "nums_as_strings" {
+  type    = list(string)
+  default = [1, 2.5, true]
+}
+
+variable "set_v" {
+  type    = set(string)
+  default = ["b", "a", "b"]
+}
+
+variable "extra_attrs" {
+  type    = object({ a = string })
+  default = { a = "x", b = "dropped" }
+}
+
+variable "tuple_v" {
+  type    = tuple([string, number, bool])
+  default = ["a", "2", "true"]
+}
+
+variable "map_num" {
+  type    = map(number)
+  default = { a = "1", b = 2.5 }
+}
+
+variable "any_v" {
+  type    = any
+  default = { a = [1, "x"] }
+}
+
+variable "null_attr" {
+  type = map(object({
+    role = optional(string, "reader")
+    ttl  = optional(number)
+  }))
+  default = { x = { role = null } }
+}

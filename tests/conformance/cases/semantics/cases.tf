@@ -373,3 +373,16 @@ resource "terraform_data" "case093" {
 resource "terraform_data" "case094" {
   input = can(tonumber("1x"))
 }
+
+# `false && x` and `true || x` stay unknown while x is known only after apply: Terraform does not short-cut.
+resource "terraform_data" "seed" {
+  input = "seed"
+}
+
+resource "terraform_data" "case095" {
+  input = false && terraform_data.seed.id == "x"
+}
+
+resource "terraform_data" "case096" {
+  input = true || terraform_data.seed.id == "x"
+}
