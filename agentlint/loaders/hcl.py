@@ -500,6 +500,8 @@ class _Instance:
                 variables[name] = Unknown(f"var.{name}")
             variables[name] = apply_type_defaults(block.attrs.get("type"), variables[name])  # optional() defaults
         self.scope = Scope(prefix, shown, ctx.repo.root, variables, locals_ast, self.child_output, self.exists)
+        self.scope.module_value = self.module_value
+        self.key = ""  # this instance's key in its call: "", `[0]` or `["a"]`
         self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
         self._blocks: dict[str, Block] = {}
         for kind in ("resource", "data"):
@@ -544,10 +546,27 @@ class _Instance:
                 break
             args = {k: evaluate(v, scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
             key_path = f"{self.key_path}.{name}" if self.key_path else name
-            out.append(_Instance(self.ctx, target, f"{self.prefix}module.{name}{suffix}.", key_path, args,
-                                 self.chain, self.calls_via + (self._call_path(call),)))
+            child = _Instance(self.ctx, target, f"{self.prefix}module.{name}{suffix}.", key_path, args,
+                              self.chain, self.calls_via + (self._call_path(call),))
+            child.key = suffix
+            out.append(child)
         self._children[name] = out
         return out
+
+    def module_value(self, name: str) -> Any:
+        """A call with `for_each` or `count` as an expression sees it: a map of instances by key (for_each) or a list
+        (count), each an object of the instance's outputs, evaluated when read. None when not decidable."""
+        call = self.calls.get(name)
+        if call is None:
+            return None
+        instances = self.children(name)
+        if any(inst.key == UNKNOWN_KEY for inst in instances):
+            return None
+        if call.attrs.get("count") is None and call.attrs.get("for_each") is None:
+            return _Outputs(instances[0]) if len(instances) == 1 else None
+        if call.attrs.get("count") is not None:
+            return [_Outputs(inst) for inst in instances]
+        return {json.loads(inst.key[1:-1]): _Outputs(inst) for inst in instances}
 
     def _target(self, name: str, call: Block) -> Optional[str]:
         ctx = self.ctx
@@ -635,6 +654,47 @@ class _Instance:
 
 
 UNKNOWN_KEY = "[*]"
+
+
+class _Outputs(dict):
+    """A module instance's outputs as an object, each evaluated when first read (reading one output must not
+    evaluate the others: they may be expensive, or refer back to the caller)."""
+
+    def __init__(self, instance: "_Instance"):
+        super().__init__()
+        self._instance = instance
+        self._names = [n for n, node in instance.outputs.items() if node is not None]
+
+    def _value(self, name: str) -> Any:
+        if not dict.__contains__(self, name):
+            dict.__setitem__(self, name, evaluate(self._instance.outputs[name], self._instance.scope))
+        return dict.__getitem__(self, name)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._names:
+            raise KeyError(name)
+        return self._value(name)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self._value(name) if name in self._names else default
+
+    def __iter__(self):
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def keys(self):
+        return list(self._names)
+
+    def values(self):
+        return [self._value(n) for n in self._names]
+
+    def items(self):
+        return [(n, self._value(n)) for n in self._names]
 
 
 def expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) -> list[tuple[str, Scope]]:

@@ -392,6 +392,12 @@ def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
     if root == "path" and steps and steps[0][0] == "a":
         if steps[0][1] in ("module", "root", "cwd"):
             return scope.module_dir if steps[0][1] == "module" else scope.scan_root
+    if root == "module" and steps and steps[0][0] == "a" and (len(steps) == 1 or steps[1][0] != "a"):
+        # `module.x["a"].out`, `module.x[0].out`, `module.x[*].out`: the instances of a call with for_each/count
+        module_value = getattr(scope, "module_value", None)
+        value = module_value(steps[0][1]) if module_value is not None else None
+        if value is not None:
+            return _apply_steps(value, steps[1:], text, scope, depth)
     if root == "module" and len(steps) >= 2 and steps[0][0] == "a" and steps[1][0] == "a":
         if scope.child_outputs is not None:
             value = scope.child_outputs(steps[0][1], steps[1][1])
