@@ -314,6 +314,9 @@ class _Env:
             return ("B", node[1], self.rewrite(node[2]), self.rewrite(node[3]), node[4])
         if kind == "N":
             return ("N", node[1], self.rewrite(node[2]), node[3])
+        if kind == "S":  # steps on an expression's result: `jsondecode(read_tfvars_file("x")).size`
+            steps = [("i", self.rewrite(s[1])) if s[0] == "i" else s for s in node[2]]
+            return ("S", self.rewrite(node[1]), steps, node[3])
         if kind == "X":
             return self._call_with_steps(node)
         return node
