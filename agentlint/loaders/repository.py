@@ -22,7 +22,10 @@ from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError
 
 # A local module source in raw text; confirmed against the parsed `module` block before it counts as a call.
-_LOCAL_SOURCE = re.compile(r'(?:^|[\s{;,])"?source"?\s*[=:]\s*"(\.{1,2}(?:/[^"\n]*)?)"')
+# (starts with the literal `source` so the regular expression engine can skip to it; the character before is checked
+# in _candidate_calls: `source_dir = "./x"` or `my_source = "./x"` are not module sources)
+_LOCAL_SOURCE = re.compile(r'source"?\s*[=:]\s*"(\.{1,2}(?:/[^"\n]*)?)"')
+_BEFORE_SOURCE = set(' \t\r\n{;,"')
 _AUTO_VARS = ("terraform.tfvars", "terraform.tfvars.json")
 TERRAGRUNT_FILE = "terragrunt.hcl"
 
@@ -274,4 +277,5 @@ def _candidate_calls(folder: str, path: str, limits: Limits) -> set[str]:
         return set()
     if "source" not in text:
         return set()
-    return {os.path.normpath(os.path.join(folder, m.group(1))) for m in _LOCAL_SOURCE.finditer(text)}
+    return {os.path.normpath(os.path.join(folder, m.group(1))) for m in _LOCAL_SOURCE.finditer(text)
+            if m.start() == 0 or text[m.start() - 1] in _BEFORE_SOURCE}
