@@ -28,7 +28,7 @@ class Limits:
     max_config_bytes: int = 5_000_000  # .tf / .tofu / .tf.json / .tfvars (the largest real .tf seen: 59 KB)
     max_plan_bytes: int = 500_000_000
     max_nesting: int = 100  # nesting depth of HCL expressions and blocks, and of JSON values
-    max_instances: int = 10_000  # instances per resource or module call (count / for_each), module instances per root
+    max_instances: int = 10_000  # instances per resource or module call (count / for_each), and module instances per root
 
 
 def json_depth_exceeds(value, limit: int) -> bool:

@@ -12,7 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.loaders.cache import ParseCache, decode, encode
 from agentlint.loaders.hcl_eval import Scope, evaluate
@@ -21,6 +21,9 @@ from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, Parsed
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown
+
+if TYPE_CHECKING:
+    from agentlint.loaders.repository import Repository
 
 MAX_MODULE_DEPTH = 12
 _CALL_META_ARGS = {"source", "version", "count", "for_each", "providers", "depends_on"}
@@ -181,8 +184,6 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
 
     `variables` are values from `TF_VAR_*` and `--var` (lowest and highest precedence are handled by the caller:
     they arrive already ordered). Returns the resources, the root folders (stacks) and the number of files read."""
-    from agentlint.loaders.repository import Repository  # noqa: F401 - the type, for readers
-
     cache = cache or ParseCache(enabled=False)
     loader = _FolderLoader(repo, limits, cache, errors, suppressions, progress)
     units = _terragrunt_units(repo, limits, errors, notices)
