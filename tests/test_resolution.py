@@ -263,3 +263,29 @@ def test_terragrunt_unit_calls_its_module_with_its_inputs():
 def _cli(*args):
     result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.output
+
+
+def test_variable_files_linked_from_outside_the_repository_are_not_read(tmp_path):
+    # Guards: a pull request cannot make agentlint read (and print) a file outside the repository through a
+    # terraform.tfvars or *.auto.tfvars symbolic link, nor through a named .tf file that links out.
+    secret = tmp_path / "outside" / ".env"
+    secret.parent.mkdir()
+    secret.write_text('statements = [{ sid = "LeakedSecretValue", actions = ["*"], resources = ["*"] }]\n')
+    repo = tmp_path / "repo"
+    shutil.copytree(RESOLUTION / "dynamic-statements", repo)
+    (repo / ".git").mkdir()
+    (repo / "terraform.tfvars").unlink()
+    os.symlink(secret, repo / "terraform.tfvars")
+    os.symlink(secret, repo / "extra.auto.tfvars")
+    os.symlink("/etc/passwd", repo / "passwd.tf")
+    code, out = _cli("scan", str(repo), "--format", "json")
+    doc = json.loads(out)
+    assert "LeakedSecretValue" not in out and "root:" not in out
+    assert sorted((n["kind"], os.path.basename(n["path"])) for n in doc["notices"]) == [
+        ("not-followed", "extra.auto.tfvars"), ("not-followed", "passwd.tf"), ("not-followed", "terraform.tfvars")]
+    assert [f["rule_id"] for f in doc["findings"]] == ["AL001"]  # the statements are unknown, never assumed safe
+    code, out = _cli("scan", str(repo / "passwd.tf"), str(repo / "main.tf"), "--format", "json")
+    doc = json.loads(out)
+    assert "root:x:0" not in out
+    assert [(e["kind"], os.path.basename(e["path"])) for e in doc["errors"]] == [("not-followed", "passwd.tf")]
+    assert code == 2

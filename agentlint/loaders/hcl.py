@@ -218,7 +218,8 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
         stacks.append(stack)
         # A unit's inputs reach Terraform as TF_VAR_* values: the module's own tfvars win over them.
         values = dict(unit.inputs) if unit is not None else {}
-        values.update(_root_variables(folder, repo, list(var_files or []) + repo.var_files, errors, limits, cache))
+        values.update(_root_variables(folder, repo, list(var_files or []) + repo.var_files, errors, limits,
+                                      cache))
         values.update(variables or {})
         ctx = _RootContext(loader, repo, stack, folder, errors, notices, limits, cycles, on_cycle)
         via = (repo.show(unit.config_path),) if unit is not None else ()
@@ -436,10 +437,10 @@ def _root_variables(root: str, repo, explicit: list[str], errors: list[LoadError
         names = sorted(os.listdir(root))
     except OSError:
         names = []
-    files = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
-    files += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
-    files = [repo.show(p) for p in files if inside_repo(p, repo.root) or _note_outside(p, repo)]
-    files += explicit
+    auto = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
+    auto += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+    # A variable file the tree links to from outside the repository is never read (the walk has said so).
+    files = [repo.show(p) for p in auto if inside_repo(p, repo.root)] + explicit
     values: dict[str, Any] = {}
     for path in files:
         try:
@@ -460,13 +461,6 @@ def _root_variables(root: str, repo, explicit: list[str], errors: list[LoadError
         for name, node in attrs.items():
             values[name] = evaluate(node, scope)
     return values
-
-
-def _note_outside(path: str, repo) -> bool:
-    if os.path.islink(path):
-        repo.notices.append(LoadError(path=repo.show(path), kind="not-followed",
-                                      message="symbolic link leads outside the repository; not read"))
-    return False
 
 
 class _Instance:

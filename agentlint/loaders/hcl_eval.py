@@ -547,7 +547,7 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         value = evaluate(arg_nodes[0], scope, depth)
         if isinstance(value, Invalid):
             return False
-        return unknown() if _contains_unknown(value) else True
+        return unknown() if contains_unknown(value) else True
     args = [evaluate(a, scope, depth) for a in arg_nodes]
     if expand and args:
         last = args.pop()
@@ -565,7 +565,7 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         return _read_file(args[0], scope, text)
     if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
         return _templatefile(args[0], args[1], scope, text, depth)
-    if any(_contains_unknown(a) for a in args) and name not in fn.UNKNOWN_TOLERANT:
+    if any(contains_unknown(a) for a in args) and name not in fn.UNKNOWN_TOLERANT:
         return unknown()
     function = fn.FUNCTIONS.get(name)
     if function is None:
@@ -578,7 +578,7 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         return Invalid(text, tuple(_collect_refs(node, scope)))
 
 
-def _contains_unknown(value: Any) -> bool:
+def contains_unknown(value: Any) -> bool:
     """Whether any part is unknown. A value too large to walk (parts can be shared, so a small expression can
     describe an enormous one) counts as unknown."""
     return _walk(value) != "known"

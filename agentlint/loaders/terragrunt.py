@@ -42,7 +42,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Optional
 
-from agentlint.loaders.hcl_eval import Scope, evaluate
+from agentlint.loaders.hcl_eval import Scope, contains_unknown, evaluate
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError
@@ -433,19 +433,6 @@ _CALL_STEPS = re.compile(r'^\s*([A-Za-z_][\w]*\s*\(.*\))((?:\s*\.\s*[A-Za-z_][\w
 _STEP = re.compile(r'\.\s*([A-Za-z_][\w-]*)|\[\s*(?:(\d+)|"([^"\\]*)")\s*\]')
 
 
-def _contains_unknown(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, Unknown):
-            return True
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return False
-
-
 def _slash(path: str) -> str:
     return path.replace(os.sep, "/")
 
@@ -565,7 +552,7 @@ class _Loader:
             return Unknown(text)
         scope = Scope("", os.path.dirname(path), self.repo_root, {}, {})
         values = {name: evaluate(node, scope) for name, node in parsed.attrs.items()}
-        if _contains_unknown(values):
+        if contains_unknown(values):
             return Unknown(text)
         return json.dumps(values)
 
