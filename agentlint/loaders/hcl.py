@@ -703,6 +703,8 @@ def expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) ->
             count = int(count)
         if isinstance(count, float) and count.is_integer():
             count = int(count)
+        if isinstance(count, str) and count.strip().isdigit():  # `-var n=3`: Terraform converts to the number type
+            count = int(count)
         if not isinstance(count, int) or count < 0:
             return [(UNKNOWN_KEY, scope.bind({"count": {"index": Unknown("count.index")}}))]
         if count > limits.max_instances and on_cap:
