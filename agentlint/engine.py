@@ -101,8 +101,9 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     if not no_ignore:
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
-    findings = merge_roots(selected(findings, graph), graph.model)
-    suppressed = [s for s in suppressed if s.finding in selected([s.finding], graph)]
+    wanted = selection_filter(graph)
+    findings = merge_roots([f for f in findings if wanted(f)], graph.model)
+    suppressed = [s for s in suppressed if wanted(s.finding)]
     from agentlint.loaders.plan_source import drop_located_duplicates  # plan findings located in scanned code
 
     findings = drop_located_duplicates(findings)
@@ -175,27 +176,27 @@ def _run(rules, phase, ctx, config, errors) -> list[Finding]:
     return findings
 
 
-def selected(findings: list[Finding], graph: IdentityGraph) -> list[Finding]:
-    """The findings the inputs ask about: whose path (the finding's file, the files of its agent -> identity ->
-    policy path, the module calls that instantiate them) passes through a named file or folder, or whose root
-    module takes values from a named variable file."""
+def selection_filter(graph: IdentityGraph):
+    """Whether a finding is one the inputs ask about: its path (the finding's file, the files of its agent ->
+    identity -> policy path, the module calls that instantiate them) passes through a named file or folder, or its
+    root module takes values from a named variable file."""
     selection = graph.model.selection
     if selection is None:
-        return findings
+        return lambda f: True
     via: dict[tuple[str, str], tuple[str, ...]] = {}
     for res in graph.model.resources:
         if res.calls_via:
             via[(res.stack, res.address)] = res.calls_via
     named_var_folders = {os.path.dirname(f) for f in selection.files if f.endswith((".tfvars", ".tfvars.json"))}
-    out = []
-    for f in findings:
+
+    def wanted(f: Finding) -> bool:
         files = [f.path] + [t.path for t in f.trace if t.path]
         files += [f.plan] if f.plan else []  # a plan finding located in code: the plan file is what was named
         files += via.get((f.stack, f.address), ())
         files += [p for t in f.trace for p in via.get((f.stack, t.address), ())]
-        if any(selection.covers(p) for p in files) or os.path.abspath(f.stack) in named_var_folders:
-            out.append(f)
-    return out
+        return any(selection.covers(p) for p in files) or os.path.abspath(f.stack) in named_var_folders
+
+    return wanted
 
 
 def merge_roots(findings: list[Finding], model) -> list[Finding]:
@@ -205,14 +206,12 @@ def merge_roots(findings: list[Finding], model) -> list[Finding]:
         root = model.roots.get(f.stack)
         first = merged.get(f.fingerprint)
         if first is None:
-            merged[f.fingerprint] = f.model_copy(update={"roots": [root] if root else []})
+            merged[f.fingerprint] = f.model_copy(update={"roots": [root] if root else [], "agents": list(f.agents)})
             continue
         if root and root not in first.roots:
             first.roots.append(root)
             first.roots.sort()
-        for agent in f.agents:
-            if agent not in first.agents:
-                first.agents.append(agent)
+        first.agents[:] = sorted(set(first.agents) | set(f.agents))
     return list(merged.values())
 
 
