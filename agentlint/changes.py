@@ -70,6 +70,7 @@ class DiffBase:
         self.changed_blocks: dict[str, list[tuple[int, int]]] = {}
         self.changed_folders: set[str] = set()
         paths = sorted({r.path for r in model.resources if r.source == "hcl"}
+                       | {p for r in model.resources for p in r.calls_via}  # files holding only module calls
                        | {s.path for s in model.suppressions})
         folders = sorted({os.path.dirname(p) or "." for p in paths})
         self.roots: dict[str, str] = {}

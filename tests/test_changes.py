@@ -83,6 +83,22 @@ def test_diff_base_keeps_findings_on_changed_blocks(tmp_path):
     assert {f["rule_id"] for f in doc["findings"]} == {"AL101", "AL401", "AL301", "AL201", "AL501"}
 
 
+def test_diff_base_keeps_findings_of_a_module_whose_call_changed(tmp_path):
+    # The module's own file is unchanged; the root's call passes it new arguments: its findings are the change's.
+    repo = tmp_path / "repo"
+    shutil.copytree("fixtures/resolution/envs-layout", repo)
+    (repo / "envs" / "prod" / "terraform.tfvars").write_text("agent_policy_arns = []\n")
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    call = repo / "envs" / "prod" / "main.tf"
+    call.write_text(call.read_text().replace("policy_arns = var.agent_policy_arns",
+                                             'policy_arns = ["arn:aws:iam::aws:policy/AdministratorAccess"]'))
+    doc = json.loads(invoke("scan", str(repo / "envs" / "prod"), "--diff-base", "HEAD", "--format", "json")[1])
+    assert sorted((f["rule_id"], f["path"].rsplit("/", 3)[-3:] == ["modules", "agent", "main.tf"])
+                  for f in doc["findings"]) == [("AL201", True), ("AL501", True)]
+
+
 def test_diff_base_errors(tmp_path):
     (tmp_path / "main.tf").write_text('resource "aws_iam_user" "u" {}\n')
     code, out = invoke("scan", str(tmp_path), "--diff-base", "HEAD")
