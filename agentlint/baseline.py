@@ -43,11 +43,14 @@ def make(report: Report) -> str:
 
 
 def read(path: str) -> Baseline:
+    from agentlint.loaders.textfile import TextFileError, read_text
+
     try:
-        with open(path, encoding="utf-8") as fh:
-            return Baseline.model_validate(json.load(fh))
-    except OSError as exc:
-        raise BaselineError(f"{path}: cannot read ({exc.strerror})") from None
+        return Baseline.model_validate(json.loads(read_text(path, 200_000_000)))
+    except TextFileError as exc:  # also a device or FIFO (`--baseline /dev/zero` must not hang)
+        raise BaselineError(f"{path}: cannot read ({exc})") from None
+    except RecursionError:
+        raise BaselineError(f"{path}: nested too deeply to be a baseline") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}") from None
     except ValidationError as exc:

@@ -92,11 +92,14 @@ def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[
 
 
 def _read_toml(path: str) -> dict:
+    from agentlint.loaders.textfile import TextFileError, read_text
+
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read ({exc.strerror})") from None
+        return tomllib.loads(read_text(path, 5_000_000))
+    except TextFileError as exc:  # also a device or FIFO: a configuration file must not hang the run
+        raise ConfigError(f"{path}: cannot read ({exc})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested too deeply") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 

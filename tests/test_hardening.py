@@ -117,14 +117,14 @@ def test_unreadable_file(tmp_path, monkeypatch):
         locked.chmod(0)
     else:
         # Root reads every file whatever its mode; the permission error is simulated (the only mock here).
-        real_open = open
+        real_open = os.open
 
         def guarded(path, *args, **kwargs):
             if str(path) == str(locked):
                 raise PermissionError(13, "Permission denied", str(path))
             return real_open(path, *args, **kwargs)
 
-        monkeypatch.setattr(textfile, "open", guarded, raising=False)
+        monkeypatch.setattr(textfile.os, "open", guarded)  # the reader opens descriptors (O_NONBLOCK, fstat)
     model = load([str(tmp_path)])
     assert [(os.path.basename(e.path), e.kind, e.message) for e in model.errors] == [
         ("locked.tf", "unreadable", "permission denied")]

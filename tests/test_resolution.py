@@ -289,3 +289,31 @@ def test_variable_files_linked_from_outside_the_repository_are_not_read(tmp_path
     assert "root:x:0" not in out
     assert [(e["kind"], os.path.basename(e["path"])) for e in doc["errors"]] == [("not-followed", "passwd.tf")]
     assert code == 2
+
+
+def test_fifos_and_devices_are_refused_not_read(tmp_path):
+    # Guards: a FIFO or a device where a file is expected (a .tf, terraform.tfvars, a file() target, the baseline,
+    # the configuration) is an error or an unknown value, never a hang or an unbounded read.
+    import subprocess
+    import sys
+
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "main.tf").write_text(
+        'resource "aws_iam_policy" "p" {\n  policy = file("${path.module}/policy.json")\n}\n')
+    os.mkfifo(repo / "policy.json")
+    os.mkfifo(repo / "terraform.tfvars")
+    os.mkfifo(repo / "pipe.tf")
+    os.mkfifo(tmp_path / "config.toml")
+    cmd = [sys.executable, "-m", "agentlint", "scan", str(repo), "--format", "json", "--baseline", "/dev/zero"]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    assert done.returncode == 2 and "baseline error" in done.stderr and "not a regular file" in done.stderr
+    done = subprocess.run(cmd[:-2], capture_output=True, text=True, timeout=60, cwd=tmp_path)
+    doc = json.loads(done.stdout)
+    assert sorted((os.path.basename(e["path"]), e["kind"], e["message"]) for e in doc["errors"]) == [
+        ("pipe.tf", "unreadable", "not a regular file (a device, FIFO or socket); not read"),
+        ("terraform.tfvars", "unreadable", "not a regular file (a device, FIFO or socket); not read")]
+    assert [f["rule_id"] for f in doc["findings"]] == []  # the policy from the FIFO is unknown, never read
+    done = subprocess.run(cmd[:5] + ["--config", str(tmp_path / "config.toml")], capture_output=True, text=True,
+                          timeout=60, cwd=tmp_path)
+    assert done.returncode == 2 and "not a regular file" in done.stderr

@@ -34,10 +34,11 @@ def select_module_files(names: list[str]) -> list[str]:
 
 
 def looks_like_plan(path: str) -> bool:
+    from agentlint.loaders.textfile import TextFileError, read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            head = fh.read(PLAN_SNIFF_BYTES)
-    except OSError:
+        head = read_bytes(path, PLAN_SNIFF_BYTES, head=True)
+    except TextFileError:
         return False
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:

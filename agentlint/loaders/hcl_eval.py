@@ -630,12 +630,11 @@ def _read_file(rel: str, scope: Scope, text: str) -> Any:
     path = _inside_root(rel, scope)
     if path is None:
         return Unknown(text)
+    from agentlint.loaders.textfile import TextFileError, read_bytes
+
     try:
-        if os.path.getsize(path) > MAX_FILE_FUNCTION_BYTES:
-            return Unknown(text)
-        with open(path, encoding="utf-8") as fh:
-            return fh.read()
-    except (OSError, UnicodeDecodeError, ValueError):
+        return read_bytes(path, MAX_FILE_FUNCTION_BYTES).decode("utf-8")
+    except (TextFileError, UnicodeDecodeError):
         return Unknown(text)
 
 

@@ -1,9 +1,15 @@
-"""Read an input file as text: UTF-8 (with or without BOM) or UTF-16 with BOM; refuse binary and huge files."""
+"""Read an input file as text: UTF-8 (with or without BOM) or UTF-16 with BOM; refuse binary and huge files.
+
+Every reader of scanned input goes through `read_bytes`: regular files only (a device, FIFO or socket named `.tf`,
+`terraform.tfvars`, a plan or a `file()` target would block or never end), the size checked on the open descriptor
+(`getsize` is 0 for `/dev/zero`), and the read itself bounded.
+"""
 
 from __future__ import annotations
 
 import codecs
 import os
+import stat
 
 MAX_FILE_BYTES = 5_000_000
 
@@ -15,17 +21,36 @@ class TextFileError(Exception):
         self.line = line
 
 
-def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, head: bool = False) -> bytes:
+    """The file's bytes (at most `max_bytes`; with `head`, the first `max_bytes` of a larger file instead of an
+    error). Opening never blocks (O_NONBLOCK), and anything but a regular file is refused."""
     try:
-        size = os.path.getsize(path)
-        if size > max_bytes:
-            raise TextFileError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit; skipped", "limit")
-        with open(path, "rb") as fh:
-            raw = fh.read()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except PermissionError:
         raise TextFileError("permission denied") from None
     except OSError as exc:
         raise TextFileError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise TextFileError("not a regular file (a device, FIFO or socket); not read")
+        if info.st_size > max_bytes and not head:
+            raise TextFileError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; skipped", "limit")
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise TextFileError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+    finally:
+        os.close(fd)
+    if len(raw) > max_bytes:  # grew since fstat, or a special file that reports no size
+        if head:
+            return raw[:max_bytes]
+        raise TextFileError(f"file is over the {max_bytes:,}-byte limit; skipped", "limit")
+    return raw
+
+
+def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
+    raw = read_bytes(path, max_bytes)
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = raw.decode("utf-16")
