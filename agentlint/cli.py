@@ -95,6 +95,21 @@ def _load_config(config_path: Optional[str]):
     return config, source
 
 
+def _selectors(values) -> list[str]:
+    """`--select AL201,AL501` is two selectors, as `--select AL201 --select AL501`."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _check_selectors(config) -> None:
+    """A selector that names no rule is a usage error: `--select NOPE` must not turn every rule off silently."""
+    from agentlint.engine import check_rule_keys
+
+    problems = [p for p in check_rule_keys(config) if p.startswith("unknown rule selector")]
+    if problems:
+        click.echo(f"agentlint: {'; '.join(problems)}", err=True)
+        sys.exit(2)
+
+
 def _input_options(fn):
     """--root and --var: where the repository is, and variable values, as for every command that reads code."""
     fn = click.option("--var", "var_args", multiple=True, metavar="NAME=VALUE",
@@ -188,10 +203,11 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     if var_files:
         updates["var_files"] = list(config.var_files) + list(var_files)
     if select:
-        updates["select"] = list(select)
+        updates["select"] = _selectors(select)
     if ignore:
-        updates["ignore"] = list(config.ignore) + list(ignore)
+        updates["ignore"] = list(config.ignore) + _selectors(ignore)
     config = config.model_copy(update=updates)
+    _check_selectors(config)
     baseline = _read_baseline(baseline_path)
     if changed_only and not any(_is_plan(p) for p in paths):
         click.echo("agentlint: --changed-only needs a plan JSON file among the inputs; for code use --diff-base REF",

@@ -28,7 +28,9 @@ def check_rule_keys(config: Config) -> list[str]:
     from pydantic import ValidationError
 
     by_key = {r.id: r for r in all_rules()} | {r.name: r for r in all_rules()}
-    problems = []
+    problems = [f"unknown rule selector {s!r} in {where} (ids, id prefixes such as AL2, or names; `agentlint rules` "
+                "lists them)" for where, selectors in (("select", config.select), ("ignore", config.ignore))
+                for s in selectors if not any(rule_matches(r, [s]) for r in all_rules())]
     for key, settings in config.rules.items():
         rule = by_key.get(key)
         if rule is None:

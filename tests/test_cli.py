@@ -319,3 +319,18 @@ def test_trusted_accounts_silence_third_party_trust(tmp_path):
     cfg.write_text('[rules.AL604.options]\ntrusted-accounts = ["111122223333"]\n')
     doc = json.loads(invoke("scan", case, "--format", "json", "--select", "AL604", "--config", str(cfg))[1])
     assert [f["confidence"] for f in doc["findings"]] == ["high"]  # told which accounts are ours: a third party
+
+
+def test_unknown_selectors_are_usage_errors(tmp_path):
+    # Guards: `--select NOPE` (or `select = ["NOPE"]`) must not turn every rule off and pass the gate.
+    result = CliRunner().invoke(main, ["scan", EXAMPLE, "--select", "NOPE"])
+    assert result.exit_code == 2
+    assert "unknown rule selector 'NOPE' in select" in result.output
+    result = CliRunner().invoke(main, ["scan", EXAMPLE, "--ignore", "AL201,nope-rule"])
+    assert result.exit_code == 2 and "unknown rule selector 'nope-rule' in ignore" in result.output
+    config = tmp_path / "agentlint.toml"
+    config.write_text('select = ["NOPE"]\n')
+    result = CliRunner().invoke(main, ["scan", EXAMPLE, "--config", str(config)])
+    assert result.exit_code == 2 and "configuration error" in result.output
+    code, out = invoke("scan", EXAMPLE, "--select", "AL201,AL501", "--format", "json")
+    assert code == 1 and sorted(f["rule_id"] for f in json.loads(out)["findings"]) == ["AL201", "AL501"]
