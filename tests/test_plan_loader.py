@@ -149,3 +149,29 @@ def test_unknown_list_elements_keep_the_list_expression_references(tmp_path):
     assert isinstance(identifier, Unknown) and [str(r) for r in identifier.refs] == [
         "aws_iam_openid_connect_provider.github.arn"]
     assert [f.rule_id for f in run(str(path)).findings] == ["AL602"]
+
+
+def test_whole_resource_sensitive_or_unknown_is_read_not_skipped(tmp_path):
+    # Guards: `sensitive_values: true` / `after_unknown: true` (a whole resource) made the plan reader fail and the
+    # file's findings vanish; a sensitive attribute is never taken from the configuration's constant.
+    import json as _json
+
+    from agentlint.loaders import load
+    from agentlint.values import SENSITIVE, Unknown
+
+    doc = _json.loads(open("fixtures/AL201/plan/admin-agent.tfplan.json").read())
+    modules = [doc["planned_values"]["root_module"]] + doc["planned_values"]["root_module"].get("child_modules", [])
+    first = next(r for m in modules for r in m.get("resources", []))
+    first["sensitive_values"] = True
+    for rc in doc["resource_changes"]:
+        if rc["address"] != first["address"]:
+            rc["change"]["after_unknown"] = True
+    path = tmp_path / "plan.json"
+    path.write_text(_json.dumps(doc))
+    model = load([str(path)])
+    assert model.errors == []
+    res = {r.address: r for r in model.resources}
+    assert res[first["address"]].values and all(v is SENSITIVE for v in res[first["address"]].values.values())
+    others = [r for r in model.resources if r.address != first["address"]]
+    # the planned values are not trusted; what the configuration states (constants) is still read
+    assert others and all(any(isinstance(v, Unknown) for v in r.values.values()) for r in others)

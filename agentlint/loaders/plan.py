@@ -163,11 +163,21 @@ class _PlanReader:
         prefix = _module_prefix(address, mode, rtype, name)
         config = self._config_resource(prefix, address, mode, rtype, name)
         expressions = (config or {}).get("expressions") or {}
+        if not isinstance(expressions, dict):
+            expressions = {}
         marked = _mark(values, unknown, sensitive, expressions, self, prefix)
-        # Attributes that only the configuration knows (the whole `values` is missing for some deferred reads).
+        if not isinstance(marked, dict):  # `sensitive_values: true` / `after_unknown: true`: the whole resource
+            marked = {}
+        # Attributes that only the configuration knows (the whole `values` is missing for some deferred reads); one
+        # marked sensitive is never taken from the configuration, where its constant would be in clear.
         for key, expr in expressions.items():
             if key not in marked:
-                marked[key] = self._from_expression(expr, prefix)
+                hidden = sensitive is True or _sub(sensitive, key) is True
+                marked[key] = SENSITIVE if hidden else self._from_expression(expr, prefix)
+        if sensitive is True:
+            marked = {key: SENSITIVE for key in set(marked) | set(values)}
+        elif unknown is True:
+            marked = {key: marked.get(key, Unknown("(known after apply)")) for key in set(marked) | set(values)}
         return Resource(address=address, mode=mode, type=rtype, name=str(name), vals=marked, path=self.path,
                         stack=self.path, actions=change.get("actions"), source="plan")
 
