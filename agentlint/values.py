@@ -48,6 +48,15 @@ def scrub(text: str) -> str:
     return text
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text from the scanned tree without control characters: terminal escape sequences (colours, cursor moves,
+    window titles) and bidirectional overrides could rewrite what a reader sees. Newlines and tabs stay."""
+    return _CONTROL.sub("?", text)
+
+
 def redact(text: str) -> str:
     """Replace anything shaped like a credential, or any value from the environment, with a marker."""
     return scrub(_SECRET_PATTERNS.sub("<redacted>", text))

@@ -108,3 +108,27 @@ def test_markdown(snapshot):
 def test_markdown_without_findings():
     assert markdown.render(run("fixtures/AL201/good/scoped-agent")) == (
         "## agentlint: 0 findings\n\nNo findings. 1 agent(s) checked.\n")
+
+
+def test_hostile_for_each_keys_cannot_break_out_of_the_comment_or_the_terminal(tmp_path):
+    # Guards: a for_each key is text from the pull request; it must not make headings, links, images, HTML or
+    # mentions in the Markdown comment, nor send escape sequences to the terminal.
+    key = "x`\n# Pwned [click](https://evil.example) <img src=x onerror=1> @org/team \x1b]0;title\x07\x1b[31m|"
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_iam_access_key" "k" {\n  user = ' + json.dumps(key) + '\n}\n'
+        'resource "aws_iam_user_policy_attachment" "a" {\n  for_each = toset([' + json.dumps(key) + '])\n'
+        '  user = "u"\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n')
+    report = run(str(tmp_path))
+    assert sorted(f.rule_id for f in report.findings) == ["AL201", "AL301"]
+    assert any("[click](https://evil.example)" in f.address for f in report.findings)
+    assert any("\x1b]0;" in f.message or "\x1b]0;" in str(f.trace) for f in report.findings)
+    md = markdown.render(report)
+    assert "\x1b" not in md and "\x07" not in md and "\n# Pwned" not in md
+    import re
+
+    assert not re.search(r"(?<!\\)<img", md) and not re.search(r"(?<!\\)\]\(https://evil", md)
+    assert "@org/team" not in md and "\\<img" in md  # shown as text, escaped
+    from agentlint.outputs import text as text_output
+
+    shown = text_output.render(report, colour=True)
+    assert "\x1b]0;" not in shown and "\x07" not in shown and "\x1b[31m|" not in shown

@@ -6,16 +6,30 @@ from __future__ import annotations
 import re
 
 from agentlint.model import Finding, Report, Severity
+from agentlint.values import printable
 
 ICON = {Severity.CRITICAL: "🟥", Severity.HIGH: "🟧", Severity.MEDIUM: "🟨", Severity.LOW: "🟦", Severity.INFO: "⬜"}
 
 
+# Markdown that text from the scanned tree (addresses with for_each keys, messages quoting values) must not form:
+# headings, links, images, HTML, emphasis, tables, mentions. Every such character is escaped as CommonMark allows.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+
+
 def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    """Plain text in a table cell."""
+    text = printable(text).replace("\r", " ").replace("\n", " ")
+    text = _MD_SPECIAL.sub(r"\\\1", text).replace("&", "&amp;")
+    return text.replace("@", "@\u200b")  # no @mention of a user or team
+
+
+def _code(text: str) -> str:
+    """Text in a code span: nothing is interpreted inside it, but a backtick would end it and a pipe a table cell."""
+    return "`" + printable(text).replace("`", "'").replace("|", "\\|").replace("\n", " ") + "`"
 
 
 def _where(f: Finding) -> str:
-    return f"`{f.path}:{f.start_line}`" if f.start_line else f"`{f.path}` (`{f.address}`)"
+    return _code(f"{f.path}:{f.start_line}") if f.start_line else f"{_code(f.path)} ({_code(f.address)})"
 
 
 def _table(findings: list[Finding]) -> list[str]:
@@ -44,7 +58,7 @@ def _mermaid(findings: list[Finding]) -> list[str]:
         return []
     lines = ["```mermaid", "flowchart LR"]
     for address, nid in ids.items():
-        label = re.sub(r'["<>]', "'", address)
+        label = re.sub(r'["<>`#&;\\]', "'", printable(address).replace("\n", " "))
         lines.append(f'  {nid}["{label}"]')
     lines += [f"  {a} --> {b}" for a, b in edges]
     lines.append("```")
@@ -70,7 +84,7 @@ def render(report: Report) -> str:
         for agent in [a for a in f.agents if a in primary] or f.agents:
             by_agent.setdefault(agent, []).append(f)
     for agent in sorted(by_agent, key=lambda a: (-max(f.severity.rank for f in by_agent[a]), a)):
-        out += [f"### Agent `{agent}` ({agent_types.get(agent, 'agent')})", ""]
+        out += [f"### Agent {_code(agent)} ({_cell(agent_types.get(agent, 'agent'))})", ""]
         out += _mermaid(by_agent[agent]) + [""]
         out += _table(by_agent[agent]) + [""]
     others = [f for f in findings if not f.agents]
@@ -78,6 +92,7 @@ def render(report: Report) -> str:
         out += ["### Identities no detected agent uses", ""] + _table(others) + [""]
     if report.errors:
         out += ["<details><summary>Files that could not be read</summary>", ""]
-        out += [f"- `{e.path}{':' + str(e.line) if e.line else ''}`: {e.kind}: {_cell(e.message)}" for e in report.errors]
+        out += [f"- {_code(e.path + (':' + str(e.line) if e.line else ''))}: {e.kind}: {_cell(e.message)}"
+                for e in report.errors]
         out += ["", "</details>", ""]
     return "\n".join(out)

@@ -7,6 +7,7 @@ from itertools import groupby
 import click
 
 from agentlint.model import Finding, Report, Severity
+from agentlint.values import printable
 
 _COLOURS = {
     Severity.CRITICAL: "magenta",
@@ -25,6 +26,18 @@ def _loc(path, line) -> str:
 
 
 def render(report: Report, colour: bool = False) -> str:
+    # Addresses, keys, paths and messages come from the scanned tree: control characters are replaced before any
+    # colour of ours is added, so the terminal shows text, never escape sequences from a pull request.
+    report = report.model_copy(update={
+        "findings": [_clean(f) for f in report.findings],
+        "agents": [a.model_copy(update={"address": printable(a.address), "path": printable(a.path),
+                                        "evidence": [e.model_copy(update={"detail": printable(e.detail)})
+                                                     for e in a.evidence]}) for a in report.agents],
+        "errors": [e.model_copy(update={"path": printable(e.path), "message": printable(e.message)})
+                   for e in report.errors],
+        "notices": [e.model_copy(update={"path": printable(e.path), "message": printable(e.message)})
+                    for e in report.notices]})
+
     def s(text: str, **style) -> str:
         return click.style(text, **style) if colour else text
 
@@ -59,6 +72,13 @@ def render(report: Report, colour: bool = False) -> str:
         out.append("")
     out.append(_summary(report, s))
     return "\n".join(out) + "\n"
+
+
+def _clean(f: Finding) -> Finding:
+    return f.model_copy(update={
+        "message": printable(f.message), "address": printable(f.address), "path": printable(f.path),
+        "trace": [t.model_copy(update={"address": printable(t.address), "note": t.note and printable(t.note)})
+                  for t in f.trace]})
 
 
 def _finding(f: Finding, s, several_roots: bool = False) -> list[str]:
