@@ -121,3 +121,17 @@ def test_failing_agentlint_is_unknown_and_said_once(checkov, tmp_path):
                            plugin=True, agentlint=str(broken))
     assert not [r for r in results(doc) if r[1].startswith(PREFIX)]
     assert err.count("agentlint checks: agentlint failed (exit 3): Traceback: boom") == 1
+
+
+@pytest.mark.slow
+def test_resources_of_a_file_agentlint_could_not_read_are_unknown(checkov, tmp_path):
+    # Guards the README's promise: a file agentlint reported in `errors` is never PASSED by its checks.
+    work = tmp_path / "case"
+    shutil.copytree(FIXTURES / "AL201" / "bad" / "managed-attachment", work)
+    (work / "big.tf").write_text('resource "aws_iam_role" "other" {\n  name = "other"\n  description = "'
+                                 + "x" * 2000 + '"\n  assume_role_policy = "{}"\n}\n')
+    (tmp_path / ".agentlint.toml").write_text("[limits]\nmax-config-bytes = 1500\n")  # big.tf is over the limit
+    doc, _ = run_checkov(checkov, ["-d", str(work), "--framework", "terraform"], plugin=True, cwd=tmp_path)
+    ours = [r for r in results(doc) if r[1].startswith(PREFIX)]
+    assert ours and not [r for r in ours if r[3].endswith("big.tf")]
+    assert ("failed_checks", "CKV_AGENTLINT_AL201", "aws_iam_role_policy_attachment.admin", "/main.tf") in ours

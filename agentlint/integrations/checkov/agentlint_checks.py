@@ -86,6 +86,9 @@ class AgentlintCheck(BaseResourceCheck):
             return CheckResult.UNKNOWN
         address = _INDEX.sub("", str(conf.get("__address__", "")))
         entity_file = (getattr(self, "entity_path", "") or "").split(":", 1)[0]
+        # A file agentlint could not read (or read only in part) is not vouched for: UNKNOWN, never PASSED.
+        if any(_same_file(e.get("path", ""), entity_file) for e in report.get("errors", []) if isinstance(e, dict)):
+            return CheckResult.UNKNOWN
         hits = [f for f in report.get("findings", []) if f.get("rule_id") == self.rule_id
                 and _INDEX.sub("", f.get("address", "")) == address and _same_file(f.get("path", ""), entity_file)]
         self.details = [f["message"] for f in hits]
