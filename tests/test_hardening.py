@@ -213,3 +213,48 @@ def test_unknown_policy_document_argument_is_a_notice(tmp_path):
     [notice] = [n for n in report.notices if n.kind == "unknown-argument"]
     assert (notice.line, notice.path.endswith("main.tf")) == (2, True)
     assert "'action' (did you mean 'actions'?)" in notice.message
+
+
+@pytest.mark.slow
+def test_parse_workers_end_with_agentlint_even_on_sigkill(tmp_path):
+    # Guards: killing agentlint (SIGKILL, as a CI runner's timeout does) leaves no parse worker behind.
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    for i in range(400):
+        body = "".join(f'resource "aws_iam_role" "r{i}_{j}" {{\n  name = "r{j}"\n  tags = {{ a = "{"x" * 200}" }}\n}}\n'
+                       for j in range(40))
+        (tmp_path / f"m{i:03d}.tf").write_text(body)
+    env = {**os.environ, "AGENTLINT_CACHE_DIR": str(tmp_path / "cache")}
+    proc = subprocess.Popen([sys.executable, "-m", "agentlint", "scan", str(tmp_path), "--no-cache"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def children() -> list[int]:
+        out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True).stdout
+        return [int(p) for p in out.split()]
+
+    deadline = time.time() + 30
+    workers: list[int] = []
+    while time.time() < deadline and not workers:
+        time.sleep(0.2)
+        workers = children()
+    if not workers:
+        pytest.skip("the scan finished before its workers could be observed (a very fast machine)")
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 10
+    alive = workers
+    while time.time() < deadline and alive:
+        time.sleep(0.2)
+        alive = [p for p in workers if os.path.exists(f"/proc/{p}") and "zombie" not in _state(p)]
+    assert alive == []
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return fh.read().lower()
+    except OSError:
+        return "zombie"

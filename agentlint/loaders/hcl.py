@@ -141,6 +141,33 @@ def parse_files(paths: list[str], limits: Limits, cache: ParseCache, errors: lis
     return results
 
 
+def _end_with_parent(parent: int) -> None:
+    """Runs first in each parse worker: the worker ends when agentlint does, even when agentlint is killed
+    (SIGKILL leaves no chance to stop the pool). Linux: the kernel sends SIGKILL on the parent's death; elsewhere
+    (macOS) a thread watches for the worker being re-parented."""
+    import signal
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # the parent died before the request took effect
+                os._exit(1)
+            return
+    except (OSError, AttributeError):
+        pass
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _run_jobs(jobs: list[tuple]):
     workers = min(os.cpu_count() or 1, 8)
     if len(jobs) < PARALLEL_MIN_FILES or workers < 2:
@@ -155,7 +182,8 @@ def _run_jobs(jobs: list[tuple]):
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_end_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         for job, outcome in zip(jobs, pool.map(_parse_job, jobs, chunksize=chunk)):
             yield job[0], outcome
 
