@@ -22,13 +22,14 @@ _SECRET_PATTERNS = re.compile(
 )
 
 
-# Values that came from the environment (`TF_VAR_*`): CI passes secrets that way, so they are never printed.
+# Values that are never printed: from the environment (`TF_VAR_*`: CI passes secrets that way) and the values of
+# variables declared `sensitive = true`.
 _HIDDEN: set[str] = set()
 HIDDEN_MIN_LENGTH = 6
 
 
 def hide(value) -> None:
-    """Never print this value (or any string inside it): it came from the environment."""
+    """Never print this value (or any string inside it)."""
     stack = [value]
     while stack:
         v = stack.pop()
@@ -41,10 +42,11 @@ def hide(value) -> None:
 
 
 def scrub(text: str) -> str:
-    """Replace values from the environment with a marker (longest first, so a value inside another is covered)."""
+    """Replace hidden values with the marker plan sensitives use (longest first, so a value inside another is
+    covered)."""
     for value in sorted(_HIDDEN, key=len, reverse=True):
         if value in text:
-            text = text.replace(value, "<from environment>")
+            text = text.replace(value, "<sensitive>")
     return text
 
 

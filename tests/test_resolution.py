@@ -200,7 +200,7 @@ def test_tf_var_environment_is_read_and_never_printed(monkeypatch):
                        '[{sid = "HiddenSid42x", actions = ["*"], resources = ["*"]}]')
     code, out = _cli("scan", "fixtures/resolution/dynamic-statements", "--format", "json")
     assert code == 1
-    assert "HiddenSid42x" not in out and "<from environment>" in out
+    assert "HiddenSid42x" not in out and "<sensitive>" in out
     assert [f["rule_id"] for f in json.loads(out)["findings"]] == ["AL201"]
     # --var wins over TF_VAR_*, as in Terraform
     code, out = _cli("scan", "fixtures/resolution/dynamic-statements", "--var",
@@ -317,3 +317,19 @@ def test_fifos_and_devices_are_refused_not_read(tmp_path):
     done = subprocess.run(cmd[:5] + ["--config", str(tmp_path / "config.toml")], capture_output=True, text=True,
                           timeout=60, cwd=tmp_path)
     assert done.returncode == 2 and "not a regular file" in done.stderr
+
+
+def test_sensitive_variables_are_used_but_never_printed(tmp_path):
+    # Guards: a `sensitive = true` variable set from tfvars is evaluated (the finding is found) but its value
+    # appears in no output format.
+    (tmp_path / "main.tf").write_text(
+        'variable "bucket_secret" {\n  type      = string\n  sensitive = true\n}\n'
+        'resource "aws_iam_user" "u" {\n  name = "deploy"\n}\n'
+        'resource "aws_iam_user_policy" "p" {\n  user = aws_iam_user.u.name\n'
+        '  policy = jsonencode({ Statement = [{ Sid = var.bucket_secret, Effect = "Allow", Action = "*", '
+        'Resource = "*" }] })\n}\n')
+    (tmp_path / "terraform.tfvars").write_text('bucket_secret = "TopSecretStatementName"\n')
+    for fmt in ("text", "json", "sarif", "markdown", "github", "junit"):
+        code, out = _cli("scan", str(tmp_path), "--format", fmt)
+        assert code == 1 and "TopSecretStatementName" not in out, fmt
+    assert "<sensitive>" in _cli("scan", str(tmp_path), "--format", "json")[1]

@@ -21,7 +21,7 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.loaders.parsed import Block, LazyBlock, ParsedFile
 
-FORMAT = 4
+FORMAT = 5
 _LAZY_TYPES = ("resource", "data")
 _META = ("count", "for_each")
 

@@ -20,7 +20,7 @@ from agentlint.loaders.hcl_types import apply_type_defaults
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
-from agentlint.values import Unknown
+from agentlint.values import Unknown, hide
 
 if TYPE_CHECKING:
     from agentlint.loaders.repository import Repository
@@ -522,6 +522,8 @@ class _Instance:
             else:
                 variables[name] = Unknown(f"var.{name}")
             variables[name] = apply_type_defaults(block.attrs.get("type"), variables[name])  # optional() defaults
+            if block.attrs.get("sensitive") == ("L", True):
+                hide(variables[name])  # evaluated with its real value, never printed (shown as a marker)
         self.scope = Scope(prefix, shown, ctx.repo.root, variables, locals_ast, self.child_output, self.exists)
         self.scope.module_value = self.module_value
         self.key = ""  # this instance's key in its call: "", `[0]` or `["a"]`

@@ -77,7 +77,7 @@ def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
 # What the evaluator reads from blocks other than resources, data sources, modules and locals. The rest
 # (descriptions, validations, provider and terraform settings) is dropped at parse time: it is never evaluated, and
 # keeping it would make every cached file carry it. Line ranges stay, for suppressions and --diff-base.
-_KEEP = {"variable": {"default", "type"}, "output": {"value"}}
+_KEEP = {"variable": {"default", "type", "sensitive"}, "output": {"value"}}
 _EVALUATED = {"resource", "data", "module", "locals"}
 
 
