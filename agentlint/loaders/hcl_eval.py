@@ -305,6 +305,17 @@ def traversal_ref(root: str, steps: list, scope_prefix: str) -> Optional[Ref]:
     return Ref(f"{scope_prefix}{root}.{names[0]}", ".".join(names[1:]))
 
 
+def _push_step_indexes(steps: list, bound: frozenset, stack: list) -> None:
+    """The index expressions of traversal steps (splat sub-steps included): they can name resources too."""
+    step_stack = list(steps)
+    while step_stack:
+        step = step_stack.pop()
+        if step[0] == "i":
+            stack.append((step[1], bound))
+        elif step[0] == "*" and len(step) > 1:
+            step_stack.extend(step[1])
+
+
 def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
     """References to resources anywhere in an expression, with variables, locals and bound names followed.
     Names a `for` expression or template `for` binds are not resources: `[for r in x : r.arn]` names no `r`."""
@@ -330,13 +341,7 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
                 elif root in ("var", "local") and steps and steps[0][0] == "a":
                     value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
                     refs.extend(_refs_of(value))
-            step_stack = list(steps)
-            while step_stack:
-                step = step_stack.pop()
-                if step[0] == "i":
-                    stack.append((step[1], bound))
-                elif step[0] == "*" and len(step) > 1:
-                    step_stack.extend(step[1])
+            _push_step_indexes(steps, bound, stack)
         elif kind == "T":
             stack.extend((p, bound) for p in cur[1] if not isinstance(p, str))
         elif kind == "TI":
@@ -354,13 +359,7 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
             stack.extend((t, bound) for t in cur[2])
         elif kind == "S":
             stack.append((cur[1], bound))
-            step_stack = list(cur[2])
-            while step_stack:
-                step = step_stack.pop()
-                if step[0] == "i":
-                    stack.append((step[1], bound))
-                elif step[0] == "*" and len(step) > 1:
-                    step_stack.extend(step[1])
+            _push_step_indexes(cur[2], bound, stack)
         elif kind == "O":
             for k, v in cur[1]:
                 stack.extend(((k, bound), (v, bound)))
