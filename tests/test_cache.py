@@ -129,3 +129,24 @@ def test_progress_display():
     text = stream.getvalue()
     assert text.count("agentlint: reading files") == 2 and "400/400" in text
     assert text.endswith("\r")  # the line is erased at the end
+
+
+def test_every_single_byte_flip_in_the_cache_is_a_miss(tmp_path, monkeypatch):
+    # Guards: a corrupt cache entry (one flipped byte anywhere, lazily decoded bodies included) never drops a
+    # finding, crashes, or aborts the report: the entry's digest no longer matches and the file is parsed again.
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(tmp_path / "cache"))
+    case = "fixtures/examples/bedrock-agent"
+    expected = _key(scan([case], Config(), use_cache=False))
+    scan([case], Config(), use_cache=True)
+    entries = sorted(os.path.join(d, f) for d, _, files in os.walk(tmp_path / "cache") for f in files)
+    assert entries
+    originals = {p: open(p, "rb").read() for p in entries}
+    for path, raw in originals.items():
+        for offset in sorted({0, 31, 32, 33, len(raw) // 3, len(raw) // 2, len(raw) - 1}):
+            flipped = bytearray(raw)
+            flipped[offset] ^= 0x41
+            with open(path, "wb") as fh:
+                fh.write(bytes(flipped))
+            assert _key(scan([case], Config(), use_cache=True)) == expected, (path, offset)
+            with open(path, "wb") as fh:
+                fh.write(raw)  # the next flip starts from a good entry

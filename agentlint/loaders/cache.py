@@ -21,8 +21,9 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.loaders.parsed import Block, LazyBlock, ParsedFile
 
-FORMAT = 5
+FORMAT = 6
 _LAZY_TYPES = ("resource", "data")
+_DIGEST_BYTES = 32  # SHA-256 of the marshalled entry, written before it
 _META = ("count", "for_each")
 
 
@@ -67,7 +68,12 @@ class ParseCache:
             return None
         try:
             with open(self._path(key), "rb") as fh:
-                data = marshal.loads(fh.read())
+                raw = fh.read()
+            # Each entry carries the digest of its content: a flipped byte (a bad disk, a tampered cache folder)
+            # is a miss, never a file read wrong or a finding lost.
+            if len(raw) < _DIGEST_BYTES or hashlib.sha256(raw[_DIGEST_BYTES:]).digest() != raw[:_DIGEST_BYTES]:
+                raise ValueError("cache entry digest")
+            data = marshal.loads(raw[_DIGEST_BYTES:])
             parsed = decode(data, path)
         except (OSError, EOFError, ValueError, TypeError, IndexError):
             self.misses += 1
@@ -82,8 +88,9 @@ class ParseCache:
         try:
             os.makedirs(os.path.dirname(target), exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
+            payload = marshal.dumps(data)
             with os.fdopen(fd, "wb") as fh:
-                marshal.dump(data, fh)
+                fh.write(hashlib.sha256(payload).digest() + payload)
             os.replace(tmp, target)
             self.writes += 1
         except (OSError, ValueError):

@@ -76,7 +76,8 @@ def classify(exc: BaseException) -> tuple[str, Optional[int], str]:
         return "parse-error", exc.lineno, f"invalid JSON: {exc.msg}"
     if isinstance(exc, RecursionError):
         return "limit", None, "nested too deeply to parse; file skipped"
-    return "parse-error", None, f"cannot parse: {exc.__class__.__name__}"
+    # Anything else is agentlint's own failure on this file, not the user's syntax: said so, and never cached.
+    return "internal-error", None, f"agentlint failed on this file ({exc.__class__.__name__}); please report it"
 
 
 def _cached_parse(text: str, path: str, limits: Limits, cache: Optional[ParseCache]) -> ParsedFile:
@@ -136,7 +137,7 @@ def parse_files(paths: list[str], limits: Limits, cache: ParseCache, errors: lis
         else:
             _, kind, line, message = outcome
             errors.append(LoadError(path=path, line=line, kind=kind, message=message))
-            if kind != "limit":  # limits are settings: a raised limit must re-read the file
+            if kind not in ("limit", "internal-error"):  # a raised limit or a fixed agentlint must re-read the file
                 cache.put(keys[path], ("error", kind, line, message))
     return results
 
