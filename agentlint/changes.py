@@ -69,13 +69,13 @@ class DiffBase:
         self.ref = ref
         self.changed_blocks: dict[str, list[tuple[int, int]]] = {}
         self.changed_folders: set[str] = set()
+        # The module calls that instantiate each resource: a changed call (its arguments) changes the module's values.
+        self.via = model.calls_via()
         paths = sorted({r.path for r in model.resources if r.source == "hcl"}
-                       | {p for r in model.resources for p in r.calls_via}  # files holding only module calls
+                       | {p for files in self.via.values() for p in files}  # files holding only module calls
                        | {s.path for s in model.suppressions})
         folders = sorted({os.path.dirname(p) or "." for p in paths})
         self.roots: dict[str, str] = {}
-        # The module calls that instantiate each resource: a changed call (its arguments) changes the module's values.
-        self.via = {(r.stack, r.address): r.calls_via for r in model.resources if r.calls_via}
         for folder in folders:
             top = _git(["rev-parse", "--show-toplevel"], folder)
             if top is None:

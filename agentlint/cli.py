@@ -102,9 +102,9 @@ def _selectors(values) -> list[str]:
 
 def _check_selectors(config) -> None:
     """A selector that names no rule is a usage error: `--select NOPE` must not turn every rule off silently."""
-    from agentlint.engine import check_rule_keys
+    from agentlint.engine import unknown_selectors
 
-    problems = [p for p in check_rule_keys(config) if p.startswith("unknown rule selector")]
+    problems = unknown_selectors(config)
     if problems:
         click.echo(f"agentlint: {'; '.join(problems)}", err=True)
         sys.exit(2)

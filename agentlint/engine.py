@@ -23,14 +23,19 @@ def rule_config(rule: type[Rule], config: Config):
     return config.rules.get(rule.id) or config.rules.get(rule.name)
 
 
+def unknown_selectors(config: Config) -> list[str]:
+    """`select` / `ignore` entries that name no rule: a typo must not switch every rule off."""
+    return [f"unknown rule selector {s!r} in {where} (ids, id prefixes such as AL2, or names; `agentlint rules` "
+            "lists them)" for where, selectors in (("select", config.select), ("ignore", config.ignore))
+            for s in selectors if not any(rule_matches(r, [s]) for r in all_rules())]
+
+
 def check_rule_keys(config: Config) -> list[str]:
     """Problems in `[rules]`: unknown rule names and invalid options (a typo must not silently do nothing)."""
     from pydantic import ValidationError
 
     by_key = {r.id: r for r in all_rules()} | {r.name: r for r in all_rules()}
-    problems = [f"unknown rule selector {s!r} in {where} (ids, id prefixes such as AL2, or names; `agentlint rules` "
-                "lists them)" for where, selectors in (("select", config.select), ("ignore", config.ignore))
-                for s in selectors if not any(rule_matches(r, [s]) for r in all_rules())]
+    problems = unknown_selectors(config)
     for key, settings in config.rules.items():
         rule = by_key.get(key)
         if rule is None:
@@ -185,10 +190,7 @@ def selection_filter(graph: IdentityGraph):
     selection = graph.model.selection
     if selection is None:
         return lambda f: True
-    via: dict[tuple[str, str], tuple[str, ...]] = {}
-    for res in graph.model.resources:
-        if res.calls_via:
-            via[(res.stack, res.address)] = res.calls_via
+    via = graph.model.calls_via()
     named_var_folders = {os.path.dirname(f) for f in selection.files if f.endswith((".tfvars", ".tfvars.json"))}
 
     def wanted(f: Finding) -> bool:

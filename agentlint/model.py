@@ -16,6 +16,10 @@ from pydantic import BaseModel, ConfigDict, Field
 _INSTANCE_KEY = re.compile(r"\[[^\]]*\]")
 
 
+# The key of the one instance that stands for a `count` / `for_each` agentlint cannot decide: `aws_iam_role.r[*]`.
+UNKNOWN_KEY = "[*]"
+
+
 def strip_instance_keys(address: str) -> str:
     """`module.a["x"].aws_iam_role.r[0]` -> `module.a.aws_iam_role.r` (how references name resources)."""
     return _INSTANCE_KEY.sub("", address)
@@ -129,6 +133,10 @@ class ScanModel:
     roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> path relative to its repository root
     repo_roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> its repository root (absolute)
     summary_extra: dict[str, int] = field(default_factory=dict)  # loader counts for the report summary
+
+    def calls_via(self) -> dict[tuple[str, str], tuple[str, ...]]:
+        """(stack, address) -> files of the module calls that instantiate that resource (only those that have any)."""
+        return {(r.stack, r.address): r.calls_via for r in self.resources if r.calls_via}
     suppressions: list[Suppression] = field(default_factory=list)
 
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
-from agentlint.model import CATEGORIES, Confidence, Finding, Resource, Severity, TraceStep, strip_instance_keys
+from agentlint.model import CATEGORIES, UNKNOWN_KEY, Confidence, Finding, Resource, Severity, TraceStep, strip_instance_keys
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
@@ -123,7 +123,7 @@ def repo_path(model, path: str) -> str:
 
 
 def _known_keys(address: str) -> str:
-    return address.replace("[*]", "")
+    return address.replace(UNKNOWN_KEY, "")
 
 
 @dataclass

@@ -18,8 +18,9 @@ from agentlint.loaders.cache import ParseCache, decode, encode
 from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.hcl_types import apply_type_defaults
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
+from agentlint.loaders.repository import inside
 from agentlint.loaders.textfile import TextFileError, read_text
-from agentlint.model import Limits, LoadError, Resource, Suppression, json_depth_exceeds
+from agentlint.model import UNKNOWN_KEY, Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown, hide
 
 if TYPE_CHECKING:
@@ -215,20 +216,17 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
     they arrive already ordered). Returns the resources, the root folders (stacks) and the number of files read."""
     cache = cache or ParseCache(enabled=False)
     loader = _FolderLoader(repo, limits, cache, errors, suppressions, progress)
-    units = _terragrunt_units(repo, limits, errors, notices)
     # A Terragrunt unit calls its module: the call graph has an edge from the unit's folder to it.
-    for unit in units:
-        repo.calls.setdefault(os.path.abspath(unit.stack), set()).add(os.path.abspath(unit.module_dir))
-        repo.folders.setdefault(os.path.abspath(unit.stack), [])
+    unit_of = {os.path.abspath(u.stack): u for u in _terragrunt_units(repo, limits, errors, notices)}
+    for folder, unit in unit_of.items():
+        repo.calls.setdefault(folder, set()).add(os.path.abspath(unit.module_dir))
+        repo.folders.setdefault(folder, [])
     # Callers first: their parsed `module` blocks confirm the call graph drawn from raw text.
     region = repo.region()
     callers = sorted(f for f in region if f in repo.calls)
     loader.preload(callers)
-    repo.calls = {f: set(loader.local_calls(f)) for f in callers}
-    unit_of = {os.path.abspath(u.stack): u for u in units}
-    for folder, unit in unit_of.items():
-        if folder in region:
-            repo.calls.setdefault(folder, set()).add(os.path.abspath(unit.module_dir))
+    repo.calls = {f: set(loader.local_calls(f)) | ({os.path.abspath(unit_of[f].module_dir)} if f in unit_of else set())
+                  for f in callers}
     on_cycle = set(_cycle_members(repo.calls))
     roots = repo.selected_roots(region) + [f for f in sorted(on_cycle) if repo.selection.covers_folder(f)]
     roots = list(dict.fromkeys(roots))
@@ -385,7 +383,7 @@ class _FolderLoader:
         out = []
         for call in source.blocks("module"):
             target = _local_source(folder, call)
-            if target is not None and inside_repo(target, self.repo.root):
+            if target is not None and inside(target, self.repo.root):
                 out.append(target)
         return out
 
@@ -398,12 +396,6 @@ def _config_files(folder: str) -> list[str]:
     from agentlint.loaders.discover import select_module_files
 
     return select_module_files(names)
-
-
-def inside_repo(path: str, root: str) -> bool:
-    from agentlint.loaders.repository import inside
-
-    return inside(path, root)
 
 
 class _RootContext:
@@ -469,7 +461,7 @@ def _root_variables(root: str, repo, explicit: list[str], errors: list[LoadError
     auto = [os.path.join(root, n) for n in ("terraform.tfvars", "terraform.tfvars.json") if n in names]
     auto += [os.path.join(root, n) for n in names if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
     # A variable file the tree links to from outside the repository is never read (the walk has said so).
-    files = [repo.show(p) for p in auto if inside_repo(p, repo.root)] + explicit
+    files = [repo.show(p) for p in auto if inside(p, repo.root)] + explicit
     values: dict[str, Any] = {}
     for path in files:
         try:
@@ -544,8 +536,9 @@ class _Instance:
         self._exists[local] = None  # a count that reads its own resource cannot be decided
         block = self._blocks.get(local)
         state: Optional[bool] = None
-        if block is not None:
-            state = instances_exist(block.meta("count"), block.meta("for_each"), self.scope)
+        if block is not None:  # read from the expansion itself, so both agree on what count / for_each create
+            expanded = expand_instances(block, self.scope, self.ctx.limits)
+            state = False if not expanded else None if any(k == UNKNOWN_KEY for k, _ in expanded) else True
         self._exists[local] = state
         return state
 
@@ -603,7 +596,7 @@ class _Instance:
             if target is None:
                 ctx.not_installed.append(f"{self.prefix}module.{name}")
                 return None
-        if not inside_repo(target, ctx.repo.root):
+        if not inside(target, ctx.repo.root):
             self._note(call, "module-not-followed", f"module {self.prefix}module.{name}: source leaves the "
                        "repository; not followed")
             return None
@@ -677,9 +670,6 @@ class _Instance:
             for inst in self.children(name):
                 out.extend(inst.resources())
         return out
-
-
-UNKNOWN_KEY = "[*]"
 
 
 class _Outputs(dict):
@@ -800,20 +790,6 @@ def _apply_overrides(source: ModuleSource) -> None:
                 continue
             target.attrs.update(b.attrs)
             target.blocks = [x for x in target.blocks if x.type not in {s.type for s in b.blocks}] + b.blocks
-
-
-def instances_exist(count_node: Optional[tuple], each_node: Optional[tuple], scope: Scope) -> Optional[bool]:
-    """Whether a resource or module call creates anything: False when `count` is 0 or `for_each` is empty,
-    None when that cannot be evaluated, True otherwise."""
-    if count_node is not None:
-        count = evaluate(count_node, scope)
-        if isinstance(count, bool):
-            count = int(count)
-        return count > 0 if isinstance(count, (int, float)) else None
-    if each_node is not None:
-        each = evaluate(each_node, scope)
-        return len(each) > 0 if isinstance(each, (dict, list)) else None
-    return True
 
 
 def _deferred(block: Block, scope: Scope):

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
+from agentlint.loaders.repository import inside
 from agentlint.values import Ref, Unknown
 
 MAX_DEPTH = 200
@@ -621,8 +622,7 @@ def _walk(value: Any) -> str:
 
 def _inside_root(rel: str, scope: Scope) -> Optional[str]:
     path = os.path.realpath(os.path.join(scope.module_dir, rel))
-    root = os.path.realpath(scope.scan_root)
-    return path if os.path.commonpath([path, root]) == root else None
+    return path if inside(path, scope.scan_root) else None
 
 
 def _read_file(rel: str, scope: Scope, text: str) -> Any:

@@ -44,6 +44,7 @@ from typing import Any, Iterator, Optional
 
 from agentlint.loaders.hcl_eval import Scope, contains_unknown, evaluate
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit
+from agentlint.loaders.repository import inside
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError
 from agentlint.values import Unknown, redact
@@ -206,13 +207,6 @@ def _terraform_files(folder: str) -> list[str]:
 
 def _has_terraform_files(folder: str) -> bool:
     return bool(_terraform_files(folder))
-
-
-def _inside(path: str, root: str) -> bool:
-    try:
-        return os.path.commonpath([path, root]) == root
-    except ValueError:
-        return False
 
 
 # -- evaluation ----------------------------------------------------------------------------------------------
@@ -523,13 +517,13 @@ class _Loader:
 
     def inside_repo(self, path: str) -> Optional[str]:
         real = os.path.realpath(path)
-        return real if _inside(real, self.repo_root) else None
+        return real if inside(real, self.repo_root) else None
 
     def find_in_parent_folders(self, start: str, wanted: str) -> Optional[str]:
         current = os.path.abspath(start)
         for _ in range(MAX_PARENT_FOLDERS):
             parent = os.path.dirname(current)
-            if parent == current or not _inside(os.path.realpath(parent), self.repo_root):
+            if parent == current or not inside(os.path.realpath(parent), self.repo_root):
                 return None
             candidate = os.path.normpath(os.path.join(parent, wanted))
             if os.path.exists(candidate):  # a file or a folder
@@ -707,7 +701,7 @@ class _Loader:
                 base = base[len("file://"):]
             root = os.path.normpath(os.path.join(unit_dir, base))
             target = os.path.normpath(os.path.join(root, sub))
-            if not _inside(os.path.realpath(root), self.repo_root) or not _inside(os.path.realpath(target), self.repo_root):
+            if not inside(os.path.realpath(root), self.repo_root) or not inside(os.path.realpath(target), self.repo_root):
                 return None, None, f"source {shown!r} leaves the repository; not followed"
             if not os.path.isdir(target):
                 return None, None, f"source {shown!r}: folder {self.shown(target)} not found"
@@ -720,8 +714,8 @@ class _Loader:
         for copy_root in glob.glob(pattern):
             real_root = os.path.realpath(copy_root)
             target = os.path.normpath(os.path.join(copy_root, sub))
-            if (os.path.isdir(target) and _inside(real_root, self.repo_root)
-                    and _inside(os.path.realpath(target), real_root) and _has_terraform_files(target)):
+            if (os.path.isdir(target) and inside(real_root, self.repo_root)
+                    and inside(os.path.realpath(target), real_root) and _has_terraform_files(target)):
                 candidates.append((os.path.getmtime(target), target, copy_root))
         if not candidates:
             return None, None, f"remote source {shown!r} not fetched; run terragrunt init"
