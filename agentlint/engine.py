@@ -9,6 +9,7 @@ from typing import Optional
 
 from agentlint import __version__
 from agentlint.config import Config
+from agentlint.failures import build_isolated, debugging, evaluation_failures, internal_error, untrusted
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
 from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
@@ -83,7 +84,7 @@ def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, ro
     model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
                  use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
-    return IdentityGraph(model, options)
+    return build_isolated(model, lambda m: IdentityGraph(m, options), model.errors)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
@@ -104,6 +105,8 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
     findings = _run(rules, "graph", ctx, config, errors)
+    errors += evaluation_failures(graph.model)
+    findings = untrusted(findings, graph.model)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
@@ -178,8 +181,9 @@ def _run(rules, phase, ctx, config, errors) -> list[Finding]:
             options = rule_cls.Options.model_validate(override.options if override is not None else {})
             findings.extend(rule_cls(options).check(ctx))
         except Exception as exc:  # a rule bug must not hide the other rules' findings
-            errors.append(LoadError(path="(agentlint)", kind="internal-error",
-                                    message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))
+            if debugging():
+                raise
+            errors.append(internal_error(f"rule {rule_cls.id}", exc))
     return findings
 
 

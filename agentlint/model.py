@@ -6,6 +6,7 @@ tool's boundary (findings, agents, load errors, the report) are pydantic models:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -67,14 +68,21 @@ class Resource:
     source: str = "hcl"  # "hcl" | "plan"
     calls_via: tuple[str, ...] = ()  # files of the module calls that instantiate this resource's module (HCL)
     evaluate: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
+    failure: Optional[str] = field(default=None, compare=False)  # why evaluating it failed (a bug of agentlint's)
 
     @property
     def values(self) -> dict[str, Any]:
         """Attribute values. HCL resources are evaluated on first read: most resources in a repository (buckets,
         networks...) are never asked about, and evaluating them would cost most of a warm scan."""
         if self.vals is None:
-            self.vals = self.evaluate() if self.evaluate is not None else {}
-            self.evaluate = None
+            evaluate, self.evaluate = self.evaluate, None
+            try:
+                self.vals = evaluate() if evaluate is not None else {}
+            except Exception as exc:  # a bug in the evaluator: this resource only; the engine reports it
+                if os.environ.get("AGENTLINT_DEBUG"):
+                    raise
+                self.vals = {}
+                self.failure = f"{exc.__class__.__name__}: {exc}"
         return self.vals
 
     @property
