@@ -16,6 +16,7 @@ from agentlint.cli import main
 from agentlint.config import Config
 from agentlint.engine import exit_code, scan
 from agentlint.model import Severity
+from conftest import FIXTURES
 
 MAIN_TF = """\
 resource "aws_bedrockagent_agent" "support" {
@@ -148,3 +149,35 @@ def test_the_cli_writes_the_json_report_and_exits_2(tmp_path, monkeypatch):
     assert [e["kind"] for e in report["errors"]] == ["internal-error"]
     assert report["errors"][0]["message"] == "rule AL201 failed: RuntimeError: boom"
     assert report["findings"]
+
+
+# Regressions found by the structure-aware fuzz campaign (tests/test_fuzz.py), each a bug of agentlint's that
+# surfaced as an internal-error.
+
+def test_number_literal_out_of_float_range_is_unknown_not_an_internal_error(tmp_path):
+    """`name = 1e400` (valid HCL; Terraform's numbers are arbitrary precision) raised FunctionError in the parser."""
+    (tmp_path / "main.tf").write_text('resource "aws_iam_user" "u" {\n  name = 1e400\n}\n'
+                                      'resource "aws_iam_access_key" "k" {\n  user = aws_iam_user.u.name\n}\n')
+    report = scan([str(tmp_path)], Config())
+    assert report.errors == []
+    assert [f.address for f in report.findings if f.rule_id == "AL301"] == ["aws_iam_access_key.k"]
+
+
+def test_a_plan_named_alone_does_not_walk_its_folder(tmp_path, monkeypatch):
+    """Found by the fuzz campaign: `agentlint scan /tmp/plan.json` walked all of /tmp (380,000 files, 15 s) to
+    find Terraform code nobody named. Plans alone need no walk. A spy on the walker shows it is not called; a code
+    folder named beside the plan is still walked."""
+    from agentlint.loaders import repository
+
+    calls = []
+    real = repository._walk
+    monkeypatch.setattr(repository, "_walk", lambda repo, *a: (calls.append(repo.root), real(repo, *a))[1])
+    plan = FIXTURES / "AL201" / "plan" / "admin-agent.tfplan.json"
+    (tmp_path / "plan.json").write_bytes(plan.read_bytes())
+    (tmp_path / "stack").mkdir()
+    (tmp_path / "stack" / "main.tf").write_text(KEYS_TF)
+    report = scan([str(tmp_path / "plan.json")], Config())
+    assert calls == []
+    assert [f.rule_id for f in report.findings] == ["AL201"]
+    scan([str(tmp_path / "plan.json"), str(tmp_path / "stack")], Config())
+    assert calls == [str(tmp_path / "stack")]  # no git work tree here: each folder named is its own root

@@ -38,7 +38,7 @@ from lark.exceptions import LarkError
 from hcl2.api import parses_to_tree
 from hcl2.utils import process_escape_sequences
 
-from agentlint.loaders.hcl_functions import num
+from agentlint.loaders.hcl_functions import FunctionError, num
 from agentlint.loaders.parsed import (Block, HCLSyntaxError, NestingLimit, ParsedFile,  # noqa: F401 (re-exported)
                                       suppression_comments)
 from agentlint.values import redact
@@ -238,7 +238,10 @@ class _Converter:
         return ("L", int(node.children[0]))
 
     def e_float_lit(self, node: Tree) -> tuple:
-        return ("L", num(float(node.children[0])))  # 1.5e3 is the whole number 1500, as Terraform prints it
+        try:
+            return ("L", num(float(node.children[0])))  # 1.5e3 is the whole number 1500, as Terraform prints it
+        except FunctionError:  # 1e400: Terraform's numbers are arbitrary precision; ours are not, so unknown
+            return ("X", str(node.children[0]), [])
 
     def e_literal_value(self, node: Tree) -> tuple:
         word = str(node.children[0])

@@ -190,7 +190,9 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
         else:
             repo.errors.append(LoadError(path=raw, kind="unsupported",
                                          message="not a Terraform/OpenTofu file, variable file or plan JSON"))
-    _walk(repo, exclude, limits)
+    if repo.selection.folders or repo.selection.files:
+        # Plans alone need no walk: `agentlint scan ~/Downloads/plan.json` must not read all of ~/Downloads.
+        _walk(repo, exclude, limits)
     return repo
 
 
