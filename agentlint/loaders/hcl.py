@@ -473,7 +473,9 @@ def _root_variables(root: str, repo, explicit: list[str], errors: list[LoadError
                 if isinstance(data, dict):
                     values.update(data)
                 continue
-            attrs = _cached_parse(text, path, limits, cache).attrs
+            # Never through the parse cache: variable files hold the values teams keep out of code (tokens,
+            # passwords), and the cache would store them in clear under the user's home. They are small to parse.
+            attrs = parse_text(text, path, limits).attrs
         except (HCLSyntaxError, RecursionError, TextFileError, json.JSONDecodeError) as exc:
             kind, line, message = classify(exc)
             errors.append(LoadError(path=path, line=line, kind=kind, message=message))
