@@ -11,7 +11,8 @@ from agentlint import __version__
 from agentlint.config import Config
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
-from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
+from agentlint import suppressions
+from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding
 from agentlint.rule import Rule, RuleContext, all_rules
 
 
@@ -106,7 +107,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     findings = _run(rules, "graph", ctx, config, errors)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
-        findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
+        findings, suppressed = suppressions.apply(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
     wanted = selection_filter(graph)
     findings = merge_roots([f for f in findings if wanted(f)], graph.model)
@@ -149,21 +150,6 @@ def finding_counts(findings: list[Finding]) -> dict:
         "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
         "findings_affecting_agents": sum(1 for f in findings if f.agents),
     }
-
-
-def _apply_suppressions(findings, suppressions):
-    kept: list[Finding] = []
-    suppressed: list[SuppressedFinding] = []
-    for f in findings:
-        match = next((s for s in suppressions if s.covers(f.path, f.start_line)
-                      and any(r.upper() == f.rule_id or r.lower() == f.rule_name for r in s.rules)), None)
-        if match is None:
-            kept.append(f)
-            continue
-        match.used = True
-        suppressed.append(SuppressedFinding(finding=f, suppression=SuppressionInfo(
-            path=match.path, line=match.line, reason=match.reason)))
-    return kept, suppressed
 
 
 def _run(rules, phase, ctx, config, errors) -> list[Finding]:

@@ -20,6 +20,7 @@ from agentlint.loaders.hcl_types import apply_type_defaults
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.repository import inside
 from agentlint.loaders.textfile import TextFileError, read_text
+from agentlint.suppressions import file_suppressions
 from agentlint.model import UNKNOWN_KEY, Limits, LoadError, Resource, Suppression, json_depth_exceeds
 from agentlint.values import Unknown, hide
 
@@ -188,21 +189,6 @@ def _run_jobs(jobs: list[tuple]):
                              initargs=(os.getpid(),)) as pool:
         for job, outcome in zip(jobs, pool.map(_parse_job, jobs, chunksize=chunk)):
             yield job[0], outcome
-
-
-def file_suppressions(parsed: ParsedFile) -> list[Suppression]:
-    """Each comment covers the top-level block it sits on, above (the line before) or inside."""
-    out = []
-    for line, rules, reason in parsed.suppressions:
-        block = next((b for b in parsed.blocks if b.start_line <= line <= b.end_line), None) or next(
-            (b for b in parsed.blocks if b.start_line == line + 1), None)
-        address = None
-        if block is not None:
-            address = ".".join(([] if block.type == "resource" else [block.type]) + block.labels)
-        out.append(Suppression(path=parsed.path, line=line, rules=rules, reason=reason, block_address=address,
-                               block_start=block.start_line if block else None,
-                               block_end=block.end_line if block else None))
-    return out
 
 
 def load_configuration(repo: "Repository", errors: list[LoadError], notices: list[LoadError], limits: Limits = Limits(),

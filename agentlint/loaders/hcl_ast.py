@@ -36,11 +36,12 @@ from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from hcl2.api import parses_to_tree
+from hcl2.postlexer import OPERATOR_TYPES
 from hcl2.utils import process_escape_sequences
 
 from agentlint.loaders.hcl_functions import num
-from agentlint.loaders.parsed import (Block, HCLSyntaxError, NestingLimit, ParsedFile,  # noqa: F401 (re-exported)
-                                      suppression_comments)
+from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile  # noqa: F401 (re-exported)
+from agentlint.suppressions import directives
 from agentlint.values import redact
 
 
@@ -68,10 +69,33 @@ def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
             if isinstance(c, Tree) and c.data == "attribute":
                 attrs[_tokens_text(c.children[0]).strip().strip('"')] = converter.expr(c.children[-1])
         blocks = [_prune(b) for b in converter.body_blocks(body)]
-        return ParsedFile(path=path, blocks=blocks, attrs=attrs, suppressions=suppression_comments(text))
+        suppressions = directives(_comments(tree)) if "agentlint" in text else []
+        return ParsedFile(path=path, blocks=blocks, attrs=attrs, suppressions=suppressions)
     finally:
         if needed > previous:
             sys.setrecursionlimit(previous)
+
+
+# python-hcl2's grammar keeps every comment as an NL_OR_COMMENT token (one comment or one newline each); its
+# post-lexer glues the newline or comment just before a binary operator or `?` onto that operator's token (which
+# keeps the operator's position). Strings and heredocs are single tokens of other types: text inside them is never
+# a comment.
+_NL_OR_COMMENT = re.compile(r"#.*\n|//.*\n|/\*(?:.|\n)*?\*/|\n[ \t]*")
+
+
+def _comments(tree: Tree) -> list[tuple[int, str]]:
+    """(first line, text) of each comment in the parse tree."""
+    out = []
+    for token in tree.scan_values(lambda v: isinstance(v, Token)):
+        value = str(token)
+        if token.type == "NL_OR_COMMENT":
+            if value[:1] in "#/":
+                out.append((token.line, value))
+        elif token.type in OPERATOR_TYPES and value[:1] in "#/\n":
+            m = _NL_OR_COMMENT.match(value)
+            if m and m.group(0)[:1] in "#/":  # a comment merged into the operator that follows it
+                out.append((token.line - m.group(0).count("\n"), m.group(0)))
+    return sorted(out)
 
 
 # What the evaluator reads from blocks other than resources, data sources, modules and locals. The rest
