@@ -11,12 +11,13 @@ from agentlint.loaders.repository import find_repository_root, group_inputs, sur
 from agentlint.model import Limits, ScanModel
 
 
-def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
+def load(paths: list[str], var_files: list[str] | None = None, exclude: list | None = None,
          limits: Limits = Limits(), use_cache: bool = False, progress=None, root: Optional[str] = None,
          variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None) -> ScanModel:
     """Read every input. Each input belongs to a repository (`root`, else its git work tree, else the folder named);
     the root modules of that repository whose calls reach an input are evaluated, and `model.selection` says which
-    findings the inputs ask about."""
+    findings the inputs ask about. `exclude`: gitignore patterns, each relative to the repository root or given as
+    (folder, pattern) relative to that folder (see loaders/exclude.py)."""
     from agentlint.loaders.cache import ParseCache
     from agentlint.loaders.repository import Selection
 
