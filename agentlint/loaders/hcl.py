@@ -19,6 +19,7 @@ from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.hcl_types import apply_type_defaults
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile
 from agentlint.loaders.repository import inside
+from agentlint.loaders.result import LoadResult
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.suppressions import file_suppressions
 from agentlint.model import UNKNOWN_KEY, Limits, LoadError, Resource, Suppression, json_depth_exceeds
@@ -191,17 +192,18 @@ def _run_jobs(jobs: list[tuple]):
             yield job[0], outcome
 
 
-def load_configuration(repo: "Repository", errors: list[LoadError], notices: list[LoadError], limits: Limits = Limits(),
-                       suppressions: Optional[list[Suppression]] = None, cache: Optional[ParseCache] = None,
+def load_configuration(repo: "Repository", limits: Limits = Limits(), cache: Optional[ParseCache] = None,
                        progress=None, variables: Optional[dict[str, Any]] = None,
-                       summary: Optional[dict[str, int]] = None,
-                       var_files: Optional[list[str]] = None) -> tuple[list[Resource], list[str], int]:
+                       var_files: Optional[list[str]] = None) -> LoadResult:
     """Evaluate the root modules of one repository whose calls reach what the user named.
 
     `variables` are values from `TF_VAR_*` and `--var` (lowest and highest precedence are handled by the caller:
-    they arrive already ordered). Returns the resources, the root folders (stacks) and the number of files read."""
+    they arrive already ordered). The result holds the resources, the root folders (stacks), the number of files read
+    and what went wrong (errors, notices), and the suppression comments of the files read."""
     cache = cache or ParseCache(enabled=False)
-    loader = _FolderLoader(repo, limits, cache, errors, suppressions, progress)
+    result = LoadResult()
+    errors, notices, summary = result.errors, result.notices, result.summary
+    loader = _FolderLoader(repo, limits, cache, errors, result.suppressions, progress)
     # A Terragrunt unit calls its module: the call graph has an edge from the unit's folder to it.
     unit_of = {os.path.abspath(u.stack): u for u in _terragrunt_units(repo, limits, errors, notices)}
     for folder, unit in unit_of.items():
@@ -218,8 +220,7 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
     roots = list(dict.fromkeys(roots))
     wanted = sorted({f for r in roots for f in repo.reach(r)})
     loader.preload(wanted)
-    resources: list[Resource] = []
-    stacks: list[str] = []
+    resources, stacks = result.resources, result.stacks
     cycles: set[frozenset] = set()
     for root in roots:
         unit = unit_of.get(root)
@@ -239,9 +240,9 @@ def load_configuration(repo: "Repository", errors: list[LoadError], notices: lis
         instance = _Instance(ctx, folder, "", "", values, (), via)
         resources.extend(instance.resources())
         ctx.report_not_installed(source)
-        if summary is not None:
-            summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
-    return resources, stacks, loader.files_read
+        summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
+    result.files_read = loader.files_read
+    return result
 
 
 def _terragrunt_units(repo, limits: Limits, errors: list[LoadError], notices: list[LoadError]) -> list:

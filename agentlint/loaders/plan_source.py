@@ -89,12 +89,12 @@ def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Res
     if not has_code:  # a folder of plans (CI artifacts) holds no root module: nothing to walk
         memo[root] = []
         return []
-    errors: list[LoadError] = []
-    notices: list[LoadError] = []
     repo = survey(find_repository_root(folder), [folder], [], limits)
+    got = load_configuration(repo, limits, cache)
     # Its suppression comments apply to the plan findings located in it, as for code beside a named plan.
-    resources, _, _ = load_configuration(repo, errors, notices, limits, model.suppressions, cache)
-    for e in errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
+    model.suppressions.extend(got.suppressions)
+    resources = got.resources
+    for e in got.errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
         model.notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
                                        message=f"{e.kind}: {e.message} (read only to locate plan resources)"))
     memo[root] = [r for r in resources if os.path.abspath(r.stack) == root]
