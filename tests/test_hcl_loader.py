@@ -296,7 +296,7 @@ def test_load_configuration_returns_its_result_with_diagnostics(tmp_path):
     assert [r.address for r in got.resources] == ["aws_iam_role.r"]
     assert got.stacks == [str(tmp_path)] and got.files_read == 2
     assert [(e.kind, e.path.rsplit("/", 1)[-1], e.line) for e in got.errors] == [("parse-error", "broken.tf", 2)]
-    assert [n.kind for n in got.notices] == ["module-not-followed"]
+    assert [n.kind for n in got.notices] == ["module-not-installed"]
     assert [(s.line, s.rules, s.reason, s.block_address) for s in got.suppressions] == [
         (1, ["AL201"], "sandbox", "aws_iam_role.r")]
     assert got.summary == {"modules_not_installed": 1}
