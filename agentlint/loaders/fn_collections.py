@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentlint.loaders.fn_values import (MAX_ELEMENTS, FunctionError, TooBig, num, to_number, to_str, tf_equal,
-                                         set_of, _unify_list, _list, _map, _int)
+from agentlint.loaders.fn_values import (
+    MAX_ELEMENTS,
+    FunctionError,
+    TooBig,
+    _int,
+    _list,
+    _map,
+    _unify_list,
+    num,
+    set_of,
+    tf_equal,
+    to_number,
+    to_str,
+)
 from agentlint.values import Unknown
 
 # -- collections ----------------------------------------------------------------------------------------------

@@ -7,8 +7,21 @@ import json
 import re
 from typing import Any
 
-from agentlint.loaders.fn_values import (MAX_ELEMENTS, MAX_STRING, MAX_FORMAT_WIDTH, FunctionError, TooBig, JSONText,
-                                         is_number, num, to_number, num_str, to_str, to_bool, check_size)
+from agentlint.loaders.fn_values import (
+    MAX_ELEMENTS,
+    MAX_FORMAT_WIDTH,
+    MAX_STRING,
+    FunctionError,
+    JSONText,
+    TooBig,
+    check_size,
+    is_number,
+    num,
+    num_str,
+    to_bool,
+    to_number,
+    to_str,
+)
 
 # -- JSON and YAML --------------------------------------------------------------------------------------------
 

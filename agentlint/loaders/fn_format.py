@@ -7,8 +7,18 @@ from decimal import Decimal
 from typing import Any
 
 from agentlint.loaders.fn_encoding import _json_text
-from agentlint.loaders.fn_values import (MAX_STRING, MAX_FORMAT_WIDTH, FunctionError, TooBig, is_number, to_number,
-                                         num_str, to_str, to_bool, check_size)
+from agentlint.loaders.fn_values import (
+    MAX_FORMAT_WIDTH,
+    MAX_STRING,
+    FunctionError,
+    TooBig,
+    check_size,
+    is_number,
+    num_str,
+    to_bool,
+    to_number,
+    to_str,
+)
 
 # -- format ---------------------------------------------------------------------------------------------------
 

@@ -8,8 +8,17 @@ import base64
 import re
 from typing import Any, Callable
 
-from agentlint.loaders.fn_values import (MAX_STRING, MAX_FORMAT_WIDTH, MAX_REGEX_INPUT, FunctionError, TooBig,
-                                         to_str, check_size, _list, _int)
+from agentlint.loaders.fn_values import (
+    MAX_FORMAT_WIDTH,
+    MAX_REGEX_INPUT,
+    MAX_STRING,
+    FunctionError,
+    TooBig,
+    _int,
+    _list,
+    check_size,
+    to_str,
+)
 
 # -- strings --------------------------------------------------------------------------------------------------
 

@@ -19,7 +19,6 @@ import re
 from decimal import Decimal
 from typing import Any
 
-
 MAX_ELEMENTS = 100_000
 MAX_STRING = 1_000_000
 MAX_FORMAT_WIDTH = 10_000

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from hcl2.utils import process_escape_sequences
 from lark import Token, Tree
 from lark.exceptions import LarkError
-
-from hcl2.utils import process_escape_sequences
 
 
 def _tokens_text(node) -> str:
