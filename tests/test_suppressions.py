@@ -9,24 +9,10 @@ from agentlint import suppressions
 from agentlint.config import Config
 from agentlint.engine import scan
 from agentlint.loaders.hcl_ast import parse_hcl
+from conftest import FIXTURES
 
-ADMIN = '''resource "aws_bedrockagent_agent" "support" {
-  agent_name              = "support"
-  agent_resource_role_arn = aws_iam_role.agent.arn
-  foundation_model        = "anthropic.claude-3-5-sonnet-20240620-v1:0"
-}
-
-resource "aws_iam_role" "agent" {
-  name               = "support-agent"
-  assume_role_policy = "{}"
-}
-
-# agentlint:ignore[AL201] %s sandbox account, SEC-412
-resource "aws_iam_role_policy_attachment" "admin" {
-  role       = aws_iam_role.agent.name
-  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
-}
-'''
+# An agent whose role has AdministratorAccess, suppressed on line 13 (the comment) for the block on line 14.
+ADMIN = (FIXTURES / "AL003/good/until-future/main.tf").read_text().replace("until=2999-12-31", "%s")
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -76,9 +62,9 @@ def test_expiring_suppression_applies_through_its_date(tmp_path, monkeypatch, to
         assert (unused, rules, suppressed) == ([], [], ["AL201"])
     else:
         assert rules == ["AL003", "AL201"] and suppressed == []
-        assert unused == [("AL003", 12, "agentlint:ignore[AL201] expired on 2027-03-31; the findings it suppressed "
+        assert unused == [("AL003", 13, "agentlint:ignore[AL201] expired on 2027-03-31; the findings it suppressed "
                                         "are reported again")]
-        assert report.findings[0].rule_id == "AL201" and report.findings[0].start_line == 13
+        assert report.findings[0].rule_id == "AL201" and report.findings[0].start_line == 14
 
 
 @pytest.mark.parametrize("until", ["until=2027-02-30", "until=31/03/2027", "until=", "until=2027-3-31"])
@@ -86,7 +72,7 @@ def test_a_bad_date_never_applies_and_is_reported_with_file_and_line(tmp_path, m
     monkeypatch.setattr(suppressions, "today", lambda: datetime.date(2020, 1, 1))
     report = scan([_write(tmp_path, until)], Config())
     [bad] = [f for f in report.findings if f.rule_id == "AL003"]
-    assert (bad.path, bad.start_line) == (str(tmp_path / "main.tf"), 12)
+    assert (bad.path, bad.start_line) == (str(tmp_path / "main.tf"), 13)
     assert "which is not a date (YYYY-MM-DD); it does not apply" in bad.message
     assert "AL201" in {f.rule_id for f in report.findings} and report.suppressed == []
 
@@ -102,7 +88,7 @@ def test_expiry_survives_the_parse_cache(tmp_path, monkeypatch):
 
 def test_apply_takes_the_date_it_is_given():
     s = suppressions.file_suppressions(parse_hcl(ADMIN % "until=2027-03-31", "main.tf"))
-    assert [(x.line, x.block_address, x.until) for x in s] == [(12, "aws_iam_role_policy_attachment.admin",
+    assert [(x.line, x.block_address, x.until) for x in s] == [(13, "aws_iam_role_policy_attachment.admin",
                                                                  "2027-03-31")]
     assert suppressions.expiry_problem(s[0], datetime.date(2027, 3, 31)) is None
     assert suppressions.expiry_problem(s[0], datetime.date(2027, 4, 1)).startswith("expired on 2027-03-31")
