@@ -62,6 +62,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
             continue  # a JSON file in a scanned folder that is not a plan is simply not an input
         model.errors.extend(got.errors)
         model.notices.extend(got.notices)
+        model.suppressions.extend(got.suppressions)  # of the code the plan's resources were located in
         model.resources.extend(got.resources)
         model.stacks.append(plan)
         repo_root = find_repository_root(plan, root)

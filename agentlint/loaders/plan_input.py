@@ -46,7 +46,8 @@ class PlanLoader:
         if resources:
             from agentlint.loaders.plan_source import locate_plan_resources
 
-            locate_plan_resources(resources, path, config, self.model, self.options.sources, self.limits, self.cache)
+            locate_plan_resources(resources, path, config, self.model, self.options.sources, self.limits, self.cache,
+                                  result)
         result.resources = resources
         return result
 
