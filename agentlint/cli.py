@@ -169,6 +169,8 @@ def _variable_value(raw: str):
 @click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; repeatable).")
 @click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN",
+              help="Do not scan these paths (gitignore pattern, relative to the repository root; repeatable).")
 @click.option("--no-ignore", is_flag=True, help="Disregard `# agentlint:ignore[...]` comments: report everything.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file (see `agentlint baseline`).")
@@ -189,8 +191,8 @@ def _variable_value(raw: str):
               help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
 @_input_options
-def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
-         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
+def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, excludes, no_ignore,
+         baseline_path, changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -206,7 +208,7 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         updates["select"] = _selectors(select)
     if ignore:
         updates["ignore"] = list(config.ignore) + _selectors(ignore)
-    config = config.model_copy(update=updates)
+    config = config.model_copy(update=updates).with_cli_exclude(excludes)
     _check_selectors(config)
     baseline = _read_baseline(baseline_path)
     if changed_only and not any(_is_plan(p) for p in paths):

@@ -10,7 +10,7 @@ import os
 import sys
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
 
 from agentlint.model import Limits, Severity
 
@@ -68,12 +68,26 @@ class Config(BaseModel):
                               description="Exit 1 when a finding has this severity or higher.")
     select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (default: all).")
     ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names not to run.")
-    exclude: list[str] = Field(default_factory=list, description="Path patterns (fnmatch) not to scan.")
+    exclude: list[str] = Field(default_factory=list, description=(
+        "Paths not to scan: gitignore patterns, relative to the folder of this configuration file."))
     var_files: list[str] = Field(default_factory=list, alias="var-files",
                                  description="Variable files applied to every root module.")
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     rules: dict[str, RuleConfig] = Field(default_factory=dict, description="Per-rule settings, by id or name.")
+    # Where `exclude` patterns are anchored: the configuration file's folder (None: the repository root).
+    _exclude_base: Optional[str] = PrivateAttr(default=None)
+    _cli_exclude: list[str] = PrivateAttr(default_factory=list)
+
+    def with_cli_exclude(self, patterns) -> "Config":
+        """A copy with `--exclude` patterns added (relative to the repository root)."""
+        copy = self.model_copy()
+        copy._cli_exclude = list(self._cli_exclude) + list(patterns)
+        return copy
+
+    def exclude_rules(self) -> list[tuple[Optional[str], str]]:
+        """(folder the pattern is relative to, or None for the repository root; pattern) for the loaders."""
+        return [(self._exclude_base, p) for p in self.exclude] + [(None, p) for p in self._cli_exclude]
 
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:
@@ -113,7 +127,9 @@ def _from_file(path: str, table: Optional[tuple[str, ...]]) -> Config:
 
 def _validate(data: Any, path: str) -> Config:
     try:
-        return Config.model_validate(data)
+        config = Config.model_validate(data)
+        config._exclude_base = os.path.dirname(os.path.abspath(path))
+        return config
     except ValidationError as exc:
         problems = []
         for err in exc.errors():

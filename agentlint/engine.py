@@ -12,7 +12,8 @@ from agentlint.config import Config
 from agentlint.failures import build_isolated, debugging, evaluation_failures, internal_error, untrusted
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
-from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
+from agentlint import suppressions
+from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding
 from agentlint.rule import Rule, RuleContext, all_rules
 
 
@@ -81,7 +82,7 @@ def build_graph(paths: list[str], config: Config, use_cache: bool = False, progr
 
 def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, root: Optional[str] = None,
                  variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
-    model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
+    model = load(paths, var_files=config.var_files, exclude=config.exclude_rules(), limits=config.limits.limits(),
                  use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return build_isolated(model, lambda m: IdentityGraph(m, options), model.errors)
@@ -109,7 +110,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     findings = untrusted(findings, graph.model)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
-        findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
+        findings, suppressed = suppressions.apply(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
     wanted = selection_filter(graph)
     findings = merge_roots([f for f in findings if wanted(f)], graph.model)
@@ -152,21 +153,6 @@ def finding_counts(findings: list[Finding]) -> dict:
         "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
         "findings_affecting_agents": sum(1 for f in findings if f.agents),
     }
-
-
-def _apply_suppressions(findings, suppressions):
-    kept: list[Finding] = []
-    suppressed: list[SuppressedFinding] = []
-    for f in findings:
-        match = next((s for s in suppressions if s.covers(f.path, f.start_line)
-                      and any(r.upper() == f.rule_id or r.lower() == f.rule_name for r in s.rules)), None)
-        if match is None:
-            kept.append(f)
-            continue
-        match.used = True
-        suppressed.append(SuppressedFinding(finding=f, suppression=SuppressionInfo(
-            path=match.path, line=match.line, reason=match.reason)))
-    return kept, suppressed
 
 
 def _run(rules, phase, ctx, config, errors) -> list[Finding]:

@@ -122,6 +122,7 @@ class Suppression:
     block_start: Optional[int] = None
     block_end: Optional[int] = None
     used: bool = False
+    until: Optional[str] = None  # `until=` as written; agentlint/suppressions.py judges it
 
     def covers(self, path: str, line: Optional[int]) -> bool:
         return (path == self.path and line is not None and self.block_start is not None

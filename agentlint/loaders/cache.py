@@ -21,7 +21,7 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.loaders.parsed import Block, LazyBlock, ParsedFile
 
-FORMAT = 6
+FORMAT = 7
 _LAZY_TYPES = ("resource", "data")
 _DIGEST_BYTES = 32  # SHA-256 of the marshalled entry, written before it
 _META = ("count", "for_each")
@@ -124,7 +124,7 @@ def _decode_block(t: tuple) -> Block:
 
 def encode(parsed: ParsedFile) -> tuple:
     return (FORMAT, tuple(_encode_block(b) for b in parsed.blocks), parsed.attrs,
-            tuple((line, tuple(rules), reason) for line, rules, reason in parsed.suppressions))
+            tuple((line, tuple(rules), reason, until) for line, rules, reason, until in parsed.suppressions))
 
 
 def decode(data: tuple, path: str):
@@ -134,4 +134,4 @@ def decode(data: tuple, path: str):
     if data[0] != FORMAT:
         raise ValueError("cache format")
     return ParsedFile(path=path, blocks=[_decode_block(b) for b in data[1]], attrs=data[2],
-                      suppressions=[(line, list(rules), reason) for line, rules, reason in data[3]])
+                      suppressions=[(line, list(rules), reason, until) for line, rules, reason, until in data[3]])

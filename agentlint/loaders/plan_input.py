@@ -12,7 +12,8 @@ from typing import Optional
 
 from agentlint.loaders.plan import PlanError, load_plan_with_config
 from agentlint.loaders.plan_binary import binary_plan_message, find_terraform, is_binary_plan, show_json
-from agentlint.model import Limits, LoadError, Resource, ScanModel
+from agentlint.loaders.result import LoadResult
+from agentlint.model import Limits, LoadError, ScanModel
 
 
 @dataclass(frozen=True)
@@ -31,25 +32,31 @@ class PlanLoader:
         self.limits = limits
         self.cache = cache
 
-    def load(self, path: str, errors: list[LoadError], explicit: bool = True) -> list[Resource]:
+    def load(self, path: str, explicit: bool = True) -> LoadResult:
+        """The plan's resources (located in their code where it is found) and what could not be read."""
+        result = LoadResult()
+        errors = result.errors
         if is_binary_plan(path):
-            text = self._show(path, errors, explicit)
+            text = self._show(path, result, explicit)
             if text is None:
-                return []
+                return result
             resources, config = load_plan_with_config(path, errors, self.limits, text=text)
         else:
             resources, config = load_plan_with_config(path, errors, self.limits)
         if resources:
             from agentlint.loaders.plan_source import locate_plan_resources
 
-            locate_plan_resources(resources, path, config, self.model, self.options.sources, self.limits, self.cache)
-        return resources
+            locate_plan_resources(resources, path, config, self.model, self.options.sources, self.limits, self.cache,
+                                  result)
+        result.resources = resources
+        return result
 
-    def _show(self, path: str, errors: list[LoadError], explicit: bool) -> Optional[str]:
+    def _show(self, path: str, result: LoadResult, explicit: bool) -> Optional[str]:
+        errors = result.errors
         if not explicit:
             beside = _json_beside(path)
             if beside:
-                self.model.notices.append(LoadError(
+                result.notices.append(LoadError(
                     path=path, kind="binary-plan", message=f"binary plan not read: {os.path.basename(beside)} "
                                                            "beside it is scanned"))
                 return None
