@@ -57,8 +57,17 @@ class LimitsConfig(BaseModel):
                                description="Most instances read per resource or module call (count / for_each), and "
                                            "module instances per root module; more are reported as a limit notice.")
 
+    max_iterations: int = Field(Limits.max_iterations, alias="max-iterations", gt=0, le=100_000_000,
+                                description="Most loop iterations and function calls evaluated per module instance; "
+                                            "past it values are unknown and a `limit` error names the resource.")
+    max_eval_seconds: float = Field(Limits.max_eval_seconds, alias="max-eval-seconds", gt=0, le=600,
+                                    description="Longest wall time of one evaluation (a resource's attributes, a "
+                                                "module instance's inputs); past it, as for max-iterations.")
+
     def limits(self) -> Limits:
-        return Limits(self.max_config_bytes, self.max_plan_bytes, self.max_nesting, self.max_instances)
+        return Limits(max_config_bytes=self.max_config_bytes, max_plan_bytes=self.max_plan_bytes,
+                      max_nesting=self.max_nesting, max_instances=self.max_instances,
+                      max_iterations=self.max_iterations, max_eval_seconds=self.max_eval_seconds)
 
 
 class Config(BaseModel):

@@ -9,7 +9,8 @@ from typing import Optional
 
 from agentlint import __version__
 from agentlint.config import Config
-from agentlint.failures import build_isolated, debugging, evaluation_failures, internal_error, untrusted
+from agentlint.failures import (build_isolated, debugging, evaluation_failures, evaluation_limits, internal_error,
+                                untrusted)
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
 from agentlint import suppressions
@@ -106,7 +107,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
     findings = _run(rules, "graph", ctx, config, errors)
-    errors += evaluation_failures(graph.model)
+    errors += evaluation_failures(graph.model) + evaluation_limits(graph.model)
     findings = untrusted(findings, graph.model)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:

@@ -69,6 +69,14 @@ def evaluation_failures(model: ScanModel) -> list[LoadError]:
             for r in model.resources if r.failure]
 
 
+def evaluation_limits(model: ScanModel) -> list[LoadError]:
+    """Resources whose evaluation ran into a budget: some of their values are unknown because of it, which a
+    merge gate must not take as a clean pass (the input's problem, so kind `limit`, like a file over a limit)."""
+    return [LoadError(path=r.path, line=r.start_line, kind="limit",
+                      message=f"{r.address}: {r.limit}; values past it are unknown")
+            for r in model.resources if r.limit]
+
+
 def untrusted(findings: list[Finding], model: ScanModel) -> list[Finding]:
     """Findings on a resource whose evaluation failed are not trustworthy (its attributes read as empty, which
     looks like "no expiry", "no condition"...): the internal error stands for them."""

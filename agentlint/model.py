@@ -34,6 +34,8 @@ class Limits:
     max_plan_bytes: int = 500_000_000
     max_nesting: int = 100  # nesting depth of HCL expressions and blocks, and of JSON values
     max_instances: int = 10_000  # instances per resource or module call (count / for_each), and module instances per root
+    max_iterations: int = 200_000  # loop iterations and function calls evaluated per module instance
+    max_eval_seconds: float = 5.0  # wall time of one evaluation (a resource's attributes, an instance's inputs)
 
 
 def json_depth_exceeds(value, limit: int) -> bool:
@@ -69,6 +71,7 @@ class Resource:
     calls_via: tuple[str, ...] = ()  # files of the module calls that instantiate this resource's module (HCL)
     evaluate: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
     failure: Optional[str] = field(default=None, compare=False)  # why evaluating it failed (a bug of agentlint's)
+    limit: Optional[str] = field(default=None, compare=False)  # an evaluation budget its attributes ran into
 
     @property
     def values(self) -> dict[str, Any]:

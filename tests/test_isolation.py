@@ -181,3 +181,39 @@ def test_a_plan_named_alone_does_not_walk_its_folder(tmp_path, monkeypatch):
     assert [f.rule_id for f in report.findings] == ["AL201"]
     scan([str(tmp_path / "plan.json"), str(tmp_path / "stack")], Config())
     assert calls == [str(tmp_path / "stack")]  # no git work tree here: each folder named is its own root
+
+
+BUDGET_TF = """\
+locals {
+  many = [for i in range(1000) : [for j in range(300) : "s3:Get${j}"]]
+}
+
+resource "aws_iam_policy" "p" {
+  name   = "p"
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = local.many[0], Resource = "*" }] })
+}
+
+resource "aws_iam_user" "u" {
+  name = "u"
+}
+"""
+
+
+def test_an_evaluation_budget_is_a_limit_error_at_the_resource_and_configurable(tmp_path):
+    """Hostile input (issue 13): budgets gave a silent unknown. A budget hit is a `limit` error at the resource
+    whose attributes ran into it (exit 2), and [limits] max-iterations raises it."""
+    (tmp_path / "main.tf").write_text(BUDGET_TF)
+    report = scan([str(tmp_path)], Config())
+    assert [(e.kind, e.line, e.message) for e in report.errors] == [
+        ("limit", 5, "aws_iam_policy.p: more than 200000 loop iterations in one module instance (limit "
+                     "max-iterations); values past it are unknown")]
+    assert exit_code(report, Severity.CRITICAL) == 2
+    raised = scan([str(tmp_path)], Config(limits={"max-iterations": 1_000_000}))
+    assert raised.errors == []
+
+
+def test_the_evaluation_wall_time_budget_is_configurable(tmp_path):
+    (tmp_path / "main.tf").write_text(BUDGET_TF)
+    report = scan([str(tmp_path)], Config(limits={"max-iterations": 100_000_000, "max-eval-seconds": 0.001}))
+    assert [(e.kind, e.line) for e in report.errors] == [("limit", 5)]
+    assert report.errors[0].message.startswith("aws_iam_policy.p: evaluation took longer than 0.001 s")

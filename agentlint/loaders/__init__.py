@@ -20,6 +20,9 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
     (folder, pattern) relative to that folder (see loaders/exclude.py)."""
     from agentlint.loaders.cache import ParseCache
     from agentlint.loaders.repository import Selection
+    from agentlint.loaders.hcl_eval import configure_budgets
+
+    configure_budgets(limits.max_iterations, limits.max_eval_seconds)
 
     groups, errors = group_inputs(paths, root)
     model = ScanModel(errors=errors)

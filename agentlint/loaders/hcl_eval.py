@@ -12,6 +12,7 @@ import copy
 import decimal
 import json
 import os
+import time
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
@@ -26,6 +27,44 @@ MAX_DEPTH = 200
 # Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
 # (1,000 x 1,000 is a million), and each one costs a bound scope.
 MAX_ITERATIONS = 200_000
+MAX_EVAL_SECONDS = 5.0  # per evaluation; hostile input must end within seconds, real code takes milliseconds
+
+
+class Budget:
+    """The evaluation budget of one module instance: loop iterations, and wall time per evaluation (a resource's
+    attributes, or an instance's count / for_each / module inputs). Past either, values are unknown, and the first
+    reason is kept so the loader can report a `limit` error at the resource instead of a silent unknown."""
+
+    max_iterations = MAX_ITERATIONS
+    max_seconds = MAX_EVAL_SECONDS
+
+    def __init__(self):
+        self.used = 0
+        self.deadline = time.monotonic() + self.max_seconds
+        self.exceeded: Optional[str] = None
+
+    def restart_clock(self) -> None:
+        self.deadline = time.monotonic() + self.max_seconds
+
+    def hit(self, reason: str) -> None:
+        if self.exceeded is None:
+            self.exceeded = reason
+
+    def spend(self, iterations: int) -> bool:
+        self.used += iterations
+        if self.used > self.max_iterations:
+            self.hit(f"more than {self.max_iterations} loop iterations in one module instance (limit max-iterations)")
+            return False
+        if time.monotonic() > self.deadline:
+            self.hit(f"evaluation took longer than {self.max_seconds:g} s (limit max-eval-seconds)")
+            return False
+        return True
+
+
+def configure_budgets(max_iterations: int, max_seconds: float) -> None:
+    """The [limits] settings for every scope created afterwards (one scan at a time per process)."""
+    Budget.max_iterations = max_iterations
+    Budget.max_seconds = max_seconds
 
 
 class Scope:
@@ -47,12 +86,11 @@ class Scope:
         # Names bound inside one instance or expression: `each` -> {"key", "value"}, `count` -> {"index"}, a
         # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
         self.bindings: dict[str, Any] = {}
-        self._work = [0]  # shared with bound copies: one budget per module instance
+        self.budget = Budget()  # shared with bound copies: one budget per module instance
 
     def spend(self, iterations: int) -> bool:
-        """Count loop iterations against the instance's budget; False once it is used up."""
-        self._work[0] += iterations
-        return self._work[0] <= MAX_ITERATIONS
+        """Count loop iterations against the instance's budget; False once it (or its time) is used up."""
+        return self.budget.spend(iterations)
 
     def bind(self, names: dict[str, Any]) -> "Scope":
         """A scope that sees these names too (each/count of an instance, a dynamic iterator, for symbols).
@@ -77,6 +115,7 @@ class Scope:
 
 def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
+        scope.budget.hit(f"expressions nested deeper than {MAX_DEPTH} levels (locals referring to locals)")
         return Unknown("(expression nested too deeply)")
     kind = node[0]
     d = depth + 1
@@ -196,7 +235,10 @@ def _template(node: tuple, scope: Scope, depth: int) -> Any:
     out: list[str] = []
     try:
         complete = _render_parts(parts, scope, depth, out, [fn.MAX_STRING])
-    except (fn.FunctionError, fn.TooBig):
+    except fn.FunctionError:
+        complete = False
+    except fn.TooBig as exc:
+        scope.budget.hit(f"string template: {exc} (a built-in size budget)")
         complete = False
     if not complete:
         refs: list = []
@@ -350,6 +392,7 @@ def _operand(node: tuple, scope: Scope, depth: int) -> Any:
 def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
     _, op, left_node, right_node, text = node
     if depth > MAX_DEPTH:
+        scope.budget.hit(f"expressions nested deeper than {MAX_DEPTH} levels (locals referring to locals)")
         return Unknown("(expression nested too deeply)")
     a = _operand(left_node, scope, depth)
     b = _operand(right_node, scope, depth)
@@ -411,9 +454,12 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
     function = fn.FUNCTIONS.get(name)
     if function is None:
         return unknown()
+    if not scope.spend(1):
+        return unknown()
     try:
         return fn.check_size(function(*args))
-    except fn.TooBig:
+    except fn.TooBig as exc:
+        scope.budget.hit(f"{name}(): {exc} (a built-in size budget)")
         return unknown()
     except Exception:  # noqa: BLE001 - a function applied to values of the wrong shape is an error in Terraform
         return Invalid(text, tuple(_collect_refs(node, scope)))

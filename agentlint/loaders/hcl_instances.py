@@ -232,12 +232,14 @@ class _Instance:
                 local = f"{rtype}.{name}" if mode == "managed" else f"data.{rtype}.{name}"
                 for suffix, scope in expand_instances(block, self.scope, self.ctx.limits,
                                                       self._notice_cap(block, local)):
-                    out.append(Resource(
+                    res = Resource(
                         address=self.prefix + local + suffix, mode=mode, type=rtype, name=name, vals=None,
-                        evaluate=_deferred(block, scope), path=f.path, stack=self.ctx.stack,
+                        path=f.path, stack=self.ctx.stack,
                         start_line=block.start_line, end_line=block.end_line, attr_lines=dict(block.attr_lines),
                         calls_via=self.calls_via,
-                    ))
+                    )
+                    res.evaluate = _deferred(block, scope, res)
+                    out.append(res)
         for name in self.calls:
             for inst in self.children(name):
                 out.extend(inst.resources())
@@ -334,8 +336,18 @@ def expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) ->
     return out
 
 
-def _deferred(block: Block, scope: Scope):
-    return lambda: block_values(block, scope)
+def _deferred(block: Block, scope: Scope, res: Resource):
+    """The resource's attributes, evaluated when first read, within the instance's budget. A budget hit during this
+    evaluation is kept on the resource (the engine reports it as a `limit` error at the resource's line)."""
+    def run() -> dict:
+        budget = scope.budget
+        before = budget.exceeded
+        budget.restart_clock()
+        values = block_values(block, scope)
+        if budget.exceeded is not None and budget.exceeded != before:
+            res.limit = budget.exceeded
+        return values
+    return run
 
 
 def block_values(block: Block, scope: Scope) -> dict[str, Any]:
