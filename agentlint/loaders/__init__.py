@@ -13,7 +13,8 @@ from agentlint.model import Limits, ScanModel
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str] | None = None,
          limits: Limits = Limits(), use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None) -> ScanModel:
+         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None,
+         respect_gitignore: bool = False) -> ScanModel:
     """Read every input. Each input belongs to a repository (`root`, else its git work tree, else the folder named);
     the root modules of that repository whose calls reach an input are evaluated, and `model.selection` says which
     findings the inputs ask about."""
@@ -28,7 +29,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
     summary: dict[str, int] = {}
     plans: list[tuple[str, bool]] = []
     for repo_root, named in groups.items():
-        repo = survey(repo_root, named, exclude or [], limits)
+        repo = survey(repo_root, named, exclude or [], limits, respect_gitignore)
         model.scan_root = repo_root  # one repository in the usual case; fingerprints are relative to it
         model.errors.extend(repo.errors)
         model.notices.extend(repo.notices)
@@ -45,6 +46,11 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list[str
             model.repo_roots[stack] = repo_root
         model.files_scanned += files
         plans += [(p, True) for p in repo.named_plans] + [(p, False) for p in repo.plans]
+    if plan_options is not None and plan_options.stdin:  # `scan -`: plan JSON on standard input
+        from agentlint.loaders.plan_input import STDIN
+
+        plans.append((STDIN, True))
+        selection.plans.add(os.path.abspath(STDIN))
     model.selection = selection
     model.summary_extra = summary
     seen = set()

@@ -163,7 +163,8 @@ def group_inputs(paths: list[str], explicit_root: Optional[str]) -> tuple[dict[s
     return groups, errors
 
 
-def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> Repository:
+def survey(root: str, named: list[str], exclude: list[str], limits: Limits,
+           respect_gitignore: bool = False) -> Repository:
     """Walk a repository: module folders, candidate module calls (from raw text), and what the inputs name."""
     display_base = None if all(os.path.isabs(p) for p in named) else os.getcwd()
     repo = Repository(root=root, display_base=display_base)
@@ -190,7 +191,7 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
         else:
             repo.errors.append(LoadError(path=raw, kind="unsupported",
                                          message="not a Terraform/OpenTofu file, variable file or plan JSON"))
-    _walk(repo, exclude, limits)
+    _walk(repo, exclude, limits, respect_gitignore)
     return repo
 
 
@@ -200,8 +201,17 @@ def _excluded(rel: str, patterns: list[str]) -> bool:
     return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
 
 
-def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
+def _walk(repo: Repository, exclude: list[str], limits: Limits, respect_gitignore: bool = False) -> None:
     root = repo.root
+    from agentlint.loaders.gitignore import GitIgnore
+
+    gitignore = GitIgnore() if respect_gitignore else None
+    named_paths = [*repo.selection.files, *repo.selection.folders, *repo.selection.plans]
+
+    def git_ignored(rel: str, full: str, is_dir: bool) -> bool:  # what is named on the command line is read
+        if gitignore is None or not gitignore.ignored(rel, is_dir):
+            return False
+        return not any(p == full or p.startswith(full.rstrip(os.sep) + os.sep) for p in named_paths)
 
     def onerror(exc: OSError) -> None:
         repo.errors.append(LoadError(path=repo.show(str(exc.filename or root)), kind="unreadable",
@@ -211,12 +221,17 @@ def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
     for folder, dirs, files in os.walk(root, onerror=onerror):
         # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
         rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        if gitignore is not None:
+            gitignore.read(folder, rel_folder, files)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not _excluded(_join(rel_folder, d), exclude))
+                         and not _excluded(_join(rel_folder, d), exclude)
+                         and not git_ignored(_join(rel_folder, d), os.path.join(folder, d), True))
         kept = []
         for name in files:
             full = os.path.join(folder, name)
             if _excluded(_join(rel_folder, name), exclude) and full not in named_files:
+                continue
+            if git_ignored(_join(rel_folder, name), full, False):
                 continue
             if os.path.islink(full) and not inside(full, root):
                 if repo.selection.covers(full):
