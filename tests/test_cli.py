@@ -288,7 +288,7 @@ def test_bad_baseline_file(tmp_path):
     assert invoke("scan", EXAMPLE, "--baseline", str(tmp_path / "none.json"))[0] == 2
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "markdown", "gitlab"])
 def test_exit_codes_are_the_same_in_every_format(fmt, tmp_path):
     assert invoke("scan", EXAMPLE, "--format", fmt)[0] == 1
     assert invoke("scan", CLEAN, "--format", fmt)[0] == 0

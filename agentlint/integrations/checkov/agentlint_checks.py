@@ -85,7 +85,7 @@ def _not_this_tool(exe: str) -> Optional[str]:
         out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"{exe} could not be run ({exc.__class__.__name__})"
-    if DISTRIBUTION not in out.stdout:
+    if out.returncode == 0 and DISTRIBUTION not in out.stdout:  # a failing one is reported when the scan fails
         said = (out.stdout.strip().splitlines() or ["no version"])[0][:120]
         return (f"{exe} is not {DISTRIBUTION}'s agentlint (it says {said!r}): the `agentlint` package on PyPI is "
                 f"another tool; `pipx install {DISTRIBUTION}` or set AGENTLINT_BIN")
