@@ -12,7 +12,7 @@ import os
 import sys
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from agentlint.model import Limits, Severity
 
@@ -79,6 +79,12 @@ class Config(BaseModel):
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     rules: dict[str, RuleConfig] = Field(default_factory=dict, description="Per-rule settings, by id or name.")
+
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _any_case(cls, value):
+        """`fail-on = "HIGH"` as the command line takes it (values are case-insensitive)."""
+        return value.lower() if isinstance(value, str) else value
 
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:

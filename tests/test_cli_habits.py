@@ -99,6 +99,8 @@ def test_fail_on_none_and_case_insensitive(tmp_path):
     assert code == 2 and "'none'" in out
     (tmp_path / "bad.tf").write_text("resource {\n")
     assert invoke("scan", EXAMPLE, str(tmp_path), "--fail-on", "none")[0] == 2  # errors still fail
+    (tmp_path / "cfg.toml").write_text('fail-on = "CRITICAL"\n')
+    assert invoke("scan", "fixtures/AL101/bad/later-statement", "--config", str(tmp_path / "cfg.toml"))[0] == 0
 
 
 # --report ---------------------------------------------------------------------------------------------------------
