@@ -211,6 +211,23 @@ def test_an_endless_stream_is_refused_at_the_limit(tmp_path):
         {"path": "<stdin>", "line": None, "kind": "limit", "message": "input is over the 100,000-byte limit; skipped"}]
 
 
+def test_standard_input_from_a_terminal_is_refused():
+    """`agentlint scan -` typed at a prompt: an error at once, not a wait for a plan nobody pipes."""
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        out = subprocess.run([agentlint_exe(), "scan", "-", "--format", "json"], stdin=slave, capture_output=True,
+                             text=True, timeout=120)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert out.returncode == 2
+    assert json.loads(out.stdout)["errors"] == [
+        {"path": "<stdin>", "line": None, "kind": "unreadable", "message": "standard input is a terminal; pipe a plan "
+         "JSON into it (terraform show -json tfplan | agentlint scan -)"}]
+
+
 # --respect-gitignore ----------------------------------------------------------------------------------------------
 
 def test_respect_gitignore(tmp_path):

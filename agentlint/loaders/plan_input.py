@@ -63,6 +63,10 @@ class PlanLoader:
         if stream is None:
             errors.append(LoadError(path=STDIN, kind="unreadable", message="standard input is closed"))
             return None
+        if sys.stdin.isatty():  # waiting for someone to type a plan would look like a hang
+            errors.append(LoadError(path=STDIN, kind="unreadable", message="standard input is a terminal; pipe a "
+                                    "plan JSON into it (terraform show -json tfplan | agentlint scan -)"))
+            return None
         try:
             return decode_text(read_stream(stream, self.limits.max_plan_bytes))
         except TextFileError as exc:
