@@ -1,7 +1,9 @@
 """Configuration: `[tool.agentlint]` in pyproject.toml or a `.agentlint.toml`, validated, unknown keys rejected.
 
-Discovery: `--config FILE`, else `.agentlint.toml` in the current folder, else `[tool.agentlint]` of
-`pyproject.toml` in the current folder. Command-line options win over the file.
+Discovery: `--config FILE`, else the nearest folder, from the current one up to the repository root (the enclosing
+git work tree; only the current folder outside one), holding `.agentlint.toml` or a `pyproject.toml` with a
+`[tool.agentlint]` table (`.agentlint.toml` first in a folder). `var-files` in a discovered file are relative to
+its folder. Command-line options win over the file.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import os
 import sys
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 from agentlint.model import Limits, Severity
 
@@ -79,6 +81,9 @@ class Config(BaseModel):
     ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names not to run.")
     exclude: list[str] = Field(default_factory=list, description=(
         "Paths not to scan: gitignore patterns, relative to the folder of this configuration file."))
+    respect_gitignore: bool = Field(False, alias="respect-gitignore",
+                                    description="Skip what the repository's .gitignore files ignore (off by default: "
+                                                "Terraform reads gitignored tfvars and .terraform/ modules).")
     var_files: list[str] = Field(default_factory=list, alias="var-files",
                                  description="Variable files applied to every root module.")
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
@@ -98,20 +103,56 @@ class Config(BaseModel):
         """(folder the pattern is relative to, or None for the repository root; pattern) for the loaders."""
         return [(self._exclude_base, p) for p in self.exclude] + [(None, p) for p in self._cli_exclude]
 
+    @field_validator("fail_on", mode="before")
+    @classmethod
+    def _any_case(cls, value):
+        """`fail-on = "HIGH"` as the command line takes it (values are case-insensitive)."""
+        return value.lower() if isinstance(value, str) else value
+
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:
     cwd = cwd or os.getcwd()
     if path:
         return _from_file(path, table=None if not path.endswith("pyproject.toml") else ("tool", "agentlint")), path
-    dotfile = os.path.join(cwd, ".agentlint.toml")
+    for folder in _up_to_repository_root(cwd):
+        found = _config_in(folder)
+        if found is not None:
+            config, source = found
+            return _relative_to(config, folder, cwd), source
+    return Config(), None
+
+
+def _up_to_repository_root(cwd: str) -> list[str]:
+    """The current folder and its parents, up to and including the repository root."""
+    from agentlint.loaders.repository import find_repository_root
+
+    folder = os.path.abspath(cwd)
+    root = find_repository_root(folder)
+    folders = [folder]
+    while folder != root and folder.startswith(root.rstrip(os.sep) + os.sep):
+        folder = os.path.dirname(folder)
+        folders.append(folder)
+    return folders
+
+
+def _config_in(folder: str) -> Optional[tuple[Config, str]]:
+    dotfile = os.path.join(folder, ".agentlint.toml")
     if os.path.isfile(dotfile):
         return _from_file(dotfile, table=None), dotfile
-    pyproject = os.path.join(cwd, "pyproject.toml")
+    pyproject = os.path.join(folder, "pyproject.toml")
     if os.path.isfile(pyproject):
         data = _read_toml(pyproject)
         if "agentlint" in data.get("tool", {}):
             return _validate(data["tool"]["agentlint"], pyproject), pyproject
-    return Config(), None
+    return None
+
+
+def _relative_to(config: Config, folder: str, cwd: str) -> Config:
+    """Variable files named by a file found in a parent folder are where that file says: relative to its folder."""
+    if os.path.abspath(folder) == os.path.abspath(cwd) or not config.var_files:
+        return config
+    moved = [v if os.path.isabs(v) else os.path.relpath(os.path.join(folder, v), cwd) for v in config.var_files]
+    return config.model_copy(update={"var_files": moved})
 
 
 def _read_toml(path: str) -> dict:

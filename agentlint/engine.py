@@ -84,7 +84,8 @@ def build_graph(paths: list[str], config: Config, use_cache: bool = False, progr
 def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, root: Optional[str] = None,
                  variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
     model = load(paths, var_files=config.var_files, exclude=config.exclude_rules(), limits=config.limits.limits(),
-                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
+                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options,
+                 respect_gitignore=config.respect_gitignore)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
     return build_isolated(model, lambda m: IdentityGraph(m, options), model.errors)
 

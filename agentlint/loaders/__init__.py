@@ -13,7 +13,8 @@ from agentlint.model import Limits, ScanModel
 
 def load(paths: list[str], var_files: list[str] | None = None, exclude: list | None = None,
          limits: Limits = Limits(), use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None) -> ScanModel:
+         variables: Optional[dict[str, Any]] = None, plan_options: Optional[PlanOptions] = None,
+         respect_gitignore: bool = False) -> ScanModel:
     """Read every input. Each input belongs to a repository (`root`, else its git work tree, else the folder named);
     the root modules of that repository whose calls reach an input are evaluated, and `model.selection` says which
     findings the inputs ask about. `exclude`: gitignore patterns, each relative to the repository root or given as
@@ -32,7 +33,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
     summary: dict[str, int] = {}
     plans: list[tuple[str, bool]] = []
     for repo_root, named in groups.items():
-        repo = survey(repo_root, named, exclude or [], limits)
+        repo = survey(repo_root, named, exclude or [], limits, respect_gitignore)
         model.scan_root = repo_root  # one repository in the usual case; fingerprints are relative to it
         model.errors.extend(repo.errors)
         model.notices.extend(repo.notices)
@@ -52,6 +53,11 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
             model.repo_roots[stack] = repo_root
         model.files_scanned += got.files_read
         plans += [(p, True) for p in repo.named_plans] + [(p, False) for p in repo.plans]
+    if plan_options is not None and plan_options.stdin:  # `scan -`: plan JSON on standard input
+        from agentlint.loaders.plan_input import STDIN
+
+        plans.append((STDIN, True))
+        selection.plans.add(os.path.abspath(STDIN))
     model.selection = selection
     model.summary_extra = summary
     seen = set()

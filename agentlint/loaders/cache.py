@@ -35,6 +35,39 @@ def cache_dir() -> str:
     return os.path.join(base, "agentlint")
 
 
+def clean(folder: Optional[str] = None) -> tuple[int, int]:
+    """`agentlint cache clean`: remove what agentlint wrote in its cache folder (parse entries of every format and
+    the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a folder shared with other
+    files. Returns (files removed, bytes freed)."""
+    import shutil
+
+    folder = folder or cache_dir()
+    files = size = 0
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return 0, 0
+    for name in names:
+        path = os.path.join(folder, name)
+        if name.startswith("parse-v") and os.path.isdir(path) and not os.path.islink(path):
+            for sub, _, entries in os.walk(path):
+                for entry in entries:
+                    try:
+                        size += os.lstat(os.path.join(sub, entry)).st_size
+                        files += 1
+                    except OSError:
+                        pass
+            shutil.rmtree(path, ignore_errors=True)
+        elif name.startswith("aws-actions-") and (name.endswith(".marshal") or name.endswith(".tmp")):
+            try:
+                size += os.lstat(path).st_size
+                os.unlink(path)
+                files += 1
+            except OSError:
+                pass
+    return files, size
+
+
 def _parser_fingerprint() -> bytes:
     spec = importlib.util.find_spec("hcl2")
     digest = hashlib.sha256()

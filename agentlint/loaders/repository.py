@@ -168,7 +168,8 @@ def group_inputs(paths: list[str], explicit_root: Optional[str]) -> tuple[dict[s
     return groups, errors
 
 
-def survey(root: str, named: list[str], exclude: list, limits: Limits) -> Repository:
+def survey(root: str, named: list[str], exclude: list, limits: Limits,
+           respect_gitignore: bool = False) -> Repository:
     """Walk a repository: module folders, candidate module calls (from raw text), and what the inputs name."""
     display_base = None if all(os.path.isabs(p) for p in named) else os.getcwd()
     repo = Repository(root=root, display_base=display_base)
@@ -197,15 +198,23 @@ def survey(root: str, named: list[str], exclude: list, limits: Limits) -> Reposi
                                          message="not a Terraform/OpenTofu file, variable file or plan JSON"))
     if repo.selection.folders or repo.selection.files:
         # Plans alone need no walk: `agentlint scan ~/Downloads/plan.json` must not read all of ~/Downloads.
-        _walk(repo, exclude, limits)
+        _walk(repo, exclude, limits, respect_gitignore)
     return repo
 
 
-def _walk(repo: Repository, exclude: list, limits: Limits) -> None:
+def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bool = False) -> None:
     from agentlint.loaders.exclude import Excluder
+    from agentlint.loaders.gitignore import GitIgnore
 
     root = repo.root
     excluder = Excluder(exclude, root)
+    gitignore = GitIgnore() if respect_gitignore else None
+    named_paths = [*repo.selection.files, *repo.selection.folders, *repo.selection.plans]
+
+    def git_ignored(rel: str, full: str, is_dir: bool) -> bool:  # what is named on the command line is read
+        if gitignore is None or not gitignore.ignored(rel, is_dir):
+            return False
+        return not any(p == full or p.startswith(full.rstrip(os.sep) + os.sep) for p in named_paths)
 
     def onerror(exc: OSError) -> None:
         repo.errors.append(LoadError(path=repo.show(str(exc.filename or root)), kind="unreadable",
@@ -216,13 +225,19 @@ def _walk(repo: Repository, exclude: list, limits: Limits) -> None:
     named = named_files | set(repo.selection.folders) | repo.selection.plans
     for folder, dirs, files in os.walk(root, onerror=onerror):
         # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
+        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        if gitignore is not None:
+            gitignore.read(folder, rel_folder, files)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and not (excluder and excluder.excluded(os.path.join(folder, d), is_dir=True)
-                                  and not any(inside_folder(n, os.path.join(folder, d)) for n in named)))
+                                  and not any(inside_folder(n, os.path.join(folder, d)) for n in named))
+                         and not git_ignored(_join(rel_folder, d), os.path.join(folder, d), True))
         kept = []
         for name in files:
             full = os.path.join(folder, name)
             if excluder and full not in named_files and excluder.excluded(full):
+                continue
+            if git_ignored(_join(rel_folder, name), full, False):
                 continue
             if os.path.islink(full) and not inside(full, root):
                 if repo.selection.covers(full):
@@ -252,6 +267,10 @@ def _walk(repo: Repository, exclude: list, limits: Limits) -> None:
                 elif not config_kind(name) and repo.selection.covers(os.path.join(folder, name)) \
                         and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
                     repo.plans.append(repo.show(os.path.join(folder, name)))
+
+
+def _join(rel_folder: str, name: str) -> str:
+    return name if rel_folder == "." else f"{rel_folder}/{name}"
 
 
 _ANY_SOURCE = re.compile(r'(?:^|[\s{;,])source\s*=\s*"([^"\n]*)"')
