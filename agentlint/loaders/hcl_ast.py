@@ -47,7 +47,26 @@ from agentlint.values import redact
 MAX_TEXT = 120
 
 
+_BRACKET = re.compile(r"[\[\]{}()]")
+
+
+def _refuse_deep_brackets(text: str, max_nesting: int) -> None:
+    """Refuse absurd bracket nesting before the parser sees it: 50,000 nested `[` cost python-hcl2's parser seconds
+    before the converter's own depth check could say anything. The bound is ten times the limit, so brackets
+    inside strings and heredocs (which this count does not tell apart) never refuse a real file."""
+    bound = max_nesting * 10
+    if text.count("[") + text.count("{") + text.count("(") <= bound:
+        return
+    depth = 0
+    for m in _BRACKET.finditer(text):
+        depth += 1 if m.group() in "[{(" else -1
+        if depth > bound:
+            line = text.count("\n", 0, m.start()) + 1
+            raise NestingLimit(f"nested deeper than {max_nesting} levels (limit max-nesting); file skipped", line)
+
+
 def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
+    _refuse_deep_brackets(text, max_nesting)
     try:
         tree = parses_to_tree(text)
     except LarkError as exc:
