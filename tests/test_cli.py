@@ -54,7 +54,7 @@ def test_json_contract():
     for finding in doc["findings"]:
         assert {"rule_id", "category", "severity", "confidence", "message", "path", "start_line", "end_line",
                 "address", "agents", "fingerprint", "fix", "trace", "title", "rule_name", "identity", "roots",
-                "plan"} == set(finding)  # `plan` added with located plan findings (null for code findings)
+                "plan", "repo_path"} == set(finding)  # `plan` added with located plan findings (null for code findings)
         assert finding["plan"] is None
         assert finding["severity"] in ("critical", "high", "medium", "low", "info")
         assert finding["confidence"] in ("high", "medium", "low")

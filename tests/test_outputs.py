@@ -12,7 +12,7 @@ from agentlint.config import Config
 from agentlint.engine import selected_rules
 from agentlint.model import Finding, Report
 from agentlint.outputs import github, junit, markdown, sarif
-from conftest import CORPUS, FIXTURES, rel
+from conftest import CORPUS, FIXTURES, ROOT, rel
 from helpers import run
 
 EXAMPLE = "fixtures/examples/bedrock-agent"
@@ -41,10 +41,17 @@ def test_sarif_validates_against_the_official_schema(case, sarif_schema):
     jsonschema.validate(doc, sarif_schema)
     [run_] = doc["runs"]
     assert [r["id"] for r in run_["tool"]["driver"]["rules"]] == [r.id for r in RULES]
-    assert len(run_["results"]) == len(report.findings)
-    for result, finding in zip(run_["results"], report.findings):
+    # Reported findings first, then the suppressed ones, each with its suppression.
+    everything = report.findings + [s.finding for s in report.suppressed]
+    assert len(run_["results"]) == len(everything)
+    for result, finding in zip(run_["results"], everything):
         assert result["partialFingerprints"] == {"agentlint/v1": finding.fingerprint}
         assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert ("suppressions" in result) == (finding not in report.findings)
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+            "uri": finding.repo_path, "uriBaseId": "%SRCROOT%"}
+    assert run_["originalUriBaseIds"] == {"%SRCROOT%": {"uri": ROOT.as_uri() + "/",
+                                                        "description": {"text": "The root of the repository scanned."}}}
 
 
 def test_sarif_content(snapshot):
@@ -54,7 +61,7 @@ def test_sarif_content(snapshot):
     assert rule["helpUri"].endswith("/docs/rules/AL201.md") and "## Why is this bad?" in rule["help"]["markdown"]
     admin = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "AL201")
     assert admin["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "fixtures/examples/bedrock-agent/modules/agent_role/main.tf"},
+        "artifactLocation": {"uri": "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 19, "endLine": 22}}
     assert [r["message"]["text"] for r in admin["relatedLocations"]] == [
         "agent: aws_bedrockagent_agent.support", "identity: module.agent_role.aws_iam_role.this",
