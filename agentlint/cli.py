@@ -188,9 +188,10 @@ def _variable_value(raw: str):
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
+@click.option("--agents", "show_agents", is_flag=True, help="Text: list the agents found, after the findings.")
 @_input_options
 def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
-         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
+         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, show_agents, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files."""
     from agentlint.engine import exit_code, scan as run_scan
     from agentlint.model import Severity
@@ -231,14 +232,15 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
     if output:
         try:
             with open(output, "w", encoding="utf-8") as fh:
-                fh.write(scrub(_render(fmt, report, config, colour=False)))
+                fh.write(scrub(_render(fmt, report, config, colour=False, agents=show_agents)))
         except OSError as exc:
             click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
             sys.exit(2)
-        click.echo(scrub(_render("text", report, config, colour=use_colour)), nl=False, color=use_colour)
+        click.echo(scrub(_render("text", report, config, colour=use_colour, agents=show_agents, terminal=True)),
+                   nl=False, color=use_colour)
     else:
-        click.echo(scrub(_render(fmt, report, config, colour=use_colour)), nl=False,
-                   color=use_colour and fmt == "text")
+        click.echo(scrub(_render(fmt, report, config, colour=use_colour, agents=show_agents, terminal=True)),
+                   nl=False, color=use_colour and fmt == "text")
     sys.exit(exit_code(report, config.fail_on))
 
 
@@ -326,7 +328,7 @@ def baseline(paths, output, config_path, var_files, root, var_args):
     click.echo(f"agentlint: baseline with {len(report.findings)} finding(s) written to {output}")
 
 
-def _render(fmt: str, report, config, colour: bool) -> str:
+def _render(fmt: str, report, config, colour: bool, agents: bool = False, terminal: bool = False) -> str:
     if fmt == "json":
         from agentlint.outputs.json_report import render
 
@@ -349,9 +351,9 @@ def _render(fmt: str, report, config, colour: bool) -> str:
         from agentlint.outputs.markdown import render
 
         return render(report)
-    from agentlint.outputs.text import render
+    from agentlint.outputs.text import render, terminal_width
 
-    return render(report, colour=colour)
+    return render(report, colour=colour, agents=agents, width=terminal_width() if terminal else None)
 
 
 @main.command("rules")
