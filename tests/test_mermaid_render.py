@@ -56,7 +56,6 @@ def test_every_diagram_of_the_fixtures_comment_renders(tmp_path):
     missing = _tools()
     if missing:
         pytest.skip(f"Mermaid render tools missing: {missing}")
-    os.chdir(ROOT)
     comment = markdown.render(scan(["fixtures"], Config(), root=str(ROOT)), limit=10**9)
     diagrams = re.findall(r"```mermaid\n(.*?)```", comment, re.S)
     assert len(diagrams) > 50
