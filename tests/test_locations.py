@@ -121,3 +121,16 @@ def sarif_schema():
     if not path.exists():
         pytest.skip(f"{path} is not available (the shared folder sits beside the repository only in CI and dev)")
     return json.loads(path.read_text())
+
+
+def test_cli_sarif_from_a_subfolder(repo):
+    from click.testing import CliRunner
+
+    from agentlint.cli import main
+
+    result = CliRunner().invoke(main, ["scan", ".", "--format", "sarif", "--no-cache"])
+    assert result.exit_code == 1
+    [run_] = json.loads(result.output)["runs"]
+    assert run_["originalUriBaseIds"]["%SRCROOT%"]["uri"] == repo.as_uri() + "/"
+    assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], "suppressions" in r)
+            for r in run_["results"]] == [("AL301", "modules/helper/main.tf", False), ("AL201", "infra/main.tf", True)]
