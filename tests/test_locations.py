@@ -100,6 +100,18 @@ def test_suppressed_findings_are_in_sarif_with_their_suppression(repo, sarif_sch
     assert "AL201" in [r["ruleId"] for r in doc["runs"][0]["results"]]
 
 
+def test_a_suppression_without_a_reason_has_no_justification(sarif_schema):
+    import jsonschema
+
+    doc = json.loads(sarif.render(run("fixtures/AL002/bad/no-reason"), RULES))
+    jsonschema.validate(doc, sarif_schema)
+    [suppressed] = [r for r in doc["runs"][0]["results"] if "suppressions" in r]
+    assert suppressed["ruleId"] == "AL201"
+    assert suppressed["suppressions"] == [{"kind": "inSource", "status": "accepted", "location": {"physicalLocation": {
+        "artifactLocation": {"uri": run("fixtures/AL002/bad/no-reason").suppressed[0].finding.repo_path,
+                             "uriBaseId": "%SRCROOT%"}, "region": {"startLine": 14}}}}]
+
+
 def test_json_keeps_path_and_adds_repo_path(repo):
     doc = json.loads(json_report.render(run(".")))
     [finding] = doc["findings"]

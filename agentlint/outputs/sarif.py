@@ -116,10 +116,12 @@ def _result(f: Finding, index: int, bases: _Bases) -> dict:
 
 def _suppressed(s: SuppressedFinding, index: int, bases: _Bases) -> dict:
     result = _result(s.finding, index, bases)
-    result["suppressions"] = [{
-        "kind": "inSource", "status": "accepted", "justification": s.suppression.reason,
-        "location": {"physicalLocation": {"artifactLocation": bases.location(s.suppression.path),
-                                          "region": {"startLine": s.suppression.line}}}}]
+    suppression = {"kind": "inSource", "status": "accepted", "justification": s.suppression.reason,
+                   "location": {"physicalLocation": {"artifactLocation": bases.location(s.suppression.path),
+                                                     "region": {"startLine": s.suppression.line}}}}
+    if not s.suppression.reason:  # a comment without a reason (AL002 reports it): no empty justification
+        del suppression["justification"]
+    result["suppressions"] = [suppression]
     return result
 
 
