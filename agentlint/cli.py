@@ -201,10 +201,11 @@ def _variable_value(raw: str):
 @click.option("--source", "sources", multiple=True, type=click.Path(exists=True, file_okay=False),
               help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
+@click.option("--agents", "show_agents", is_flag=True, help="Text: list the agents found, after the findings.")
 @_input_options
 def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, select, ignore, color, excludes,
          no_ignore, respect_gitignore, baseline_path, changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources,
-         root, var_args):
+         show_agents, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files (`-`: a plan JSON on standard input)."""
     from agentlint import cli_output
     from agentlint.engine import scan as run_scan
@@ -253,9 +254,10 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     colour = cli_output.use_colour(color)
     terminal = cli_output.quiet_report(report) if quiet else report
     for extra_fmt, path in ([(fmt, output)] if output else []) + extra_reports:
-        cli_output.write_file(path, cli_output.render(extra_fmt, report, config, colour=False))
+        cli_output.write_file(path, cli_output.render(extra_fmt, report, config, colour=False, agents=show_agents))
     shown = "text" if output else fmt
-    body = cli_output.render(shown, terminal if shown == "text" else report, config, colour=colour)
+    body = cli_output.render(shown, terminal if shown == "text" else report, config, colour=colour,
+                             agents=show_agents, terminal=True)
     click.echo(scrub(body), nl=False, color=colour and shown == "text")
     sys.exit(cli_output.exit_code(report, fail_on or config.fail_on.value))
 

@@ -48,7 +48,8 @@ def quiet_report(report):
     return report.model_copy(update={"agents": [], "notices": []})
 
 
-def render(fmt: str, report, config, colour: bool) -> str:
+def render(fmt: str, report, config, colour: bool, agents: bool = False, terminal: bool = False) -> str:
+    """`agents`: the text report lists the agents (--agents); `terminal`: wrap text to the terminal's width."""
     if fmt == "json":
         from agentlint.outputs.json_report import render
 
@@ -75,9 +76,9 @@ def render(fmt: str, report, config, colour: bool) -> str:
         from agentlint.outputs.gitlab import render
 
         return render(report)
-    from agentlint.outputs.text import render
+    from agentlint.outputs.text import render, terminal_width
 
-    return render(report, colour=colour)
+    return render(report, colour=colour, agents=agents, width=terminal_width() if terminal else None)
 
 
 def write_file(path: str, text: str) -> None:

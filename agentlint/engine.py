@@ -144,8 +144,11 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         "fail_on": config.fail_on.value,
         **change_note,
     }
-    return Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
-                  errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary)
+    from agentlint.outputs.locations import locate  # repository-relative paths (repo_path, SARIF base URIs)
+
+    return locate(Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
+                         errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary),
+                  graph.model)
 
 
 def finding_counts(findings: list[Finding]) -> dict:

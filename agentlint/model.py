@@ -237,6 +237,7 @@ class Finding(BaseModel):
     roots: list[str] = Field(default_factory=list)  # root modules (relative to the repository) it was found in
     legacy_fingerprint: str = Field(default="", exclude=True)  # the recipe before repository roots (old baselines)
     plan: Optional[str] = None  # the plan file of a plan finding (its `path` is the code's when the code was found)
+    repo_path: Optional[str] = None  # `path` relative to its repository root (set by outputs.locations)
     stack: str = Field(default="", exclude=True)
     key: str = Field(default="", exclude=True)
 
@@ -263,3 +264,7 @@ class Report(BaseModel):
     notices: list[LoadError] = Field(default_factory=list)
     suppressed: list[SuppressedFinding] = Field(default_factory=list)
     summary: dict[str, Any]
+    # Renderers' context, not part of the JSON: the repository roots (absolute) and each stack's root module relative
+    # to its repository (SARIF base URIs, repository-relative paths, the PR comment's grouping by root module).
+    repo_roots: list[str] = Field(default_factory=list, exclude=True)
+    stack_roots: dict[str, str] = Field(default_factory=dict, exclude=True)

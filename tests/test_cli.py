@@ -24,7 +24,7 @@ def test_exit_1_on_findings_and_0_when_clean():
     code, out = invoke("scan", EXAMPLE)
     assert code == 1 and "AL201 admin-access" in out
     code, out = invoke("scan", CLEAN)
-    assert code == 0 and out.startswith("Agents (1)") and "No findings" in out
+    assert code == 0 and out.startswith("No findings") and "1 agent (--agents lists them)" in out
 
 
 def test_fail_on_threshold():
@@ -54,7 +54,7 @@ def test_json_contract():
     for finding in doc["findings"]:
         assert {"rule_id", "category", "severity", "confidence", "message", "path", "start_line", "end_line",
                 "address", "agents", "fingerprint", "fix", "trace", "title", "rule_name", "identity", "roots",
-                "plan"} == set(finding)  # `plan` added with located plan findings (null for code findings)
+                "plan", "repo_path"} == set(finding)  # `plan` added with located plan findings (null for code findings)
         assert finding["plan"] is None
         assert finding["severity"] in ("critical", "high", "medium", "low", "info")
         assert finding["confidence"] in ("high", "medium", "low")

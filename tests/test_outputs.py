@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import pytest
 
 from agentlint import __version__
 from agentlint.config import Config
-from agentlint.engine import selected_rules
+from agentlint.engine import scan, selected_rules
 from agentlint.model import Finding, Report
 from agentlint.outputs import github, junit, markdown, sarif
-from conftest import CORPUS, FIXTURES, rel
+from conftest import CORPUS, FIXTURES, ROOT, rel
 from helpers import run
 
 EXAMPLE = "fixtures/examples/bedrock-agent"
@@ -41,20 +42,27 @@ def test_sarif_validates_against_the_official_schema(case, sarif_schema):
     jsonschema.validate(doc, sarif_schema)
     [run_] = doc["runs"]
     assert [r["id"] for r in run_["tool"]["driver"]["rules"]] == [r.id for r in RULES]
-    assert len(run_["results"]) == len(report.findings)
-    for result, finding in zip(run_["results"], report.findings):
+    # Reported findings first, then the suppressed ones, each with its suppression.
+    everything = report.findings + [s.finding for s in report.suppressed]
+    assert len(run_["results"]) == len(everything)
+    for result, finding in zip(run_["results"], everything):
         assert result["partialFingerprints"] == {"agentlint/v1": finding.fingerprint}
         assert run_["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == result["ruleId"]
+        assert ("suppressions" in result) == (finding not in report.findings)
+        assert result["locations"][0]["physicalLocation"]["artifactLocation"] == {
+            "uri": finding.repo_path, "uriBaseId": "%SRCROOT%"}
+    assert {v["uri"] for v in run_["originalUriBaseIds"].values()} == {Path(r).as_uri() + "/" for r in report.repo_roots}
 
 
 def test_sarif_content(snapshot):
-    doc = json.loads(sarif.render(run(EXAMPLE), RULES))
+    # root: the repository root is this checkout's with or without a .git folder (an sdist has none).
+    doc = json.loads(sarif.render(scan([EXAMPLE], Config(), root=str(ROOT)), RULES))
     rule = next(r for r in doc["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "AL201")
     assert rule["properties"]["security-severity"] == "9.5" and rule["defaultConfiguration"]["level"] == "error"
     assert rule["helpUri"].endswith("/docs/rules/AL201.md") and "## Why is this bad?" in rule["help"]["markdown"]
     admin = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "AL201")
     assert admin["locations"][0]["physicalLocation"] == {
-        "artifactLocation": {"uri": "fixtures/examples/bedrock-agent/modules/agent_role/main.tf"},
+        "artifactLocation": {"uri": "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", "uriBaseId": "%SRCROOT%"},
         "region": {"startLine": 19, "endLine": 22}}
     assert [r["message"]["text"] for r in admin["relatedLocations"]] == [
         "agent: aws_bedrockagent_agent.support", "identity: module.agent_role.aws_iam_role.this",
@@ -98,16 +106,9 @@ def test_junit(snapshot):
     assert _stable(text) == snapshot
 
 
-def test_markdown(snapshot):
-    text = markdown.render(run(EXAMPLE))
-    assert text.count("### Agent ") == 1  # the action-group Lambda is shown under its agent
-    assert "```mermaid" in text
-    assert text == snapshot
-
-
 def test_markdown_without_findings():
     assert markdown.render(run("fixtures/AL201/good/scoped-agent")) == (
-        "## agentlint: 0 findings\n\nNo findings. 1 agent(s) checked.\n")
+        "<!-- agentlint-report -->\n## agentlint: 0 findings\n\nNo findings. 1 agent(s) checked.\n")
 
 
 def test_hostile_for_each_keys_cannot_break_out_of_the_comment_or_the_terminal(tmp_path):

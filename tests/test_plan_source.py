@@ -160,7 +160,7 @@ def test_json_report_adds_the_plan_field_only():
     assert {f["plan"] for f in findings} == {PLAN, None}
     assert all(set(f) == {"rule_id", "rule_name", "title", "category", "severity", "confidence", "message", "path",
                           "start_line", "end_line", "address", "agents", "identity", "trace", "fix", "fingerprint",
-                          "roots", "plan"} for f in findings)
+                          "roots", "plan", "repo_path"} for f in findings)
 
 
 def test_source_folders_in_the_loader_api():

@@ -21,7 +21,7 @@ def test_fixture_findings(case, snapshot):
     assert actual == expected_findings(case)
     if case.parent.name == "good":
         assert report.findings == []
-    assert render(report) == snapshot
+    assert render(report, agents=True) == snapshot  # the agent inventory too: what made each agent one
 
 
 def test_every_bad_fixture_has_findings():
@@ -85,7 +85,7 @@ def test_scoped_agent_has_no_finding_at_all():
 
 def test_example_in_readme(snapshot):
     report = run("fixtures/examples/bedrock-agent")
-    assert render(report) == snapshot
+    assert render(report, agents=True) == snapshot  # the agent inventory too: what made each agent one
     assert {(f.rule_id, f.severity.value) for f in report.findings} == {
         ("AL201", "critical"), ("AL101", "high"), ("AL401", "high"), ("AL501", "medium")}
     assert ROOT.joinpath("fixtures/examples/bedrock-agent/main.tf").exists()

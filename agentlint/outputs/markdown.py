@@ -1,19 +1,34 @@
-"""`--format markdown`: a pull-request comment: a summary table, the findings grouped by agent, and a Mermaid
-diagram of each affected agent's identity paths (GitHub and GitLab render Mermaid in comments)."""
+"""`--format markdown`: a pull-request comment. A hidden marker first (CI finds its own comment and edits it in
+place), a summary table, then the findings grouped by root module and, within a root module, by agent: a Mermaid
+diagram of that agent's paths to its findings (GitHub and GitLab render Mermaid in comments) and a table.
+
+An agent is its root module and its address: a dev and a prod agent of the same name are two sections, never one.
+A finding of a module that several root modules call is reported once (see engine.merge_roots) under a heading
+naming all of them. The comment stays under GitHub's 65,536-character limit: sections are kept by severity, the
+diagrams go first when space runs out, then whole sections, and a closing note says what was left out.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from agentlint.model import Finding, Report, Severity
+from agentlint.outputs.agent_diagram import Diagram
+from agentlint.outputs.locations import repo_relative
 from agentlint.values import printable
 
+MARKER = "<!-- agentlint-report -->"
+LIMIT = 65_000  # GitHub refuses a comment over 65,536 characters; the margin is for CI's own additions
+MAX_ERRORS = 20
 ICON = {Severity.CRITICAL: "🟥", Severity.HIGH: "🟧", Severity.MEDIUM: "🟨", Severity.LOW: "🟦", Severity.INFO: "⬜"}
 
 
 # Markdown that text from the scanned tree (addresses with for_each keys, messages quoting values) must not form:
 # headings, links, images, HTML, emphasis, tables, mentions. Every such character is escaped as CommonMark allows.
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!])")
+# An underscore between two letters or digits can neither open nor close emphasis (CommonMark's flanking rules), so
+# `aws_iam_role` stays as it is; any other underscore is escaped.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<>#|~!]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9]))")
 
 
 def _cell(text: str) -> str:
@@ -29,70 +44,179 @@ def _code(text: str) -> str:
 
 
 def _where(f: Finding) -> str:
-    return _code(f"{f.path}:{f.start_line}") if f.start_line else f"{_code(f.path)} ({_code(f.address)})"
+    path = f.repo_path or f.path
+    return _code(f"{path}:{f.start_line}") if f.start_line else f"{_code(path)} ({_code(f.address)})"
 
 
-def _table(findings: list[Finding]) -> list[str]:
-    out = ["| severity | rule | where | finding |", "|---|---|---|---|"]
-    for f in findings:
-        out.append(f"| {ICON[f.severity]} {f.severity.value} | `{f.rule_id}` {f.rule_name} | {_where(f)} | "
-                   f"{_cell(f.message)}<br>**Fix:** {_cell(f.fix)} |")
-    return out
+def _rows(findings: list[Finding]) -> list[str]:
+    return [f"| {ICON[f.severity]} {f.severity.value} | `{f.rule_id}` {f.rule_name} | {_where(f)} | {_cell(f.message)} |"
+            for f in findings]
 
 
-def _mermaid(findings: list[Finding]) -> list[str]:
-    ids: dict[str, str] = {}
-    edges: list[tuple[str, str]] = []
-
-    def node(address: str) -> str:
-        if address not in ids:
-            ids[address] = f"n{len(ids)}"
-        return ids[address]
-
-    for f in findings:
-        hops = [step.address for step in f.trace]
-        for a, b in zip(hops, hops[1:]):
-            if (node(a), node(b)) not in edges:
-                edges.append((node(a), node(b)))
-    if not ids:
+def _fixes(findings: list[Finding]) -> list[str]:
+    """Each rule's fix once, with how many findings it applies to (a rule's fix is the same for all of them)."""
+    if not findings:
         return []
-    lines = ["```mermaid", "flowchart LR"]
-    for address, nid in ids.items():
-        label = re.sub(r'["<>`#&;\\]', "'", printable(address).replace("\n", " "))
-        lines.append(f'  {nid}["{label}"]')
-    lines += [f"  {a} --> {b}" for a, b in edges]
-    lines.append("```")
-    return lines
+    by_rule: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_rule.setdefault(f.rule_id, []).append(f)
+    out = ["### How to fix", "", "| rule | findings | fix |", "|---|---|---|"]
+    for rule_id in sorted(by_rule, key=lambda r: (-max(f.severity.rank for f in by_rule[r]), r)):
+        first = by_rule[rule_id][0]
+        out.append(f"| `{rule_id}` {first.rule_name} | {len(by_rule[rule_id])} | {_cell(first.fix)} |")
+    return out + [""]
 
 
-def render(report: Report) -> str:
+TABLE_HEAD = ["| severity | rule | where | finding |", "|---|---|---|---|"]
+
+
+@dataclass
+class _Section:
+    """One agent of one group of root modules (agent None: identities no detected agent uses)."""
+
+    roots: tuple[str, ...]
+    agent: str | None
+    heading: str
+    findings: list[Finding]
+
+    @property
+    def rank(self) -> int:
+        return max(f.severity.rank for f in self.findings)
+
+    def diagram(self) -> list[str]:
+        if self.agent is None:
+            return []
+        d = Diagram(self.agent)
+        for f in self.findings:
+            d.add(f)
+        return d.render() + [""]
+
+
+def _roots_of(f: Finding, report: Report) -> tuple[str, ...]:
+    return tuple(f.roots) or (report.stack_roots.get(f.stack, f.stack),)
+
+
+def _sections(report: Report) -> list[_Section]:
+    root_of = lambda stack: report.stack_roots.get(stack, stack)  # noqa: E731
+    by_key: dict[tuple[str, str], list] = {}  # (root, address) -> the agents of that root with that address
+    for a in report.agents:
+        by_key.setdefault((root_of(a.stack), a.address), []).append(a)
+
+    def agents_in(roots: tuple[str, ...], address: str) -> list:
+        return [a for r in roots for a in by_key.get((r, address), [])]
+
+    def primary(roots: tuple[str, ...], address: str) -> bool:
+        # An agent that is only another agent's tool is shown under that agent, not in a section of its own.
+        return any(e.kind != "tool-of" for a in agents_in(roots, address) for e in a.evidence)
+
+    grouped: dict[tuple[tuple[str, ...], str | None], list[Finding]] = {}
+    for f in report.findings:
+        roots = _roots_of(f, report)
+        shown = [a for a in f.agents if primary(roots, a)] or f.agents
+        for agent in shown or [None]:
+            grouped.setdefault((roots, agent), []).append(f)
+    sections = []
+    for (roots, agent), findings in grouped.items():
+        if agent is None:
+            heading = "Identities no detected agent uses"
+        else:
+            found = agents_in(roots, agent)
+            heading = f"Agent {_code(agent)} ({_cell(found[0].type if found else 'agent')})"
+        sections.append(_Section(roots, agent, heading, findings))
+    return sorted(sections, key=lambda s: (s.roots, s.agent is None, -s.rank, s.agent or ""))
+
+
+def _root_heading(roots: tuple[str, ...]) -> str:
+    if len(roots) == 1:
+        return f"### Root module {_code(roots[0] or '.')}"
+    return f"### Root modules {', '.join(_code(r or '.') for r in roots)} (the same code in each)"
+
+
+def render(report: Report, limit: int = LIMIT) -> str:
     findings = report.findings
     counts = report.summary["by_severity"]
-    out = [f"## agentlint: {len(findings)} finding{'s' if len(findings) != 1 else ''}", ""]
+    head = [MARKER, f"## agentlint: {len(findings)} finding{'s' if len(findings) != 1 else ''}", ""]
     if findings or report.errors:
-        out += ["| " + " | ".join(s.value for s in Severity) + " | agents | unreadable files |",
-                "|" + "---|" * (len(Severity) + 2),
-                "| " + " | ".join(str(counts[s.value]) for s in Severity) +
-                f" | {len(report.agents)} | {len(report.errors)} |", ""]
+        head += ["| " + " | ".join(s.value for s in Severity) + " | agents | unreadable files |",
+                 "|" + "---|" * (len(Severity) + 2),
+                 "| " + " | ".join(str(counts[s.value]) for s in Severity) +
+                 f" | {len(report.agents)} | {len(report.errors)} |", ""]
     else:
-        out += [f"No findings. {len(report.agents)} agent(s) checked.", ""]
-    agent_types = {a.address: a.type for a in report.agents}
-    # An agent that is only another agent's tool is shown under that agent, not in a section of its own.
-    primary = {a.address for a in report.agents if any(e.kind != "tool-of" for e in a.evidence)}
-    by_agent: dict[str, list[Finding]] = {}
-    for f in findings:
-        for agent in [a for a in f.agents if a in primary] or f.agents:
-            by_agent.setdefault(agent, []).append(f)
-    for agent in sorted(by_agent, key=lambda a: (-max(f.severity.rank for f in by_agent[a]), a)):
-        out += [f"### Agent {_code(agent)} ({_cell(agent_types.get(agent, 'agent'))})", ""]
-        out += _mermaid(by_agent[agent]) + [""]
-        out += _table(by_agent[agent]) + [""]
-    others = [f for f in findings if not f.agents]
-    if others:
-        out += ["### Identities no detected agent uses", ""] + _table(others) + [""]
-    if report.errors:
-        out += ["<details><summary>Files that could not be read</summary>", ""]
-        out += [f"- {_code(e.path + (':' + str(e.line) if e.line else ''))}: {e.kind}: {_cell(e.message)}"
-                for e in report.errors]
-        out += ["", "</details>", ""]
-    return "\n".join(out)
+        head += [f"No findings. {len(report.agents)} agent(s) checked.", ""]
+    tail = _fixes(findings) + _errors(report)
+    sections = _sections(report)
+    several = len({s.roots for s in sections}) > 1
+    level = "####" if several else "###"
+    budget = limit - _size(head) - _size(tail) - 600  # the closing note
+    budget -= sum(_size([_root_heading(r), ""]) for r in {s.roots for s in sections}) if several else 0
+    # What fits, most severe first: for each severity in turn, the tables of the sections whose worst finding has it
+    # (as many rows as fit), then their diagrams.
+    tables: dict[int, list[str]] = {}
+    diagrams: dict[int, list[str]] = {}
+    shown: set[int] = set()  # ids of the findings shown somewhere
+    for severity in Severity:
+        tier = [i for i, s in enumerate(sections) if s.rank == severity.rank]
+        for i in tier:
+            s = sections[i]
+            lines = [f"{level} {s.heading}", ""] + TABLE_HEAD
+            for f, row in zip(s.findings, _rows(s.findings)):
+                if _size(lines + [row, ""]) > budget:
+                    break
+                lines.append(row)
+                shown.add(id(f))
+            if len(lines) > 4:  # else not one row fits: the section is left out
+                tables[i] = lines + [""]
+                budget -= _size(tables[i])
+        for i in tier:
+            if i in tables and sections[i].agent is not None:
+                diagram = sections[i].diagram()
+                if _size(diagram) <= budget:
+                    diagrams[i] = diagram
+                    budget -= _size(diagram)
+    body: list[str] = []
+    current = None
+    for i, s in enumerate(sections):
+        if i not in tables:
+            continue
+        if several and s.roots != current:
+            body += [_root_heading(s.roots), ""]
+            current = s.roots
+        body += tables[i][:2] + diagrams.get(i, []) + tables[i][2:]
+    no_diagram = sum(1 for i in tables if sections[i].agent is not None and i not in diagrams)
+    no_diagram += sum(1 for i, s in enumerate(sections) if i not in tables and s.agent is not None)
+    chosen = tables
+    missing = [f for f in findings if id(f) not in shown]
+    note = _left_out(missing, len(sections) - len(chosen), no_diagram)
+    return "\n".join(head + body + tail + note)
+
+
+def _size(lines: list[str]) -> int:
+    return sum(len(line) + 1 for line in lines)
+
+
+def _left_out(missing: list[Finding], dropped: int, no_diagram: int) -> list[str]:
+    if not missing and not no_diagram:
+        return []
+    parts = []
+    if missing:
+        parts.append(f"{len(missing)} finding{'s' if len(missing) != 1 else ''} "
+                     f"({', '.join(f'{n} {s.value}' for s in Severity if (n := sum(f.severity == s for f in missing)))})")
+    if dropped:
+        parts.append(f"{dropped} section{'s' if dropped != 1 else ''}")
+    if no_diagram:
+        parts.append(f"{no_diagram} diagram{'s' if no_diagram != 1 else ''}")
+    return ["---", "", f"**Not shown:** {', '.join(parts)}, to keep this comment under GitHub's size limit "
+            "(the most severe findings come first). The full report: `agentlint scan --format sarif` for code "
+            "scanning, or `--format json`.", ""]
+
+
+def _errors(report: Report) -> list[str]:
+    if not report.errors:
+        return []
+    out = ["<details><summary>Files that could not be read</summary>", ""]
+    out += [f"- {_code((repo_relative(e.path, report.repo_roots) or e.path) + (':' + str(e.line) if e.line else ''))}: "
+            f"{e.kind}: {_cell(e.message)}"
+            for e in report.errors[:MAX_ERRORS]]
+    if len(report.errors) > MAX_ERRORS:
+        out.append(f"- ... and {len(report.errors) - MAX_ERRORS} more (all of them in `--format json`)")
+    return out + ["", "</details>", ""]

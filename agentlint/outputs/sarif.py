@@ -3,6 +3,11 @@
 Every enabled rule is in `tool.driver.rules` (with its documentation as help); each result carries the rule's
 level, its location, the agent -> identity -> policy path as related locations, and the fingerprint as
 `partialFingerprints["agentlint/v1"]`, which code scanning uses to track a finding across commits.
+
+URIs are relative to the repository root (`uriBaseId` `%SRCROOT%`, defined in `originalUriBaseIds`), so an alert
+lands on the pull request's diff whichever folder the scan ran from. A finding suppressed by an
+`# agentlint:ignore[...]` comment is a result with `suppressions` (kind `inSource`, the comment's reason as
+justification), which code scanning shows as dismissed, instead of disappearing.
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 from agentlint import __version__
-from agentlint.model import Finding, Report, Severity
+from agentlint.model import Finding, Report, Severity, SuppressedFinding
+from agentlint.outputs.locations import containing_root, repo_relative
 from agentlint.outputs.rule_docs import help_uri, render as render_doc
 from agentlint.rule import Rule
 
@@ -28,6 +34,27 @@ def artifact_uri(path: str) -> str:
     if os.path.isabs(path):
         return Path(path).as_uri()
     return quote(path.replace(os.sep, "/"))
+
+
+class _Bases:
+    """The repository roots as URI base ids: `%SRCROOT%` for the one the scan ran in (or the only one), then
+    `%SRCROOT2%`... when one scan reads several repositories."""
+
+    def __init__(self, roots: list[str]):
+        here = containing_root(os.getcwd(), roots)
+        ordered = ([here] if here else []) + [r for r in roots if r != here]
+        self.ids = {root: "%SRCROOT%" if i == 0 else f"%SRCROOT{i + 1}%" for i, root in enumerate(ordered)}
+
+    def location(self, path: str) -> dict:
+        root = containing_root(path, list(self.ids))
+        if root is None:  # outside every repository: as given (absolute paths as file URIs)
+            return {"uri": artifact_uri(path)}
+        return {"uri": quote(repo_relative(path, [root])), "uriBaseId": self.ids[root]}
+
+    def declared(self) -> dict:
+        return {base: {"uri": Path(root).as_uri().rstrip("/") + "/",
+                       "description": {"text": "The root of the repository scanned."}}
+                for root, base in self.ids.items()}
 
 
 def _region(start, end) -> dict:
@@ -60,9 +87,9 @@ def rule_descriptor(rule: type[Rule]) -> dict:
     }
 
 
-def _result(f: Finding, index: int) -> dict:
+def _result(f: Finding, index: int, bases: _Bases) -> dict:
     location = {
-        "physicalLocation": {"artifactLocation": {"uri": artifact_uri(f.path)}, "region": _region(f.start_line, f.end_line)},
+        "physicalLocation": {"artifactLocation": bases.location(f.path), "region": _region(f.start_line, f.end_line)},
         "logicalLocations": [{"fullyQualifiedName": f.address, "kind": "resource"}],
     }
     related = []
@@ -71,7 +98,7 @@ def _result(f: Finding, index: int) -> dict:
             continue
         text = f"{step.role}: {step.address}" + (f" ({step.note})" if step.note else "")
         related.append({"id": i + 1, "message": {"text": text}, "physicalLocation": {
-            "artifactLocation": {"uri": artifact_uri(step.path)}, "region": _region(step.line, None)}})
+            "artifactLocation": bases.location(step.path), "region": _region(step.line, None)}})
     result = {
         "ruleId": f.rule_id,
         "ruleIndex": index,
@@ -87,12 +114,24 @@ def _result(f: Finding, index: int) -> dict:
     return result
 
 
+def _suppressed(s: SuppressedFinding, index: int, bases: _Bases) -> dict:
+    result = _result(s.finding, index, bases)
+    suppression = {"kind": "inSource", "status": "accepted", "justification": s.suppression.reason,
+                   "location": {"physicalLocation": {"artifactLocation": bases.location(s.suppression.path),
+                                                     "region": {"startLine": s.suppression.line}}}}
+    if not s.suppression.reason:  # a comment without a reason (AL002 reports it): no empty justification
+        del suppression["justification"]
+    result["suppressions"] = [suppression]
+    return result
+
+
 def render(report: Report, rules: list[type[Rule]]) -> str:
     index = {r.id: i for i, r in enumerate(rules)}
+    bases = _Bases(report.repo_roots)
     notifications = [{
         "level": "error",
         "message": {"text": f"{e.kind}: {e.message}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(e.path)},
+        "locations": [{"physicalLocation": {"artifactLocation": bases.location(e.path),
                                             **({"region": {"startLine": e.line}} if e.line else {})}}],
     } for e in report.errors]
     run = {
@@ -101,7 +140,10 @@ def render(report: Report, rules: list[type[Rule]]) -> str:
                             "rules": [rule_descriptor(r) for r in rules]}},
         "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",
-        "results": [_result(f, index.get(f.rule_id, -1)) for f in report.findings if f.rule_id in index],
+        "results": [_result(f, index[f.rule_id], bases) for f in report.findings if f.rule_id in index]
+        + [_suppressed(s, index[s.finding.rule_id], bases) for s in report.suppressed if s.finding.rule_id in index],
     }
+    if bases.ids:
+        run["originalUriBaseIds"] = bases.declared()
     doc = {"$schema": "https://json.schemastore.org/sarif-2.1.0.json", "version": "2.1.0", "runs": [run]}
     return json.dumps(doc, indent=2) + "\n"
