@@ -52,7 +52,7 @@ def main() -> int:
         lines = set()
         for f in report.get("findings", []):
             lines.add("\t".join([label, f["rule_id"], f["severity"], f["confidence"],
-                                 f.get("repo_path") or f["path"], f.get("address") or "", f["message"]]))
+                                 f["path"], f.get("address") or "", f["message"]]))
         for e in report.get("errors", []):
             lines.add("\t".join([label, "ERROR", e.get("kind", ""), os.path.basename(e.get("path", "")),
                                  e.get("message", "")[:160]]))
