@@ -13,6 +13,7 @@ from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
 from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
 from agentlint.rule import Rule, RuleContext, all_rules
+from agentlint.supersedes import drop_superseded
 
 
 def rule_matches(rule: type[Rule], selectors: list[str]) -> bool:
@@ -103,7 +104,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
-    findings = _run(rules, "graph", ctx, config, errors)
+    findings = drop_superseded(_run(rules, "graph", ctx, config, errors), rules, ctx)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
         findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)

@@ -48,6 +48,10 @@ class Rule:
     phase: ClassVar[str] = "graph"
     # Settings a user may give in `[rules.<id>.options]`, validated before the scan.
     Options: ClassVar[type[BaseModel]] = NoOptions
+    # Rules whose findings only repeat this rule's: when this rule runs and reports a subject (an identity, a policy
+    # no identity holds, a Kubernetes role), the engine drops their findings about the same subject
+    # (agentlint.supersedes). Each rule on its own still reports everything it sees.
+    supersedes: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, options: Optional[BaseModel] = None):
         self.options = options if options is not None else self.Options()
@@ -144,6 +148,7 @@ class StatementGrant:
 class RuleContext:
     graph: IdentityGraph
     ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
+    subjects: dict = field(default_factory=dict)  # id(finding) -> (finding, graph node it is about)
     _effective: dict = field(default_factory=dict)
     _by_type: Optional[dict] = None
 
@@ -253,20 +258,12 @@ class RuleContext:
                             key=f"{key}#{st.digest()}", trace_tail=tail,
                             confidence=confidence)
 
-    def allow_statements(self, skip_admin: bool = True) -> Iterable[StatementGrant]:
-        """Allow statements per principal, each once. With `skip_admin`, every statement of a principal (or of an
-        unattached policy) that AL201 reports as an administrator is skipped: any other finding would repeat it."""
+    def allow_statements(self) -> Iterable[StatementGrant]:
+        """Allow statements per principal (or per policy no principal holds), each once."""
         seen = set()
-        admin: dict = {}
         for principal, grant, policy, st in self.statement_grants():
             if not st.is_allow:
                 continue
-            if skip_admin:
-                holder = principal if principal is not None else policy
-                if holder not in admin:
-                    admin[holder] = self._holds_admin(principal, policy)
-                if admin[holder]:
-                    continue
             key = f"{self.graph.g.nodes[policy]['address']}#{st.digest()}"
             if (principal, key) in seen:
                 continue
@@ -295,22 +292,7 @@ class RuleContext:
         narrowed = bool(identity_narrowing(sg.statement))
         return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
                             confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement),
-                            narrowed=narrowed)
-
-    def _holds_admin(self, principal: Optional[str], policy: str) -> bool:
-        if principal is None:
-            return any(self.reported_as_admin(policy, st) for st in self.graph.document(policy).statements)
-        return any(self.reported_as_admin(h.policy, h.statement) for h in self.effective(principal).holdings)
-
-    def reported_as_admin(self, policy: str, st: Statement) -> bool:
-        """AL201 reports this statement (or its whole managed policy) as administrator access; other rules would
-        only repeat it."""
-        from agentlint.iam.evaluate import admin_level
-
-        managed = self.graph.g.nodes[policy].get("managed")
-        if managed is not None and managed.tier in ("admin", "near-admin"):
-            return True
-        return admin_level(st) is not None
+                            narrowed=narrowed, subject=sg.principal or sg.policy)
 
     def denied(self, principal: Optional[str], action: str) -> bool:
         """An unconditional Deny on every resource for this action in any policy of the principal, or a permissions
@@ -325,7 +307,10 @@ class RuleContext:
     def finding(self, rule: Rule, *, at: Resource, line: Optional[int] = None, end_line: Optional[int] = None,
                 message: str, identity: Optional[str] = None, key: str = "",
                 confidence: Optional[Confidence] = None, trace_tail: Optional[list[TraceStep]] = None,
-                extra_agents: Optional[list[AgentPath]] = None, narrowed: bool = False) -> Finding:
+                extra_agents: Optional[list[AgentPath]] = None, narrowed: bool = False,
+                subject: Optional[str] = None) -> Finding:
+        """`subject`: the graph node the finding is about, when not its identity (a policy no identity holds, a
+        Kubernetes role); rules that supersede others are matched on it."""
         g = self.graph
         paths = g.agent_paths(identity) if identity else []
         paths += extra_agents or []
@@ -366,13 +351,23 @@ class RuleContext:
         # The recipe before repository roots: root module relative to the common folder of the inputs.
         legacy = json.dumps([rule.id, _rel(at.stack, g.model.legacy_root), at.ref_address,
                              identity_address and strip_instance_keys(identity_address), key])
-        return Finding(
+        found = Finding(
             rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, severity=severity,
             confidence=confidence or rule.confidence, message=message, path=at.path, start_line=start,
             end_line=end, address=at.address, agents=agents, identity=identity_address, trace=trace,
             fix=rule.fix, fingerprint=_digest(fp_key), legacy_fingerprint=_digest(legacy),
             stack=at.stack, key=key, plan=at.stack if at.source == "plan" else None,
         )
+        subject = subject or identity
+        if subject is not None:
+            # Kept with the finding itself so that the id cannot be reused while the entry exists.
+            self.subjects[id(found)] = (found, subject)
+        return found
+
+    def subject_of(self, finding: Finding) -> Optional[str]:
+        """The graph node a finding of this scan is about (None for findings about code, not identities)."""
+        entry = self.subjects.get(id(finding))
+        return entry[1] if entry is not None and entry[0] is finding else None
 
     def grant_location(self, grant: Optional[Grant], policy: str) -> tuple[Resource, Optional[int]]:
         """Where a grant was wired in: the attachment, the role's inline block, or the policy resource."""

@@ -10,7 +10,7 @@ class K8sWildcardRbac(Rule):
     Flags Kubernetes Roles and ClusterRoles with a wildcard (`*`) in a rule's `verbs`, `resources` or `api_groups`.
     The finding names the agents whose service accounts are bound to the role; a role nothing binds is reported
     one level lower. A role that allows every verb on every resource and is bound is AL204's finding, at each
-    binding. `kubernetes_manifest` Roles and ClusterRoles count too.
+    binding, when AL204 runs. `kubernetes_manifest` Roles and ClusterRoles count too.
 
     ## Why is this bad?
     A wildcard grants every verb or resource the API server has today and every one added tomorrow (custom
@@ -43,11 +43,8 @@ class K8sWildcardRbac(Rule):
             wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
             if not wild:
                 continue
-            bound = any(role == node for _, role, _ in g.relations("k8s_binding"))
-            if bound and any(r.everything for _, r in wild):
-                continue  # AL204 reports each binding of an all-powerful role
             agents = ctx.k8s_role_agents(node)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
-            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, message=(
+            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, subject=node, message=(
                 f"{data.get('k8s_kind')} {res.address} uses wildcards ({parts})"
                 + bound_agents_phrase(g, agents)))

@@ -20,7 +20,7 @@ class PrivilegeEscalation(Rule):
     `lambda.amazonaws.com` does not enable the EC2 method. Wildcards match the way IAM matches them (`iam:Pass*`,
     `*`, `NotAction`). A policy attached to nothing in the scanned code is judged on its own.
 
-    Identities AL201 already reports as administrators are not reported again.
+    An identity that AL201 reports as an administrator is reported by AL201 alone when both rules run.
 
     ## Why is this bad?
     An identity that can give itself more permissions has those permissions. An agent that can create an access
@@ -58,8 +58,6 @@ class PrivilegeEscalation(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for principal, policy, eff in ctx.permission_sets():
-            if any(ctx.reported_as_admin(h.policy, h.statement) for h in eff.holdings):
-                continue
             found = _methods(eff, principal is not None and g.g.nodes[principal].get("rtype") != "aws_iam_group")
             if not found:
                 continue
@@ -82,6 +80,7 @@ class PrivilegeEscalation(Rule):
             conditional = any(a.conditional for a in used)
             yield ctx.finding(
                 self, at=at, line=line, identity=principal, key="privilege-escalation", trace_tail=trace,
+                subject=principal or policy,
                 confidence=Confidence.MEDIUM if conditional else None,
                 message=(f"{subject} can escalate privileges by {len(methods)} known "
                          f"method{'s' if len(methods) > 1 else ''}: {shown}{more}; each action is allowed on every "

@@ -47,6 +47,8 @@ class K8sAdminBinding(Rule):
     category = "admin-access"
     severity = Severity.CRITICAL
     fix = "Bind a namespaced Role with only the verbs and resources the agent needs."
+    # A bound role that allows everything: its wildcards (AL103) are part of what this finding says.
+    supersedes = ("AL103",)
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
@@ -61,6 +63,6 @@ class K8sAdminBinding(Rule):
             what = (f"built-in ClusterRole {name} ({rdata.get('summary')})" if builtin
                     else f"{rdata.get('k8s_kind')} {name} ({g.address_of(role)}), which allows every verb on every "
                          "resource")
-            yield ctx.finding(self, at=binding, identity=sa, key=f"{g.address_of(role)}", message=(
+            yield ctx.finding(self, at=binding, identity=sa, key=f"{g.address_of(role)}", subject=role, message=(
                 f"{describe_identity(g, sa)}{agents_phrase(g, sa)} is bound to {what} in "
                 f"{'the whole cluster' if data.get('scope') == 'cluster' else data.get('scope')} by {binding.address}"))

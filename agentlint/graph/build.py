@@ -910,6 +910,10 @@ class IdentityGraph:
                                          group=group))
         return out
 
+    def groups_of(self, principal: str) -> list[str]:
+        """The groups a principal is a member of (whose policies it holds)."""
+        return [group for _, group, edata in self.g.out_edges(principal, data=True) if edata.get("rel") == "member_of"]
+
     def boundary(self, principal: str) -> Optional[str]:
         """The policy node set as the principal's permissions boundary, if any."""
         for _, policy, edata in self.g.out_edges(principal, data=True):
