@@ -22,11 +22,12 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, ConfigDict
 
 from agentlint.graph.paths import AgentPath, Grant
+from agentlint.graph.schema import Edge, NodeKind, Rel
 from agentlint.iam.policy import Statement
 from agentlint.model import CATEGORIES, UNKNOWN_KEY, Confidence, Finding, Resource, Severity, TraceStep, strip_instance_keys
 
 if TYPE_CHECKING:
-    from agentlint.graph.build import IdentityGraph
+    from agentlint.graph.query import GraphQuery as IdentityGraph
     from agentlint.iam.effective import EffectivePermissions
 
 DOC_SECTIONS = ("## What it does", "## Why is this bad?", "## Example", "## Fix")
@@ -141,7 +142,7 @@ class StatementGrant:
     key: str  # identifies the statement within its policy, for fingerprints
 
     def policy_address(self, graph: IdentityGraph) -> str:
-        return graph.g.nodes[self.policy]["address"]
+        return graph.address_of(self.policy)
 
 
 @dataclass
@@ -189,7 +190,7 @@ class RuleContext:
         g = self.graph
         return [policy for policy in sorted(g.policy_nodes())
                 if not g.principals_of_policy(policy) and not g.is_boundary(policy)
-                and g.g.nodes[policy].get("rtype") != "aws_managed_policy"]
+                and g.node(policy).rtype != "aws_managed_policy"]
 
     def managed(self, *types: str) -> list[Resource]:
         """Managed resources of the given types, from an index built once per scan (rules that look for a few types
@@ -231,9 +232,9 @@ class RuleContext:
         """Agents whose pods run as a service account bound to this Kubernetes role, with the hops to the role."""
         g = self.graph
         out = []
-        for sa, target, _ in g.relations("k8s_binding"):
-            if target == role:
-                out += [AgentPath(p.agent, p.hops + [role]) for p in g.agent_paths(sa)]
+        for binding in g.relations(Rel.K8S_BINDING):
+            if binding.target == role:
+                out += [AgentPath(p.agent, p.hops + [role]) for p in g.agent_paths(binding.source)]
         return out
 
     def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
@@ -241,7 +242,7 @@ class RuleContext:
         g = self.graph
         for node in sorted(list(g.principals()) + list(g.trust_documents())):
             role = g.resource_of(node)
-            trust = g.g.nodes[node].get("trust")
+            trust = g.node(node).trust
             if role is None or trust is None or role.type not in ("aws_iam_role", "aws_iam_policy_document"):
                 continue
             for st in _canonical(trust.statements):
@@ -264,7 +265,7 @@ class RuleContext:
         for principal, grant, policy, st in self.statement_grants():
             if not st.is_allow:
                 continue
-            key = f"{self.graph.g.nodes[policy]['address']}#{st.digest()}"
+            key = f"{self.graph.address_of(policy)}#{st.digest()}"
             if (principal, key) in seen:
                 continue
             seen.add((principal, key))
@@ -329,7 +330,7 @@ class RuleContext:
                 elif i == 0:
                     role = "agent"
                 else:
-                    role = "tool" if hop in g.agents else g.g.nodes[hop].get("kind", "node")
+                    role = "tool" if hop in g.agents else g.node(hop).kind.value
                 trace.append(TraceStep(role=role, address=g.address_of(hop), path=res.path if res else None,
                                        line=res.start_line if res else None))
         elif identity:
@@ -377,8 +378,8 @@ class RuleContext:
         res = g.resource_of(policy)
         if res is not None:
             return res, None
-        owner = g.g.nodes[policy].get("owner")
-        return owner, g.g.nodes[policy].get("line")
+        node = g.node(policy)
+        return node.owner, node.line
 
     def policy_trace(self, grant: Optional[Grant], policy: str, st: Optional[Statement]) -> list[TraceStep]:
         g = self.graph
@@ -391,16 +392,16 @@ class RuleContext:
             steps.append(TraceStep(role="attachment", address=grant.via.address, path=grant.via.path,
                                    line=grant.via.start_line))
         pres = g.resource_of(policy)
-        pdata = g.g.nodes[policy]
+        pnode = g.node(policy)
         if pres is not None:
             steps.append(TraceStep(role="policy", address=pres.address, path=pres.path, line=pres.start_line))
         else:
-            owner = pdata.get("owner")
-            steps.append(TraceStep(role="policy", address=pdata["address"], path=owner.path if owner else None,
-                                   line=pdata.get("line")))
+            owner = pnode.owner
+            steps.append(TraceStep(role="policy", address=pnode.address, path=owner.path if owner else None,
+                                   line=pnode.line))
         if st is not None:
             origin = st.origin
-            steps.append(TraceStep(role="statement", address=(origin.address if origin else pdata["address"]),
+            steps.append(TraceStep(role="statement", address=(origin.address if origin else pnode.address),
                                    path=origin.path if origin else None,
                                    line=st.origin_line or (origin.start_line if origin else None),
                                    note=st.label()))
@@ -419,20 +420,20 @@ def _only_tool(g: IdentityGraph, node: str) -> bool:
 def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
     if node is None:
         return "no identity in the scanned code"
-    data = graph.g.nodes[node]
-    if data.get("rtype") in ("gcp_default_sa", "azure_system_identity"):
-        return str(data.get("address"))
-    if data.get("kind") == "external":
+    data = graph.node(node)
+    if data.rtype in ("gcp_default_sa", "azure_system_identity"):
+        return str(data.address)
+    if data.kind == NodeKind.EXTERNAL:
         kind = {"role": "role", "user": "IAM user", "group": "group", "permission_set": "permission set",
                 "service_account": "service account", "gcp_member": "member",
-                "azure_principal": "principal"}.get(data.get("target_kind"), "identity")
+                "azure_principal": "principal"}.get(data.target_kind, "identity")
         return f"{kind} {graph.address_of(node)!r} (not defined in the scanned code)"
     kind = {"aws_iam_role": "role", "aws_iam_user": "IAM user", "aws_iam_group": "group",
             "aws_ssoadmin_permission_set": "permission set", "kubernetes_service_account": "service account",
             "kubernetes_service_account_v1": "service account", "google_service_account": "service account",
             "azurerm_user_assigned_identity": "managed identity"}.get(
-        data.get("rtype", ""), "identity")
-    res = data.get("resource")
+        data.rtype, "identity")
+    res = data.resource
     if res is not None and res.mode == "data":
         return f"{kind} {graph.address_of(node)} (defined outside the scanned code)"
     return f"{kind} {graph.address_of(node)}"
@@ -441,7 +442,7 @@ def describe_identity(graph: IdentityGraph, node: Optional[str]) -> str:
 def trust_holder(graph: IdentityGraph, node: str, res: Resource) -> str:
     """How a trust finding names what it is about: the role (with its agents), or a trust policy document that no
     role in the scanned code uses yet."""
-    if graph.g.nodes[node].get("kind") == "trust_document":
+    if graph.node(node).kind == NodeKind.TRUST_DOCUMENT:
         return f"trust policy {res.address} (used by no role in the scanned code)"
     return f"role {res.address}{agents_phrase(graph, node)}"
 
@@ -454,19 +455,18 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
         return ""
     if agents == [graph.address_of(node)]:
         return " (an agent itself)"
-    owner = graph.g.nodes[node].get("owner")
+    owner = graph.node(node).owner
     if owner is not None and agents == [owner.address]:
         return " (the agent's own identity)"
     shown = ", ".join(agents[:3]) + (f" and {len(agents) - 3} more" if len(agents) > 3 else "")
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"
 
 
-def gcp_member_phrase(graph: IdentityGraph, member: str, data: dict) -> str:
+def gcp_member_phrase(graph: IdentityGraph, binding: Edge) -> str:
     """'service account google_service_account.agent (used by agent ...)' or the member string."""
-    node = graph.g.nodes[member]
-    if node.get("kind") == "principal":
-        return f"{describe_identity(graph, member)}{agents_phrase(graph, member)}"
-    return f"member {data.get('member')}"
+    if graph.node(binding.source).kind == NodeKind.PRINCIPAL:
+        return f"{describe_identity(graph, binding.source)}{agents_phrase(graph, binding.source)}"
+    return f"member {binding.member}"
 
 
 def bound_agents_phrase(graph: IdentityGraph, paths: list[AgentPath]) -> str:

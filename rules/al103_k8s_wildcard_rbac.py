@@ -39,12 +39,12 @@ class K8sWildcardRbac(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data, res in g.k8s_roles():
-            wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
+        for role, res in g.k8s_roles():
+            wild = [(i, r) for i, r in enumerate(role.rules) if r.wildcards]
             if not wild:
                 continue
-            agents = ctx.k8s_role_agents(node)
+            agents = ctx.k8s_role_agents(role.id)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
-            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, subject=node, message=(
-                f"{data.get('k8s_kind')} {res.address} uses wildcards ({parts})"
+            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, subject=role.id, message=(
+                f"{role.k8s_kind} {res.address} uses wildcards ({parts})"
                 + bound_agents_phrase(g, agents)))

@@ -54,7 +54,7 @@ class AdminAccess(Rule):
             for grant in g.grants(principal):
                 if grant.group is not None:
                     continue  # reported on the group itself
-                managed = g.g.nodes[grant.policy].get("managed")
+                managed = g.node(grant.policy).managed
                 if managed is None or managed.tier not in ("admin", "near-admin"):
                     continue
                 seen.add((principal, grant.policy))
@@ -80,8 +80,8 @@ class AdminAccess(Rule):
                 what = "near-administrator access (iam:* on every resource can grant itself anything)"
             cond = " under a condition" if is_conditional(st) else ""
             message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} has {what}{cond} through "
-                       f"{st.label()} of {g.g.nodes[policy]['address']}")
+                       f"{st.label()} of {g.address_of(policy)}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"{g.g.nodes[policy]['address']}#{st.digest()}",
+                              key=f"{g.address_of(policy)}#{st.digest()}",
                               confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
                               trace_tail=ctx.policy_trace(grant, policy, st), subject=principal or policy)

@@ -58,7 +58,7 @@ class PrivilegeEscalation(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for principal, policy, eff in ctx.permission_sets():
-            found = _methods(eff, principal is not None and g.g.nodes[principal].get("rtype") != "aws_iam_group")
+            found = _methods(eff, principal is not None and g.node(principal).rtype != "aws_iam_group")
             if not found:
                 continue
             methods = [m for m in found if not redundant(m, list(found))]
@@ -74,9 +74,9 @@ class PrivilegeEscalation(Rule):
                 trace += [s for s in ctx.policy_trace(h.grant, h.policy, h.statement) if s not in trace]
             shown = ", ".join(f"{m.name} ({' + '.join(m.actions)})" for m in methods[:SHOWN])
             more = f" and {len(methods) - SHOWN} more" if len(methods) > SHOWN else ""
-            where = "; ".join(f"{h.statement.label()} of {g.g.nodes[h.policy]['address']}" for h in holdings)
+            where = "; ".join(f"{h.statement.label()} of {g.address_of(h.policy)}" for h in holdings)
             subject = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if principal
-                       else f"policy {g.g.nodes[policy]['address']} (attached to no identity in the scanned code)")
+                       else f"policy {g.address_of(policy)} (attached to no identity in the scanned code)")
             conditional = any(a.conditional for a in used)
             yield ctx.finding(
                 self, at=at, line=line, identity=principal, key="privilege-escalation", trace_tail=trace,

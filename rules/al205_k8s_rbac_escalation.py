@@ -57,14 +57,14 @@ class K8sRbacEscalation(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data, res in g.k8s_roles():
-            rules = data.get("rules", ())
+        for role, res in g.k8s_roles():
+            rules = role.rules
             if any(r.everything for r in rules):
                 continue  # everything: AL204 / AL103
             found = [what for verb, resource, what in ESCALATIONS if any(r.allows(verb, resource) for r in rules)]
             if not found:
                 continue
-            agents = ctx.k8s_role_agents(node)
+            agents = ctx.k8s_role_agents(role.id)
             yield ctx.finding(self, at=res, key="escalation", extra_agents=agents, message=(
-                f"{data.get('k8s_kind')} {res.address} lets its holders {'; '.join(found)}"
+                f"{role.k8s_kind} {res.address} lets its holders {'; '.join(found)}"
                 + bound_agents_phrase(g, agents)))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, describe_identity
 
@@ -36,7 +37,7 @@ class IdentitySharedByAgents(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for node in sorted(g.principals()):
-            if g.g.nodes[node].get("rtype") == "aws_iam_group":
+            if g.node(node).rtype == "aws_iam_group":
                 continue  # a group is a shared permission set by design; its members are separate identities
             paths = g.agent_paths(node)
             # Agents that use the identity themselves, not through another agent that calls them.
@@ -59,8 +60,8 @@ def _systems(g, agents: list[str]) -> list[set[str]]:
         seen, todo = {agent}, [agent]
         while todo:
             node = todo.pop()
-            for pred, _, data in g.g.in_edges(node, data=True):
-                if data.get("rel") == "tool" and pred not in seen:
+            for pred in (e.source for e in g.edges_in(node, Rel.TOOL)):
+                if pred not in seen:
                     seen.add(pred)
                     todo.append(pred)
         return seen

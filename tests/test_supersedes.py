@@ -154,19 +154,24 @@ def test_group_administrator_stands_for_its_members(tmp_path):
         ("AL101", "aws_iam_user_policy.bot", "aws_iam_user.bot")]
 
 
-def test_k8s_admin_binding_supersedes_wildcard_role(tmp_path):
+def test_k8s_admin_binding_supersedes_wildcard_role_and_secret_reads(tmp_path):
     tree = _tree(tmp_path, K8S)
-    assert _found(run(tree)) == [("AL204", "kubernetes_cluster_role_binding_v1.triage",
-                                  "kubernetes_service_account_v1.triage")]
-    for config in ({"select": ["AL103"]}, {"ignore": ["AL204"]}):
-        report = run(tree, **config)
-        assert _found(report) == [("AL103", "kubernetes_cluster_role_v1.everything", None)]
-        assert report.findings[0].message == ("ClusterRole kubernetes_cluster_role_v1.everything uses wildcards "
-                                              "(rule #1: '*' in verbs, resources, apiGroups)")
+    binding = ("kubernetes_cluster_role_binding_v1.triage", "kubernetes_service_account_v1.triage")
+    assert _found(run(tree)) == [("AL204", *binding)]
+    report = run(tree, select=["AL103"])
+    assert _found(report) == [("AL103", "kubernetes_cluster_role_v1.everything", None)]
+    assert report.findings[0].message == ("ClusterRole kubernetes_cluster_role_v1.everything uses wildcards "
+                                          "(rule #1: '*' in verbs, resources, apiGroups)")
+    assert _found(run(tree, ignore=["AL204"])) == [("AL103", "kubernetes_cluster_role_v1.everything", None),
+                                                   ("AL403", *binding)]
+    [secrets] = run(tree, select=["AL403"]).findings
+    assert secrets.message == ("service account kubernetes_service_account_v1.triage can get/list/watch every Secret "
+                               "in the cluster: kubernetes_cluster_role_v1.everything is bound cluster-wide by "
+                               "kubernetes_cluster_role_binding_v1.triage")
 
 
 def test_declared_supersessions():
     from agentlint.rule import all_rules
 
     declared = {r.id: r.supersedes for r in all_rules() if r.supersedes}
-    assert declared == {"AL201": ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402"), "AL204": ("AL103",)}
+    assert declared == {"AL201": ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402"), "AL204": ("AL103", "AL403")}

@@ -11,29 +11,27 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import networkx as nx
 
 from agentlint.graph.agents import config_evidence, evidence_for
-from agentlint.graph.paths import AgentPath, Grant
+from agentlint.graph.query import GraphQuery, external_sa_node
 from agentlint.graph import azure, gcp, k8s
 from agentlint.graph.refs import MISSING, Reference, parse_reference, value_at
 from agentlint.graph.aws import (ATTACHMENT_TYPES, INLINE_POLICY_TYPES, IRSA_ANNOTATION, K8S_POD_SPEC,
                                  K8S_SERVICE_ACCOUNT_TYPES, PRINCIPAL_TYPES, TARGET_TYPES, WORKLOAD_IDENTITY)
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
-from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel, strip_instance_keys
+from agentlint.model import Agent, Evidence, LoadError, Resource, ScanModel
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, redact, refs_in
 
 # The arguments a `statement` block of `data "aws_iam_policy_document"` has.
 POLICY_DOCUMENT_STATEMENT_ARGS = {"sid", "effect", "actions", "not_actions", "resources", "not_resources", "principals",
                                   "not_principals", "condition"}
 
-# Edges an agent's reach flows along, walked backwards from an identity to the agents that act as it.
-IDENTITY_RELS = {"runs_as", "profile_role", "assumes", "tool", "member_of"}
 
 
 @dataclass
@@ -43,9 +41,11 @@ class AgentOptions:
     tags: dict[str, str] = field(default_factory=dict)
 
 
-class IdentityGraph:
+class IdentityGraph(GraphQuery):
+    """Builds the graph from the scan model, then freezes it: rules only ask (graph.query)."""
+
     def __init__(self, model: ScanModel, agent_options: Optional[AgentOptions] = None):
-        self.g = nx.MultiDiGraph()
+        self._g = nx.MultiDiGraph()
         self.model = model
         self.options = agent_options or AgentOptions()
         self.by_ref: dict[tuple[str, str], list[Resource]] = defaultdict(list)
@@ -64,35 +64,27 @@ class IdentityGraph:
                     if isinstance(val, str):
                         self.by_name.setdefault((res.stack, res.type, val), res)
         self._build()
+        self._freeze()
 
     # -- node helpers ----------------------------------------------------------------------------------------
 
-    @staticmethod
-    def nid(res: Resource) -> str:
-        return f"{res.stack}::{res.address}"
-
     def _add(self, res: Resource, kind: str) -> str:
         node = self.nid(res)
-        if node not in self.g:
-            self.g.add_node(node, kind=kind, address=res.address, rtype=res.type, resource=res, stack=res.stack)
+        if node not in self._g:
+            self._g.add_node(node, kind=kind, address=res.address, rtype=res.type, resource=res, stack=res.stack)
         return node
+
+    @staticmethod
+    def _external_id(stack: str, label: str) -> str:
+        return f"{stack}::external:{redact(label)}"
 
     def _external(self, stack: str, kind: str, label: str, rtype: str = "external") -> str:
         label = redact(label)  # a literal in an identity attribute is shown in paths and graph output
         node = f"{stack}::external:{label}"
-        if node not in self.g:
-            self.g.add_node(node, kind="external", target_kind=kind, address=label, rtype=rtype, resource=None,
+        if node not in self._g:
+            self._g.add_node(node, kind="external", target_kind=kind, address=label, rtype=rtype, resource=None,
                             stack=stack)
         return node
-
-    def lookup(self, stack: str, address: str) -> Optional[Resource]:
-        """The resource a reference names: the instance it names when its key is known (`aws_iam_role.r["a"]`),
-        else the first instance."""
-        exact = self.by_address.get((stack, address))
-        if exact is not None:
-            return exact
-        found = self.by_ref.get((stack, strip_instance_keys(address) if "[" in address else address))
-        return found[0] if found else None
 
     def reference(self, stack: str, value: Any) -> Optional[tuple[Resource, Reference]]:
         """The resource a value is exactly a reference to, with the attribute path inside it, when the scanned code
@@ -121,19 +113,33 @@ class IdentityGraph:
                 return value
         return value
 
-    def resource_of(self, node: str) -> Optional[Resource]:
-        return self.g.nodes[node].get("resource")
+    def _address_of(self, node: str) -> str:  # while building, before the records exist
+        return self._g.nodes[node]["address"]
 
-    def address_of(self, node: str) -> str:
-        return self.g.nodes[node]["address"]
+    def _resource_of(self, node: str) -> Optional[Resource]:
+        return self._g.nodes[node].get("resource")
 
     # -- target resolution -----------------------------------------------------------------------------------
 
-    def targets(self, stack: str, value: Any, kind: str, _depth: int = 0) -> list[tuple[str, bool]]:
+    def targets(self, stack: str, value: Any, kind: str, _depth: int = 0,
+                known_only: bool = False) -> list[tuple[str, bool]]:
         """Nodes a value points at, as (node, resolved). Literals match by name/ARN; references by address, or
-        through the attribute of another resource they name (`aws_iam_instance_profile.p.role`)."""
+        through the attribute of another resource they name (`aws_iam_instance_profile.p.role`). With
+        `known_only`, only nodes the graph already has: nothing is added."""
         types = TARGET_TYPES[kind]
-        out: list[tuple[str, bool]] = []
+        out: list[tuple[Optional[str], bool]] = []
+
+        def add(res: Resource) -> Optional[str]:
+            if known_only:
+                return self.nid(res) if self.nid(res) in self._g else None
+            return self._add(res, _kind_for(res.type))
+
+        def external(label: str, rtype: str = "external") -> Optional[str]:
+            if known_only:
+                node = self._external_id(stack, label)
+                return node if node in self._g else None
+            return self._external(stack, kind, label, rtype)
+
         for item in value if isinstance(value, list) else [value]:
             if item is None or item == "":
                 continue
@@ -142,29 +148,28 @@ class IdentityGraph:
                 for ref in item.refs:
                     res = self.lookup(stack, ref.address)
                     if res is not None and res.type in types and res.mode == "managed":
-                        out.append((self._add(res, _kind_for(res.type)), True))
+                        out.append((add(res), True))
                         matched = True
                     elif res is not None and res.mode == "data" and res.type in types:
-                        label = _literal_name(res) or res.address
-                        out.append((self._external(stack, kind, label, res.type), False))
+                        out.append((external(_literal_name(res) or res.address, res.type), False))
                         matched = True
                 if matched:
                     continue
                 resolved = self.resolve(stack, item)
                 if resolved is not item and isinstance(resolved, (str, Unknown)) and _depth < 4:
-                    out.extend(self.targets(stack, resolved, kind, _depth + 1))
+                    out.extend(self.targets(stack, resolved, kind, _depth + 1, known_only))
                 else:
-                    out.append((self._external(stack, kind, display(item), "unresolved"), False))
+                    out.append((external(display(item), "unresolved"), False))
             elif isinstance(item, str):
                 res = self._by_literal(stack, types, item)
                 if res is not None and res.mode == "data":
                     # A data source names an identity defined elsewhere: one node for it, by reference or by name.
-                    out.append((self._external(stack, kind, _literal_name(res) or item, res.type), False))
+                    out.append((external(_literal_name(res) or item, res.type), False))
                 elif res is not None:
-                    out.append((self._add(res, _kind_for(res.type)), True))
+                    out.append((add(res), True))
                 else:
-                    out.append((self._external(stack, kind, item), False))
-        return out
+                    out.append((external(item), False))
+        return [(node, resolved) for node, resolved in out if node is not None]
 
     def _by_literal(self, stack: str, types: tuple[str, ...], text: str) -> Optional[Resource]:
         candidates = [text]
@@ -224,6 +229,10 @@ class IdentityGraph:
         self._azure(resources)
         self._standalone_policies(resources)
         self._policy_document_arguments(resources)
+        self._console_logins = [(res, user) for res in resources
+                                if res.mode == "managed" and res.type == "aws_iam_user_login_profile"
+                                for user, _ in self.targets(res.stack, res.values.get("user"), "user",
+                                                            known_only=True)]
         self._detect_agents()
 
     def _workload(self, res: Resource) -> None:
@@ -233,7 +242,7 @@ class IdentityGraph:
             if value is None:
                 continue
             for target, _ in self.targets(res.stack, value, kind):
-                self.g.add_edge(node, target, rel="runs_as", attr=".".join(p.removeprefix("json:") for p in path),
+                self._g.add_edge(node, target, rel="runs_as", attr=".".join(p.removeprefix("json:") for p in path),
                                 via=None)
         if res.type == "aws_eks_pod_identity_association":
             self._pod_identity(res, node)
@@ -242,13 +251,13 @@ class IdentityGraph:
         """EKS Pod Identity: the association names the service account by namespace and name."""
         for sa in self._service_accounts(res.stack, res.values.get("service_account"), res.values.get("namespace")):
             for target, _ in self.targets(res.stack, res.values.get("role_arn"), "role"):
-                self.g.add_edge(sa, target, rel="assumes", attr="aws_eks_pod_identity_association", via=res)
+                self._g.add_edge(sa, target, rel="assumes", attr="aws_eks_pod_identity_association", via=res)
 
     def _trust(self, role: Resource) -> None:
         """Trust edges: principals in the scanned code that the role's trust policy names (AWS principals)."""
         node = self._add(role, "principal")
         doc = parse_policy_value(role.values.get("assume_role_policy"), lambda a: self.lookup(role.stack, a))
-        self.g.nodes[node]["trust"] = doc
+        self._g.nodes[node]["trust"] = doc
         for st in doc.statements:
             if not st.is_allow:
                 continue
@@ -259,20 +268,20 @@ class IdentityGraph:
                     kind = "user" if isinstance(ident, str) and ":user/" in ident else "role"
                     for source, resolved in self.targets(role.stack, ident, kind):
                         if resolved and source != node:
-                            self.g.add_edge(source, node, rel="trusts", attr="assume_role_policy", via=None)
+                            self._g.add_edge(source, node, rel="trusts", attr="assume_role_policy", via=None)
 
     def _instance_profile(self, res: Resource) -> None:
         node = self._add(res, "principal")
-        self.g.nodes[node]["kind"] = "profile"
+        self._g.nodes[node]["kind"] = "profile"
         for target, _ in self.targets(res.stack, res.values.get("role"), "role"):
-            self.g.add_edge(node, target, rel="profile_role", attr="role", via=res)
+            self._g.add_edge(node, target, rel="profile_role", attr="role", via=res)
 
     def _service_account(self, res: Resource) -> None:
         node = self._add(res, "workload")
         annotations = first_block(res.values.get("metadata")).get("annotations")
         if isinstance(annotations, dict) and IRSA_ANNOTATION in annotations:
             for target, _ in self.targets(res.stack, annotations[IRSA_ANNOTATION], "role"):
-                self.g.add_edge(node, target, rel="assumes", attr=f"metadata.annotations[{IRSA_ANNOTATION}]", via=None)
+                self._g.add_edge(node, target, rel="assumes", attr=f"metadata.annotations[{IRSA_ANNOTATION}]", via=None)
 
     def _pod(self, res: Resource) -> None:
         node = self._add(res, "workload")
@@ -282,7 +291,7 @@ class IdentityGraph:
         # A pod without one runs as its namespace's `default` service account, which RBAC can bind like any.
         accounts = self._service_accounts(res.stack, sa_name if sa_name not in (None, "") else "default", namespace)
         for sa in accounts:
-            self.g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
+            self._g.add_edge(node, sa, rel="runs_as", attr="service_account_name", via=None)
 
     def _manifest_workload(self, res: Resource) -> None:
         """A pod-running or agent `kubernetes_manifest`, read through the provider resource of the same kind."""
@@ -294,7 +303,7 @@ class IdentityGraph:
         if rtype in K8S_POD_SPEC:
             self._pod(shadow)
         else:
-            self.g.add_node(self.nid(shadow), kind="workload", address=shadow.address, rtype=rtype, resource=shadow,
+            self._g.add_node(self.nid(shadow), kind="workload", address=shadow.address, rtype=rtype, resource=shadow,
                             stack=shadow.stack)
 
     def _k8s_sa(self, stack: str, namespace: str, name: str) -> str:
@@ -303,9 +312,9 @@ class IdentityGraph:
         found = self._sa_index().get((stack, namespace, name), [])
         if found:
             return self._add(found[0], "workload")
-        node = _external_sa_node(stack, namespace, name)
-        if node not in self.g:
-            self.g.add_node(node, kind="workload", address=f"{namespace}/{name}",
+        node = external_sa_node(stack, namespace, name)
+        if node not in self._g:
+            self._g.add_node(node, kind="workload", address=f"{namespace}/{name}",
                             rtype="kubernetes_service_account", resource=None, stack=stack, external=True)
         return node
 
@@ -319,7 +328,7 @@ class IdentityGraph:
                 continue
             node = self._add(res, "k8s_role")
             name, namespace = self._k8s_meta(res.stack, values)
-            self.g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace, rules=k8s.rules_of(values))
+            self._g.nodes[node].update(k8s_kind=kind, k8s_name=name, namespace=namespace, rules=k8s.rules_of(values))
             roles[(res.stack, kind, None if kind == "ClusterRole" else namespace, name)] = node
             roles[(res.stack, "ref", res.ref_address)] = node
         for res, (kind, values) in objects:
@@ -335,7 +344,7 @@ class IdentityGraph:
                     continue
                 sa_ns = self._k8s_namespace(res.stack, subject.get("namespace"), namespace)
                 for sa in self._service_accounts(res.stack, subject.get("name"), sa_ns):
-                    self.g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
+                    self._g.add_edge(sa, role, rel="k8s_binding", via=res, scope=scope)
 
     def _azure(self, resources: list[Resource]) -> None:
         """Azure workloads -> managed identities (system- and user-assigned), and role assignments as edges from
@@ -349,20 +358,20 @@ class IdentityGraph:
             node = self._add(res, "workload")
             types = azure.identity_types(block)
             if "systemassigned" in types:
-                self.g.add_edge(node, self._azure_system_identity(res), rel="runs_as", attr="identity", via=None)
+                self._g.add_edge(node, self._azure_system_identity(res), rel="runs_as", attr="identity", via=None)
             if "userassigned" in types:
                 for target in self._azure_identities(res.stack, block.get("identity_ids")):
-                    self.g.add_edge(node, target, rel="runs_as", attr="identity.identity_ids", via=None)
+                    self._g.add_edge(node, target, rel="runs_as", attr="identity.identity_ids", via=None)
         for res in resources:  # AKS workload identity: the KSA acts as the managed identity whose client ID it names
             if res.mode == "managed" and res.type in K8S_SERVICE_ACCOUNT_TYPES:
                 value = self._annotation(res, azure.AKS_ANNOTATION)
                 for target in self._azure_identities(res.stack, value) if value is not None else []:
-                    self.g.add_edge(self._add(res, "workload"), target, rel="assumes",
+                    self._g.add_edge(self._add(res, "workload"), target, rel="assumes",
                                     attr=f"metadata.annotations[{azure.AKS_ANNOTATION}]", via=None)
         for res in resources:
             if res.mode == "managed" and res.type == "azurerm_role_definition":
                 node = self._add(res, "azure_role")
-                self.g.nodes[node]["permissions"] = first_block(res.values.get("permissions"))
+                self._g.nodes[node]["permissions"] = first_block(res.values.get("permissions"))
         for res in resources:
             if res.mode != "managed" or res.type != "azurerm_role_assignment":
                 continue
@@ -370,7 +379,7 @@ class IdentityGraph:
             if role is None:
                 continue
             for principal in self._azure_principal(res.stack, res.values.get("principal_id")):
-                self.g.add_edge(principal, role, rel="azure_assignment", via=res,
+                self._g.add_edge(principal, role, rel="azure_assignment", via=res,
                                 scope=self._azure_scope(res.stack, res.values.get("scope")),
                                 conditioned=bool(res.values.get("condition")))
 
@@ -381,8 +390,8 @@ class IdentityGraph:
 
     def _azure_system_identity(self, res: Resource) -> str:
         node = f"{self.nid(res)}#system-identity"
-        if node not in self.g:
-            self.g.add_node(node, kind="principal", address=f"{res.address} (system-assigned identity)",
+        if node not in self._g:
+            self._g.add_node(node, kind="principal", address=f"{res.address} (system-assigned identity)",
                             rtype="azure_system_identity", resource=None, stack=res.stack, owner=res)
         return node
 
@@ -443,14 +452,14 @@ class IdentityGraph:
     def _azure_role(self, res: Resource) -> Optional[str]:
         for ref in refs_in(res.values.get("role_definition_id")):
             target = self.lookup(res.stack, ref.address)
-            if target is not None and target.type == "azurerm_role_definition" and self.nid(target) in self.g:
+            if target is not None and target.type == "azurerm_role_definition" and self.nid(target) in self._g:
                 return self.nid(target)
         name = azure.role_name(res.values)
         if name is None:
             return None
         node = f"{res.stack}::azure-role:{name}"
-        if node not in self.g:
-            self.g.add_node(node, kind="azure_role", address=name, rtype="azure_builtin_role", resource=None,
+        if node not in self._g:
+            self._g.add_node(node, kind="azure_role", address=name, rtype="azure_builtin_role", resource=None,
                             stack=res.stack, builtin=name)
         return node
 
@@ -488,7 +497,7 @@ class IdentityGraph:
                 if value is not None:
                     target = self._gcp_account(res.stack, value, None, accounts)
                     if target is not None:
-                        self.g.add_edge(self._add(res, "workload"), target, rel="assumes",
+                        self._g.add_edge(self._add(res, "workload"), target, rel="assumes",
                                         attr=f"metadata.annotations[{gcp.GKE_ANNOTATION}]", via=None)
             elif res.type in gcp.WORKLOAD_SA:
                 path, attr, default = gcp.WORKLOAD_SA[res.type]
@@ -501,7 +510,7 @@ class IdentityGraph:
                 value = follow_blocks(res.values, path).get(attr) if path else res.values.get(attr)
                 sa = self._gcp_account(res.stack, value, default, accounts)
                 if sa is not None:
-                    self.g.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
+                    self._g.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
             elif res.type in gcp.IAM_GRANTS:
                 scope_kind, attr = gcp.IAM_GRANTS[res.type]
                 self._gcp_grant(res, accounts, scope_kind, res.values.get("role"), res.values.get(attr))
@@ -515,14 +524,14 @@ class IdentityGraph:
             return
         scope_value = res.values.get(gcp.SCOPE_ATTR[scope_kind])
         target = self._gcp_account(res.stack, scope_value, None, accounts) if scope_kind == "service_account" else None
-        scope = f"service account {self.address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
+        scope = f"service account {self._address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
         role_node = f"{res.stack}::gcp-role:{role}"
-        if role_node not in self.g:
-            self.g.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
+        if role_node not in self._g:
+            self._g.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
         for member in members if isinstance(members, list) else [members]:
             node = self._gcp_member(res.stack, member, accounts)
             if node is not None:
-                self.g.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
+                self._g.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
                                 scope_kind=scope_kind, target=target, member=display(member, 120))
 
     def _gcp_member(self, stack: str, member: Any, accounts: dict) -> Optional[str]:
@@ -561,8 +570,8 @@ class IdentityGraph:
 
     def _gcp_default(self, stack: str, which: str) -> str:
         node = f"{stack}::gcp-default-sa:{which}"
-        if node not in self.g:
-            self.g.add_node(node, kind="principal", address=gcp.DEFAULT_ACCOUNTS[which], rtype="gcp_default_sa",
+        if node not in self._g:
+            self._g.add_node(node, kind="principal", address=gcp.DEFAULT_ACCOUNTS[which], rtype="gcp_default_sa",
                             resource=None, stack=stack, default=which)
         return node
 
@@ -579,9 +588,9 @@ class IdentityGraph:
             return node
         if kind == "ClusterRole" and name in k8s.BUILTIN_ROLES:
             node = f"{stack}::k8s-builtin:{name}"
-            if node not in self.g:
+            if node not in self._g:
                 summary, rules = k8s.BUILTIN_ROLES[name]
-                self.g.add_node(node, kind="k8s_role", address=f"ClusterRole {name} (built in)", rtype="builtin",
+                self._g.add_node(node, kind="k8s_role", address=f"ClusterRole {name} (built in)", rtype="builtin",
                                 resource=None, stack=stack, k8s_kind="ClusterRole", k8s_name=name, namespace=None,
                                 rules=rules, summary=summary)
             return node
@@ -640,7 +649,7 @@ class IdentityGraph:
                 continue
             for fn, ok in self.targets(res.stack, executor.get("lambda"), "lambda"):
                 if ok:
-                    self.g.add_edge(agent, fn, rel="tool", attr="action_group_executor.lambda", via=res)
+                    self._g.add_edge(agent, fn, rel="tool", attr="action_group_executor.lambda", via=res)
 
     def _policy_node(self, stack: str, value: Any) -> Optional[str]:
         """A node for a policy named by ARN (AWS managed or customer managed) or by reference."""
@@ -648,21 +657,21 @@ class IdentityGraph:
         name = managed_policy_name(value)
         if name is not None:
             node = f"{stack}::aws-managed:{name}"
-            if node not in self.g:
+            if node not in self._g:
                 managed = lookup_managed(name)
                 doc = managed.document() if managed else PolicyDocument.unknown(
                     f"AWS managed policy {name} is not in agentlint's table of managed policies")
-                self.g.add_node(node, kind="policy", address=f"arn:aws:iam::aws:policy/{name}", rtype="aws_managed_policy",
+                self._g.add_node(node, kind="policy", address=f"arn:aws:iam::aws:policy/{name}", rtype="aws_managed_policy",
                                 resource=None, stack=stack, managed=managed, document=doc)
             return node
         for target, resolved in self.targets(stack, value, "policy"):
             if resolved:
-                self.g.nodes[target]["kind"] = "policy"
-                self.g.nodes[target].setdefault("document", None)
+                self._g.nodes[target]["kind"] = "policy"
+                self._g.nodes[target].setdefault("document", None)
                 return target
-            self.g.nodes[target]["kind"] = "policy"
-            self.g.nodes[target]["document"] = PolicyDocument.unknown(
-                f"policy {self.address_of(target)} is not defined in the scanned code")
+            self._g.nodes[target]["kind"] = "policy"
+            self._g.nodes[target]["document"] = PolicyDocument.unknown(
+                f"policy {self._address_of(target)} is not defined in the scanned code")
             return target
         return None
 
@@ -684,27 +693,13 @@ class IdentityGraph:
             return f"arn:aws:iam::aws:policy/{managed.name}"
         return value
 
-    def document(self, node: str) -> PolicyDocument:
-        data = self.g.nodes[node]
-        doc = data.get("document")
-        if doc is not None:
-            return doc
-        if node in self._docs:
-            return self._docs[node]
-        res = data.get("resource")
-        value = data.get("policy_value", res.values.get("policy") if res is not None else None)
-        stack = data["stack"]
-        doc = parse_policy_value(value, lambda addr: self.lookup(stack, addr))
-        self._docs[node] = doc
-        return doc
-
     def _inline_policy(self, res: Resource) -> None:
         attr, kind = INLINE_POLICY_TYPES[res.type]
         node = self._add(res, "policy")
         if res.type == "aws_ssoadmin_permission_set_inline_policy":
-            self.g.nodes[node]["policy_value"] = res.values.get("inline_policy")
+            self._g.nodes[node]["policy_value"] = res.values.get("inline_policy")
         for principal, _ in self.targets(res.stack, res.values.get(attr), kind):
-            self.g.add_edge(principal, node, rel="policy", via=None)
+            self._g.add_edge(principal, node, rel="policy", via=None)
 
     def _attachment(self, res: Resource) -> None:
         for principal_attr, kind, policy_attr in ATTACHMENT_TYPES[res.type]:
@@ -717,7 +712,7 @@ class IdentityGraph:
                 if policy is None:
                     continue
                 for principal, _ in principals:
-                    self.g.add_edge(principal, policy, rel="policy", via=res, via_attr=None, via_line=res.start_line)
+                    self._g.add_edge(principal, policy, rel="policy", via=res, via_attr=None, via_line=res.start_line)
 
     def _role_own_policies(self, role: Resource) -> None:
         node = self._add(role, "principal")
@@ -726,16 +721,16 @@ class IdentityGraph:
                 continue
             pname = block.get("name") if isinstance(block.get("name"), str) else str(i)
             pnode = f"{node}.inline_policy[{pname}]"
-            self.g.add_node(pnode, kind="policy", address=f"{role.address}.inline_policy[{pname!r}]",
+            self._g.add_node(pnode, kind="policy", address=f"{role.address}.inline_policy[{pname!r}]",
                             rtype="inline_policy", resource=None, stack=role.stack, policy_value=block.get("policy"),
                             owner=role, line=block.get("__line__") or role.line_of("inline_policy"))
-            self.g.add_edge(node, pnode, rel="policy", via=role, via_attr="inline_policy",
+            self._g.add_edge(node, pnode, rel="policy", via=role, via_attr="inline_policy",
                             via_line=block.get("__line__") or role.line_of("inline_policy"))
         arns = role.values.get("managed_policy_arns")
         for value in arns if isinstance(arns, list) else []:
             policy = self._policy_node(role.stack, value)
             if policy is not None:
-                self.g.add_edge(node, policy, rel="policy", via=role, via_attr="managed_policy_arns",
+                self._g.add_edge(node, policy, rel="policy", via=role, via_attr="managed_policy_arns",
                                 via_line=role.line_of("managed_policy_arns"))
 
     def _standalone_policies(self, resources: list[Resource]) -> None:
@@ -757,12 +752,12 @@ class IdentityGraph:
                 continue
             parsed = from_policy_document_data(doc, lambda addr, stack=doc.stack: self.lookup(stack, addr))
             if not any(st.principals or st.not_principals for st in parsed.statements):
-                self.g.add_node(self.nid(doc), kind="policy", address=doc.address, rtype=doc.type, resource=doc,
+                self._g.add_node(self.nid(doc), kind="policy", address=doc.address, rtype=doc.type, resource=doc,
                                 stack=doc.stack, document=parsed)
             elif any(st.principals and any(str(a).lower().startswith("sts:assumerole") for a in st.action_strings())
                      for st in parsed.statements):
                 # A trust policy no role uses yet (or one a module outside the scan will use): judged on its own.
-                self.g.add_node(self.nid(doc), kind="trust_document", address=doc.address, rtype=doc.type,
+                self._g.add_node(self.nid(doc), kind="trust_document", address=doc.address, rtype=doc.type,
                                 resource=doc, stack=doc.stack, trust=parsed)
 
     def _policy_document_arguments(self, resources: list[Resource]) -> None:
@@ -788,29 +783,29 @@ class IdentityGraph:
             return
         policy = self._policy_node(principal.stack, value)
         if policy is not None:
-            self.g.add_edge(self.nid(principal), policy, rel="boundary", via=principal, via_attr="permissions_boundary",
+            self._g.add_edge(self.nid(principal), policy, rel="boundary", via=principal, via_attr="permissions_boundary",
                             via_line=principal.line_of("permissions_boundary"))
 
     def _membership(self, res: Resource, users: Any, groups: Any) -> None:
         for user, _ in self.targets(res.stack, users, "user"):
             for group, _ in self.targets(res.stack, groups, "group"):
-                self.g.add_edge(user, group, rel="member_of", via=res)
+                self._g.add_edge(user, group, rel="member_of", via=res)
 
     def _credential(self, res: Resource) -> None:
         node = self._add(res, "credential")
         user_attr = "user" if res.type == "aws_iam_access_key" else "user_name"
         for user, _ in self.targets(res.stack, res.values.get(user_attr), "user"):
-            self.g.add_edge(user, node, rel="credential", via=None)
+            self._g.add_edge(user, node, rel="credential", via=None)
 
     def _credential_users(self) -> None:
         """A workload that carries an access key (in env vars, container definitions...) acts as the key's user."""
         credentials = {}
-        for node, data in self.g.nodes(data=True):
+        for node, data in self._g.nodes(data=True):
             if data.get("kind") == "credential" and data.get("resource") is not None:
                 credentials[(data["stack"], data["resource"].ref_address)] = node
         if not credentials:
             return
-        for node, data in list(self.g.nodes(data=True)):
+        for node, data in list(self._g.nodes(data=True)):
             res = data.get("resource")
             if data.get("kind") != "workload" or res is None:
                 continue
@@ -818,15 +813,15 @@ class IdentityGraph:
                 cred = credentials.get((res.stack, ref.base))
                 if cred is None:
                     continue
-                self.g.add_edge(node, cred, rel="uses_credential", attr=str(ref), via=None)
-                for user, _, edata in self.g.in_edges(cred, data=True):
+                self._g.add_edge(node, cred, rel="uses_credential", attr=str(ref), via=None)
+                for user, _, edata in self._g.in_edges(cred, data=True):
                     if edata.get("rel") == "credential":
-                        self.g.add_edge(node, user, rel="runs_as", attr=str(ref), via=self.resource_of(cred))
+                        self._g.add_edge(node, user, rel="runs_as", attr=str(ref), via=self._resource_of(cred))
 
     def _detect_agents(self) -> None:
         opts = self.options
         tag_rules = {k.lower(): str(v).lower() for k, v in opts.tags.items()}
-        for node, data in list(self.g.nodes(data=True)):
+        for node, data in list(self._g.nodes(data=True)):
             res = data.get("resource")
             if res is None or data.get("kind") not in ("workload", "principal"):
                 continue
@@ -843,114 +838,18 @@ class IdentityGraph:
                                           start_line=res.start_line, stack=res.stack, evidence=evidence)
         # Tools an agent invokes act for the agent.
         for node in list(self.agents):
-            for _, tool, edata in self.g.out_edges(node, data=True):
+            for _, tool, edata in self._g.out_edges(node, data=True):
                 if edata.get("rel") != "tool":
                     continue
-                res = self.resource_of(tool)
+                res = self._resource_of(tool)
                 if res is None:
                     continue
-                ev = Evidence(kind="tool-of", detail=f"invoked as a tool by {self.address_of(node)}")
+                ev = Evidence(kind="tool-of", detail=f"invoked as a tool by {self._address_of(node)}")
                 if tool in self.agents:
                     self.agents[tool].evidence.append(ev)
                 elif not config_evidence(res.address, [], opts.exclude)[1]:
                     self.agents[tool] = Agent(address=res.address, type=res.type, path=res.path,
                                               start_line=res.start_line, stack=res.stack, evidence=[ev])
-
-    # -- queries used by rules -------------------------------------------------------------------------------
-
-    def principals(self) -> Iterator[str]:
-        """Roles, users and groups of the scanned code, and those outside it that the code attaches policies to
-        (`aws_iam_user_policy_attachment { user = "ci" }`): what is attached there is still granted."""
-        for node, data in self.g.nodes(data=True):
-            if data.get("kind") == "principal":
-                yield node
-            elif data.get("kind") == "external" and data.get("target_kind") in ("role", "user", "group",
-                                                                                "permission_set") and any(
-                    d.get("rel") == "policy" for _, _, d in self.g.out_edges(node, data=True)):
-                yield node
-
-    def k8s_service_account(self, stack: str, namespace: str, name: str) -> Optional[str]:
-        """The node of a service account the graph knows (defined, or named by a pod or binding), if any."""
-        found = self._sa_index().get((stack, namespace, name), [])
-        node = self.nid(found[0]) if found else _external_sa_node(stack, namespace, name)
-        return node if node in self.g else None
-
-    def k8s_roles(self) -> Iterator[tuple[str, dict, Resource]]:
-        """(node, node data, resource) for every Role and ClusterRole the scanned code defines."""
-        for node, data in sorted(self.g.nodes(data=True)):
-            if data.get("kind") == "k8s_role" and data.get("resource") is not None:
-                yield node, data, data["resource"]
-
-    def relations(self, rel: str) -> list[tuple[str, str, dict]]:
-        """(from, to, edge data) for every edge of one relation, in a stable order: `k8s_binding` (service account ->
-        Kubernetes role), `gcp_binding` (member -> Google Cloud role), `azure_assignment` (identity -> Azure role)."""
-        edges = [(u, v, d) for u, v, d in self.g.edges(data=True) if d.get("rel") == rel]
-        return sorted(edges, key=lambda e: (e[0], e[1], e[2]["via"].address if e[2].get("via") else ""))
-
-    def trust_documents(self) -> Iterator[str]:
-        for node, data in self.g.nodes(data=True):
-            if data.get("kind") == "trust_document":
-                yield node
-
-    def policy_nodes(self) -> Iterator[str]:
-        for node, data in self.g.nodes(data=True):
-            if data.get("kind") == "policy":
-                yield node
-
-    def grants(self, principal: str) -> list[Grant]:
-        out: list[Grant] = []
-        for _, policy, edata in self.g.out_edges(principal, data=True):
-            if edata.get("rel") == "policy":
-                out.append(Grant(policy, edata.get("via"), edata.get("via_attr"), edata.get("via_line")))
-        for _, group, edata in self.g.out_edges(principal, data=True):
-            if edata.get("rel") == "member_of":
-                for _, policy, pdata in self.g.out_edges(group, data=True):
-                    if pdata.get("rel") == "policy":
-                        out.append(Grant(policy, pdata.get("via"), pdata.get("via_attr"), pdata.get("via_line"),
-                                         group=group))
-        return out
-
-    def groups_of(self, principal: str) -> list[str]:
-        """The groups a principal is a member of (whose policies it holds)."""
-        return [group for _, group, edata in self.g.out_edges(principal, data=True) if edata.get("rel") == "member_of"]
-
-    def boundary(self, principal: str) -> Optional[str]:
-        """The policy node set as the principal's permissions boundary, if any."""
-        for _, policy, edata in self.g.out_edges(principal, data=True):
-            if edata.get("rel") == "boundary":
-                return policy
-        return None
-
-    def is_boundary(self, policy: str) -> bool:
-        return any(d.get("rel") == "boundary" for _, _, d in self.g.in_edges(policy, data=True))
-
-    def principals_of_policy(self, policy: str) -> list[str]:
-        return [u for u, _, d in self.g.in_edges(policy, data=True) if d.get("rel") == "policy"]
-
-    def agent_paths(self, identity: str) -> list[AgentPath]:
-        """Agents that act as `identity`, with the hops from each agent to it (shortest first)."""
-        paths: list[AgentPath] = []
-        seen = {identity}
-        queue = deque([(identity, [identity])])
-        while queue:
-            node, hops = queue.popleft()
-            if node in self.agents:
-                paths.append(AgentPath(node, list(reversed(hops))))
-            for pred, _, edata in self.g.in_edges(node, data=True):
-                if edata.get("rel") in IDENTITY_RELS and pred not in seen:
-                    seen.add(pred)
-                    queue.append((pred, hops + [pred]))
-        return paths
-
-    def edge_between(self, u: str, v: str) -> dict:
-        data = self.g.get_edge_data(u, v) or {}
-        return next(iter(data.values()), {})
-
-
-def _external_sa_node(stack: str, namespace: str, name: str) -> str:
-    """The node id of a Kubernetes service account the code names but does not define."""
-    return f"{stack}::k8s-sa:{namespace}/{name}"
-
 
 def _kind_for(rtype: str) -> str:
     if rtype in PRINCIPAL_TYPES:
