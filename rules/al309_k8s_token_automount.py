@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.graph.aws import K8S_POD_SPEC
+from agentlint.graph.kubernetes import K8S_POD_SPEC
 from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext

@@ -68,7 +68,7 @@ class Node:
     k8s_kind: Optional[str] = None  # Role | ClusterRole
     k8s_name: Optional[str] = None
     namespace: Optional[str] = None
-    rules: tuple = ()  # Kubernetes role rules: graph.k8s.RbacRule
+    rules: tuple = ()  # Kubernetes role rules: graph.kubernetes.RbacRule
     summary: Optional[str] = None  # what a built-in Kubernetes role allows
     builtin: Optional[str] = None  # an Azure built-in role's name
     permissions: Any = None  # an Azure custom role's `permissions` block
