@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from agentlint.graph.schema import Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, describe_identity
+from agentlint.rule import Ranking, Rule, RuleContext, describe_identity
 
 
 class IdentitySharedByAgents(Rule):
@@ -31,6 +31,8 @@ class IdentitySharedByAgents(Rule):
     name = "identity-shared-by-agents"
     title = "Identity shared by unrelated agents"
     category = "identity-hygiene"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.MEDIUM
     fix = "Give each agent its own role with only the permissions its task needs."
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from agentlint.graph.kubernetes import K8S_POD_SPEC
 from agentlint.graph.schema import Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import follow_blocks
 
 
@@ -37,6 +37,8 @@ class K8sTokenAutomount(Rule):
     name = "k8s-token-automount"
     title = "Agent pod mounts a Kubernetes API token"
     category = "credential-exposure"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.MEDIUM
     fix = "Set automount_service_account_token = false on the agent's pod spec and service account."
 

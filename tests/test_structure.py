@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 RULES = sorted((ROOT / "rules").glob("al*.py"))
 # The helpers rules call (the rule context, phrases) are held to the same contract.
-RULE_SUPPORT = [ROOT / "agentlint" / "rule.py"]
+RULE_SUPPORT = sorted((ROOT / "agentlint" / "rule").glob("*.py"))
 
 # The networkx API and the builder's own methods: a rule calls none of them.
 FORBIDDEN_ATTRIBUTES = {"g", "_g", "in_edges", "out_edges", "get_edge_data", "add_node", "add_edge",
@@ -62,7 +62,7 @@ def test_rules_are_found():
     assert len(RULES) >= 50
 
 
-@pytest.mark.parametrize("path", RULES + RULE_SUPPORT, ids=[p.stem for p in RULES + RULE_SUPPORT])
+@pytest.mark.parametrize("path", RULES + RULE_SUPPORT, ids=[p.stem for p in RULES] + [f"rule.{p.stem}" for p in RULE_SUPPORT])
 def test_rule_uses_only_the_typed_graph_api(path):
     assert _problems(path) == []
 
