@@ -90,3 +90,41 @@ def test_graph_is_frozen_after_build():
     with pytest.raises(Exception, match="Frozen"):
         g._g.add_node("stack::extra")
     assert len(g.nodes()) == before
+
+
+def _import_graph():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("import_graph", ROOT / "scripts" / "import_graph.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_no_upward_import_between_parts():
+    """scripts/import_graph.py: each part of agentlint imports only parts below it (iam knows nothing of the graph,
+    the graph nothing of rules, rules nothing of the engine or outputs)."""
+    graph = _import_graph()
+    found = graph.edges()
+    assert graph.upward(found) == []
+    assert ("rule", "graph") in found and ("graph", "iam") in found  # the scan sees real edges
+    assert not any(src == "iam" and dst == "graph" for src, dst in found)
+
+
+def test_import_graph_reports_an_upward_edge():
+    graph = _import_graph()
+    assert graph.upward({("iam", "graph"): 1, ("graph", "iam"): 2}) == [("iam", "graph")]
+    assert graph.part_of("agentlint.graph.aws") == "graph" and graph.part_of("agentlint.rule.findings") == "rule"
+    assert graph.part_of("networkx") is None
+
+
+# The modules this structure owns: each holds one job and stays readable.
+SIZED = (sorted((ROOT / "agentlint" / "graph").glob("*.py")) + sorted((ROOT / "agentlint" / "iam").glob("*.py"))
+         + sorted((ROOT / "agentlint" / "rule").glob("*.py")) + RULES
+         + [ROOT / "agentlint" / "supersedes.py", ROOT / "agentlint" / "outputs" / "rule_docs.py",
+            ROOT / "scripts" / "import_graph.py"])
+
+
+@pytest.mark.parametrize("path", SIZED, ids=[str(p.relative_to(ROOT)) for p in SIZED])
+def test_module_is_at_most_450_lines(path):
+    assert len(path.read_text(encoding="utf-8").splitlines()) <= 450
