@@ -36,6 +36,8 @@ class K8sWildcardRbac(Rule):
     category = "wildcard-scope"
     severity = Severity.HIGH
     fix = "Name the API groups, resources and verbs the role needs instead of '*'."
+    # A role that allows every verb on every resource: what it lets holders escalate (AL205) is all of it.
+    supersedes = ("AL205",)
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
@@ -45,6 +47,9 @@ class K8sWildcardRbac(Rule):
                 continue
             agents = ctx.k8s_role_agents(role.id)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
-            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, subject=role.id, message=(
+            # Only a role that allows everything is a subject others defer to: its wildcards say all there is.
+            everything = any(r.everything for _, r in wild)
+            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents,
+                              subject=role.id if everything else None, message=(
                 f"{role.k8s_kind} {res.address} uses wildcards ({parts})"
                 + bound_agents_phrase(g, agents)))

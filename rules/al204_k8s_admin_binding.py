@@ -48,9 +48,9 @@ class K8sAdminBinding(Rule):
     category = "admin-access"
     severity = Severity.CRITICAL
     fix = "Bind a namespaced Role with only the verbs and resources the agent needs."
-    # A bound role that allows everything: its wildcards (AL103) and its cluster-wide Secret reads (AL403) are part
-    # of what this finding says.
-    supersedes = ("AL103", "AL403")
+    # A bound role that allows everything: its wildcards (AL103), escalation verbs (AL205) and cluster-wide Secret
+    # reads (AL403) are part of what this finding says.
+    supersedes = ("AL103", "AL205", "AL403")
 
     def check(self, ctx: RuleContext):
         g = ctx.graph

@@ -164,14 +164,25 @@ def test_k8s_admin_binding_supersedes_wildcard_role_and_secret_reads(tmp_path):
                                           "(rule #1: '*' in verbs, resources, apiGroups)")
     assert _found(run(tree, ignore=["AL204"])) == [("AL103", "kubernetes_cluster_role_v1.everything", None),
                                                    ("AL403", *binding)]
+    assert _found(run(tree, select=["AL205"])) == [("AL205", "kubernetes_cluster_role_v1.everything", None)]
     [secrets] = run(tree, select=["AL403"]).findings
     assert secrets.message == ("service account kubernetes_service_account_v1.triage can get/list/watch every Secret "
                                "in the cluster: kubernetes_cluster_role_v1.everything is bound cluster-wide by "
                                "kubernetes_cluster_role_binding_v1.triage")
 
 
+def test_wildcard_role_that_allows_everything_supersedes_its_escalation_verbs(tmp_path):
+    tree = _tree(tmp_path, K8S[:K8S.index('resource "kubernetes_cluster_role_binding_v1"')])  # bound to nothing
+    assert _found(run(tree)) == [("AL103", "kubernetes_cluster_role_v1.everything", None)]
+    [escalation] = run(tree, select=["AL205"]).findings
+    assert escalation.rule_id == "AL205" and escalation.message.startswith(
+        "ClusterRole kubernetes_cluster_role_v1.everything lets its holders grant themselves permissions they do not "
+        "have (escalate on roles); ")
+
+
 def test_declared_supersessions():
     from agentlint.rule import all_rules
 
     declared = {r.id: r.supersedes for r in all_rules() if r.supersedes}
-    assert declared == {"AL201": ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402"), "AL204": ("AL103", "AL403")}
+    assert declared == {"AL201": ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402"), "AL204": ("AL103", "AL205", "AL403"),
+                        "AL103": ("AL205",)}
