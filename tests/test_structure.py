@@ -20,7 +20,7 @@ RULE_SUPPORT = sorted((ROOT / "agentlint" / "rule").glob("*.py"))
 # The networkx API and the builder's own methods: a rule calls none of them.
 FORBIDDEN_ATTRIBUTES = {"g", "_g", "in_edges", "out_edges", "get_edge_data", "add_node", "add_edge",
                         "add_edges_from", "remove_node", "remove_edge", "predecessors", "successors", "targets",
-                        "_add", "_external", "_build", "by_name"}
+                        "_add", "_external", "_build", "by_name", "store", "_freeze"}
 # Node and edge attributes as the builder stores them; the records have them as typed fields.
 GRAPH_ATTRIBUTE_NAMES = {"rel", "via", "kind", "rtype", "scope", "scope_kind", "k8s_kind", "k8s_name", "rules",
                          "managed", "trust", "owner", "target_kind", "member", "builtin", "permissions",
@@ -128,3 +128,12 @@ SIZED = (sorted((ROOT / "agentlint" / "graph").glob("*.py")) + sorted((ROOT / "a
 @pytest.mark.parametrize("path", SIZED, ids=[str(p.relative_to(ROOT)) for p in SIZED])
 def test_module_is_at_most_450_lines(path):
     assert len(path.read_text(encoding="utf-8").splitlines()) <= 450
+
+
+def test_every_package_is_installed():
+    """A folder of agentlint that pyproject.toml does not list is missing from an installed agentlint (the pre-commit
+    hook and the Checkov plugin run an installed copy)."""
+    tomllib = pytest.importorskip("tomllib")
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "agentlint").rglob("__init__.py")}
+    assert folders <= listed

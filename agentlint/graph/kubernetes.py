@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from agentlint.graph.query import external_sa_node
+from agentlint.graph.schema import external_sa_node
 from agentlint.model import Resource
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, refs_in
 

@@ -13,17 +13,13 @@ from typing import Iterator, Optional
 import networkx as nx
 
 from agentlint.graph.paths import AgentPath, Grant
-from agentlint.graph.schema import IDENTITY_RELS, Edge, Node, NodeKind, Rel, edge_record, node_record
+from agentlint.graph.schema import (IDENTITY_RELS, Edge, Node, NodeKind, Rel, edge_record, external_sa_node,
+                                    node_record)
 from agentlint.iam.policy import PolicyDocument, parse_policy_value
 from agentlint.model import Agent, Resource, ScanModel, strip_instance_keys
 
 # Identities outside the scanned code whose attached policies still count (`aws_iam_user_policy_attachment`).
 _EXTERNAL_HOLDERS = ("role", "user", "group", "permission_set")
-
-
-def external_sa_node(stack: str, namespace: str, name: str) -> str:
-    """The node id of a Kubernetes service account the code names but does not define."""
-    return f"{stack}::k8s-sa:{namespace}/{name}"
 
 
 class GraphQuery:

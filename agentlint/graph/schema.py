@@ -105,3 +105,8 @@ def node_record(node: str, data: dict) -> Node:
 def edge_record(source: str, target: str, data: dict) -> Edge:
     extra = {k: v for k, v in data.items() if k in _EDGE_FIELDS and v is not None}
     return Edge(source=source, target=target, rel=Rel(data["rel"]), account=data.get("target"), **extra)
+
+
+def external_sa_node(stack: str, namespace: str, name: str) -> str:
+    """The node id of a Kubernetes service account the code names but does not define."""
+    return f"{stack}::k8s-sa:{namespace}/{name}"
