@@ -431,3 +431,53 @@ resource "kubernetes_cluster_role_binding_v1" "b" {
 }
 '''})
     assert _short_edges(g, "k8s_binding") == {("kubernetes_service_account_v1.sa", "ClusterRole cluster-admin (built in)")}
+
+
+def test_records_are_typed_and_frozen():
+    import dataclasses
+
+    import pytest
+
+    from agentlint.graph.schema import Edge, Node, NodeKind
+
+    g = build_graph([CASE], Config())
+    irsa = next(n for n in g.nodes(NodeKind.PRINCIPAL) if n.address == "aws_iam_role.irsa")
+    assert isinstance(irsa, Node) and irsa.rtype == "aws_iam_role" and irsa.resource.address == "aws_iam_role.irsa"
+    [assumes] = [e for e in g.edges_in(irsa.id, Rel.ASSUMES)]
+    assert isinstance(assumes, Edge) and g.address_of(assumes.source) == "kubernetes_service_account_v1.agent"
+    assert assumes.attr == "metadata.annotations[eks.amazonaws.com/role-arn]"
+    assert g.edges_out(assumes.source, Rel.ASSUMES) == [assumes]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        irsa.address = "x"
+    assert all(isinstance(n.kind, NodeKind) for n in g.nodes()) and all(isinstance(e.rel, Rel) for e in g.edges())
+
+
+def test_each_resource_type_is_wired_by_one_provider():
+    from agentlint.graph import aws, azure, gcp, kubernetes
+    from agentlint.graph.build import HANDLERS, PRINCIPAL_TYPES
+
+    assert not set(aws.HANDLERS) & set(kubernetes.HANDLERS)
+    assert HANDLERS["aws_lambda_function"] is aws.workload
+    assert HANDLERS["kubernetes_deployment_v1"] is kubernetes.wire_pod
+    assert set(PRINCIPAL_TYPES) == {"aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_ssoadmin_permission_set",
+                                    "google_service_account", "azurerm_user_assigned_identity"}
+    assert gcp.PRINCIPAL_TYPES == ("google_service_account",) and azure.PRINCIPAL_TYPES == (
+        "azurerm_user_assigned_identity",)
+
+
+def test_console_login_of_an_unknown_user_adds_no_node(tmp_path):
+    """A login profile is resolved while building (not by a rule), and only to users the graph already has."""
+    g = _graph(tmp_path, {"main.tf": '''
+resource "aws_iam_user" "bot" {
+  name = "bot"
+}
+resource "aws_iam_user_login_profile" "bot" {
+  user = aws_iam_user.bot.name
+}
+resource "aws_iam_user_login_profile" "elsewhere" {
+  user = "someone-else"
+}
+'''})
+    assert [(res.address, g.address_of(user)) for res, user in g.console_logins()] == [
+        ("aws_iam_user_login_profile.bot", "aws_iam_user.bot")]
+    assert not any("someone-else" in n.id for n in g.nodes())
