@@ -360,7 +360,7 @@ def list_rules(fmt):
     """List the rules."""
     import json
 
-    from agentlint.rule import Ranking, all_rules, severity_label
+    from agentlint.rule import all_rules, severity_label, severity_without_agent
 
     rules = all_rules()
     if fmt == "json":
@@ -368,8 +368,8 @@ def list_rules(fmt):
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "category": r.category,
                                 "severity": r.severity.value, "confidence": r.confidence.value,
                                 "ranking": r.ranking.value,
-                                "severity_without_agent": (r.severity.lowered() if r.ranking is Ranking.AGENTS
-                                                           else r.severity).value} for r in rules], indent=2))
+                                "severity_without_agent": severity_without_agent(r).value} for r in rules],
+                              indent=2))
         return
     width = max(len(r.name) for r in rules)
     for r in rules:  # severity: "with an agent / without" for ranked rules

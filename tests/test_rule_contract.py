@@ -71,3 +71,21 @@ def test_declared_severity_is_what_users_get():
     fixed = {r.id for r in RULES if r.ranking is Ranking.FIXED}
     assert fixed == {"AL002", "AL003", "AL105", "AL209", "AL306", "AL308", "AL309", "AL312", "AL314", "AL315",
                      "AL316", "AL317", "AL318", "AL319", "AL501", "AL607", "AL609", "AL610"}
+
+
+def test_rules_json_and_sarif_say_what_a_finding_without_agent_gets():
+    import json
+
+    from click.testing import CliRunner
+
+    from agentlint.cli import main
+    from agentlint.outputs.sarif import rule_descriptor
+
+    listed = {r["id"]: r for r in json.loads(CliRunner().invoke(main, ["rules", "--format", "json"]).output)}
+    assert (listed["AL201"]["ranking"], listed["AL201"]["severity"], listed["AL201"]["severity_without_agent"]) == (
+        "agents", "critical", "high")
+    assert (listed["AL316"]["ranking"], listed["AL316"]["severity"], listed["AL316"]["severity_without_agent"]) == (
+        "fixed", "medium", "medium")
+    by_id = {r.id: r for r in RULES}
+    assert rule_descriptor(by_id["AL201"])["properties"]["severity-without-agent"] == "high"
+    assert rule_descriptor(by_id["AL316"])["defaultConfiguration"]["level"] == "warning"

@@ -15,7 +15,7 @@ from urllib.parse import quote
 from agentlint import __version__
 from agentlint.model import Finding, Report, Severity
 from agentlint.outputs.rule_docs import help_uri, render as render_doc
-from agentlint.rule import Ranking, Rule
+from agentlint.rule import Rule, severity_without_agent
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
          Severity.INFO: "note"}
@@ -57,8 +57,7 @@ def rule_descriptor(rule: type[Rule]) -> dict:
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": {"high": "high", "medium": "medium", "low": "low"}[rule.confidence.value],
             # The level above is for an identity an agent uses; a ranked rule's other findings get this one.
-            "severity-without-agent": (rule.severity.lowered() if rule.ranking is Ranking.AGENTS
-                                       else rule.severity).value,
+            "severity-without-agent": severity_without_agent(rule).value,
         },
     }
 

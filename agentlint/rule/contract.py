@@ -70,8 +70,13 @@ class Rule:
         return inspect.cleandoc(cls.__doc__ or "")
 
 
+def severity_without_agent(rule: type[Rule]) -> Severity:
+    """The severity of a finding on an identity no agent uses (the declared one for fixed rules)."""
+    return rule.severity.lowered() if rule.ranking is Ranking.AGENTS else rule.severity
+
+
 def severity_label(rule: type[Rule]) -> str:
     """What a user gets: `high / medium` (with an agent / without) for ranked rules, `medium` for fixed ones."""
     if rule.ranking is Ranking.AGENTS:
-        return f"{rule.severity.value} / {rule.severity.lowered().value}"
+        return f"{rule.severity.value} / {severity_without_agent(rule).value}"
     return rule.severity.value
