@@ -372,17 +372,20 @@ def list_rules(fmt):
     """List the rules."""
     import json
 
-    from agentlint.rule import all_rules
+    from agentlint.rule import all_rules, severity_label, severity_without_agent
 
     rules = all_rules()
     if fmt == "json":
+        # severity_without_agent: what a finding on an identity no agent uses gets (the same for fixed rules).
         click.echo(json.dumps([{"id": r.id, "name": r.name, "title": r.title, "category": r.category,
-                                "severity": r.severity.value, "confidence": r.confidence.value} for r in rules],
+                                "severity": r.severity.value, "confidence": r.confidence.value,
+                                "ranking": r.ranking.value,
+                                "severity_without_agent": severity_without_agent(r).value} for r in rules],
                               indent=2))
         return
     width = max(len(r.name) for r in rules)
-    for r in rules:
-        click.echo(f"{r.id}  {r.name:<{width}}  {r.severity.value:<9} {r.category:<22} {r.title}")
+    for r in rules:  # severity: "with an agent / without" for ranked rules
+        click.echo(f"{r.id}  {r.name:<{width}}  {severity_label(r):<17} {r.category:<22} {r.title}")
 
 
 @main.command()

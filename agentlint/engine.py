@@ -16,6 +16,7 @@ from agentlint.loaders import load
 from agentlint import suppressions
 from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding
 from agentlint.rule import Rule, RuleContext, all_rules
+from agentlint.supersedes import drop_superseded
 
 
 def rule_matches(rule: type[Rule], selectors: list[str]) -> bool:
@@ -109,7 +110,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     errors: list[LoadError] = list(graph.model.errors)
     findings = _run(rules, "graph", ctx, config, errors)
     errors += evaluation_failures(graph.model) + evaluation_limits(graph.model)
-    findings = untrusted(findings, graph.model)
+    findings = drop_superseded(untrusted(findings, graph.model), rules, ctx)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
         findings, suppressed = suppressions.apply(findings, graph.model.suppressions)

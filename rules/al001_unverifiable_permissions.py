@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import NodeKind, Rel
 from agentlint.model import Confidence, Severity, TraceStep
 from agentlint.rule import Rule, RuleContext
 from agentlint.values import Unknown, display
@@ -54,21 +55,21 @@ class UnverifiablePermissions(Rule):
                     continue
                 at, line = ctx.grant_location(grant, grant.policy)
                 message = (f"cannot verify what {g.address_of(principal)} allows: "
-                           f"{g.g.nodes[grant.policy]['address']}: {doc.reason}")
+                           f"{g.address_of(grant.policy)}: {doc.reason}")
                 yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                                  key=f"policy:{g.g.nodes[grant.policy]['address']}",
+                                  key=f"policy:{g.address_of(grant.policy)}",
                                   trace_tail=ctx.policy_trace(grant, grant.policy, None))
         for agent in sorted(g.agents):
             res = g.resource_of(agent)
-            for _, target, edata in g.g.out_edges(agent, data=True):
-                defined_elsewhere = g.resource_of(target) is not None and g.resource_of(target).mode == "data"
-                if edata.get("rel") != "runs_as" or (g.g.nodes[target].get("kind") != "external"
-                                                     and not defined_elsewhere):
+            for edge in g.edges_out(agent, Rel.RUNS_AS):
+                target = g.node(edge.target)
+                defined_elsewhere = target.resource is not None and target.resource.mode == "data"
+                if target.kind != NodeKind.EXTERNAL and not defined_elsewhere:
                     continue
-                label = g.address_of(target)
-                message = (f"cannot verify what agent {res.address} can do: its identity ({edata.get('attr')} = "
+                label = target.address
+                message = (f"cannot verify what agent {res.address} can do: its identity ({edge.attr} = "
                            f"{label}) is not defined in the scanned code")
-                yield ctx.finding(self, at=res, line=res.line_of(str(edata.get("attr", "")).split(".")[0]),
+                yield ctx.finding(self, at=res, line=res.line_of(str(edge.attr or "").split(".")[0]),
                                   message=message, identity=None, key=f"identity:{label}",
                                   extra_agents=[_self_path(agent)],
                                   trace_tail=[TraceStep(role="identity", address=label, note="not in scanned code")])
@@ -86,10 +87,10 @@ class UnverifiablePermissions(Rule):
                 continue
             at, line = ctx.grant_location(grant, grant.policy)
             shown = "; ".join(f"{k} = {v}" for k, v in parts[:3])
-            message = (f"cannot verify {st.label()} of {g.g.nodes[grant.policy]['address']} for "
+            message = (f"cannot verify {st.label()} of {g.address_of(grant.policy)} for "
                        f"{g.address_of(principal)}: {shown}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"statement:{g.g.nodes[grant.policy]['address']}#{st.digest()}",
+                              key=f"statement:{g.address_of(grant.policy)}#{st.digest()}",
                               trace_tail=ctx.policy_trace(grant, grant.policy, st))
 
 

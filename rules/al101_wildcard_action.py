@@ -12,7 +12,7 @@ class WildcardAction(Rule):
     with `NotAction` ("everything except ..."), in any policy an identity holds: inline, attached, managed by ARN,
     inherited through a group, or written as `data "aws_iam_policy_document"`.
 
-    Full administrator statements (`*` on `*`, `iam:*` on `*`) are reported by AL201 instead, once.
+    An identity that AL201 reports as an administrator is reported by AL201 alone when both rules run.
 
     ## Why is this bad?
     A wildcard grants every action the service has today and every action AWS adds tomorrow. An AI agent acts

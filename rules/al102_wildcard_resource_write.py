@@ -53,7 +53,7 @@ class WildcardResourceWrite(Rule):
             st = sg.statement
             if st.actions is None or on_all_resources(st) is not True:
                 continue
-            if g.g.nodes[sg.policy].get("rtype") == "aws_managed_policy":
+            if g.node(sg.policy).rtype == "aws_managed_policy":
                 continue  # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope
             writes: dict[str, str] = {}
             for p, _, a in expanded_actions(st, whole_services=False):  # whole services are AL101's

@@ -10,7 +10,7 @@ class K8sWildcardRbac(Rule):
     Flags Kubernetes Roles and ClusterRoles with a wildcard (`*`) in a rule's `verbs`, `resources` or `api_groups`.
     The finding names the agents whose service accounts are bound to the role; a role nothing binds is reported
     one level lower. A role that allows every verb on every resource and is bound is AL204's finding, at each
-    binding. `kubernetes_manifest` Roles and ClusterRoles count too.
+    binding, when AL204 runs. `kubernetes_manifest` Roles and ClusterRoles count too.
 
     ## Why is this bad?
     A wildcard grants every verb or resource the API server has today and every one added tomorrow (custom
@@ -36,18 +36,20 @@ class K8sWildcardRbac(Rule):
     category = "wildcard-scope"
     severity = Severity.HIGH
     fix = "Name the API groups, resources and verbs the role needs instead of '*'."
+    # A role that allows every verb on every resource: what it lets holders escalate (AL205) is all of it.
+    supersedes = ("AL205",)
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data, res in g.k8s_roles():
-            wild = [(i, r) for i, r in enumerate(data.get("rules", ())) if r.wildcards]
+        for role, res in g.k8s_roles():
+            wild = [(i, r) for i, r in enumerate(role.rules) if r.wildcards]
             if not wild:
                 continue
-            bound = any(role == node for _, role, _ in g.relations("k8s_binding"))
-            if bound and any(r.everything for _, r in wild):
-                continue  # AL204 reports each binding of an all-powerful role
-            agents = ctx.k8s_role_agents(node)
+            agents = ctx.k8s_role_agents(role.id)
             parts = "; ".join(f"rule #{i + 1}: '*' in {', '.join(r.wildcards)}" for i, r in wild)
-            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents, message=(
-                f"{data.get('k8s_kind')} {res.address} uses wildcards ({parts})"
+            # Only a role that allows everything is a subject others defer to: its wildcards say all there is.
+            everything = any(r.everything for _, r in wild)
+            yield ctx.finding(self, at=res, key="wildcard", extra_agents=agents,
+                              subject=role.id if everything else None, message=(
+                f"{role.k8s_kind} {res.address} uses wildcards ({parts})"
                 + bound_agents_phrase(g, agents)))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
 from agentlint.values import first_block
@@ -47,10 +48,6 @@ class AzureCustomRoleWildcard(Rule):
                         wild.append(f"{attr} {a!r}")
             if not wild:
                 continue
-            node = g.nid(res)
-            agents = []
-            for principal, role, data in g.g.in_edges(node, data=True) if node in g.g else []:
-                if data.get("rel") == "azure_assignment":
-                    agents += g.agent_paths(principal)
+            agents = [p for e in g.edges_in(g.nid(res), Rel.AZURE_ASSIGNMENT) for p in g.agent_paths(e.source)]
             yield ctx.finding(self, at=res, line=res.line_of("permissions"), key="wildcard", extra_agents=agents,
                               message=f"custom role {res.address} grants {', '.join(wild)}")

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 
 class SaasKeyUnscoped(Rule):
@@ -32,7 +32,9 @@ class SaasKeyUnscoped(Rule):
     name = "saas-key-unscoped"
     title = "SaaS key with full access (Datadog application key without scopes, writable deploy key)"
     category = "wildcard-scope"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Give the key only the scopes it needs; make deploy keys read-only."
 
     def check(self, ctx: RuleContext):

@@ -14,6 +14,10 @@ class AdminAccess(Rule):
     administrator policies. The finding points at the line that wired the access in: the policy attachment, the
     `managed_policy_arns` entry or the `inline_policy` block.
 
+    When this rule runs, it stands for what AL101, AL102, AL202, AL203, AL401 and AL402 would also say about the
+    same identity (or the same policy no identity holds): those findings are left out, so an administrator is
+    reported once. Each of those rules run without AL201 reports them.
+
     ## Why is this bad?
     An AI agent with administrator access can do anything in the account: read every secret, delete data,
     create new users and keys for an attacker. Whoever can steer the agent (a prompt injection in a web page,
@@ -39,6 +43,8 @@ class AdminAccess(Rule):
     category = "admin-access"
     severity = Severity.CRITICAL
     fix = "Remove the administrator grant; give the identity a least-privilege policy for its actual tasks."
+    # An administrator can do all of these; saying so again per statement would only repeat this finding.
+    supersedes = ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402")
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
@@ -48,7 +54,7 @@ class AdminAccess(Rule):
             for grant in g.grants(principal):
                 if grant.group is not None:
                     continue  # reported on the group itself
-                managed = g.g.nodes[grant.policy].get("managed")
+                managed = g.node(grant.policy).managed
                 if managed is None or managed.tier not in ("admin", "near-admin"):
                     continue
                 seen.add((principal, grant.policy))
@@ -74,8 +80,8 @@ class AdminAccess(Rule):
                 what = "near-administrator access (iam:* on every resource can grant itself anything)"
             cond = " under a condition" if is_conditional(st) else ""
             message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} has {what}{cond} through "
-                       f"{st.label()} of {g.g.nodes[policy]['address']}")
+                       f"{st.label()} of {g.address_of(policy)}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"{g.g.nodes[policy]['address']}#{st.digest()}",
+                              key=f"{g.address_of(policy)}#{st.digest()}",
                               confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(grant, policy, st))
+                              trace_tail=ctx.policy_trace(grant, policy, st), subject=principal or policy)

@@ -20,7 +20,7 @@ class PrivilegeEscalation(Rule):
     `lambda.amazonaws.com` does not enable the EC2 method. Wildcards match the way IAM matches them (`iam:Pass*`,
     `*`, `NotAction`). A policy attached to nothing in the scanned code is judged on its own.
 
-    Identities AL201 already reports as administrators are not reported again.
+    An identity that AL201 reports as an administrator is reported by AL201 alone when both rules run.
 
     ## Why is this bad?
     An identity that can give itself more permissions has those permissions. An agent that can create an access
@@ -58,9 +58,7 @@ class PrivilegeEscalation(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for principal, policy, eff in ctx.permission_sets():
-            if any(ctx.reported_as_admin(h.policy, h.statement) for h in eff.holdings):
-                continue
-            found = _methods(eff, principal is not None and g.g.nodes[principal].get("rtype") != "aws_iam_group")
+            found = _methods(eff, principal is not None and g.node(principal).rtype != "aws_iam_group")
             if not found:
                 continue
             methods = [m for m in found if not redundant(m, list(found))]
@@ -76,12 +74,13 @@ class PrivilegeEscalation(Rule):
                 trace += [s for s in ctx.policy_trace(h.grant, h.policy, h.statement) if s not in trace]
             shown = ", ".join(f"{m.name} ({' + '.join(m.actions)})" for m in methods[:SHOWN])
             more = f" and {len(methods) - SHOWN} more" if len(methods) > SHOWN else ""
-            where = "; ".join(f"{h.statement.label()} of {g.g.nodes[h.policy]['address']}" for h in holdings)
+            where = "; ".join(f"{h.statement.label()} of {g.address_of(h.policy)}" for h in holdings)
             subject = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if principal
-                       else f"policy {g.g.nodes[policy]['address']} (attached to no identity in the scanned code)")
+                       else f"policy {g.address_of(policy)} (attached to no identity in the scanned code)")
             conditional = any(a.conditional for a in used)
             yield ctx.finding(
                 self, at=at, line=line, identity=principal, key="privilege-escalation", trace_tail=trace,
+                subject=principal or policy,
                 confidence=Confidence.MEDIUM if conditional else None,
                 message=(f"{subject} can escalate privileges by {len(methods)} known "
                          f"method{'s' if len(methods) > 1 else ''}: {shown}{more}; each action is allowed on every "

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -47,20 +48,22 @@ class K8sAdminBinding(Rule):
     category = "admin-access"
     severity = Severity.CRITICAL
     fix = "Bind a namespaced Role with only the verbs and resources the agent needs."
+    # A bound role that allows everything: its wildcards (AL103), escalation verbs (AL205) and cluster-wide Secret
+    # reads (AL403) are part of what this finding says.
+    supersedes = ("AL103", "AL205", "AL403")
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sa, role, data in g.relations("k8s_binding"):
-            rdata = g.g.nodes[role]
-            name = rdata.get("k8s_name")
-            builtin = rdata.get("rtype") == "builtin" and name in ADMIN_BUILTINS
-            full = any(r.everything for r in rdata.get("rules", ()))
+        for edge in g.relations(Rel.K8S_BINDING):
+            sa, role = edge.source, g.node(edge.target)
+            name = role.k8s_name
+            builtin = role.rtype == "builtin" and name in ADMIN_BUILTINS
+            full = any(r.everything for r in role.rules)
             if not (builtin or full):
                 continue
-            binding = data["via"]
-            what = (f"built-in ClusterRole {name} ({rdata.get('summary')})" if builtin
-                    else f"{rdata.get('k8s_kind')} {name} ({g.address_of(role)}), which allows every verb on every "
-                         "resource")
-            yield ctx.finding(self, at=binding, identity=sa, key=f"{g.address_of(role)}", message=(
+            binding = edge.via
+            what = (f"built-in ClusterRole {name} ({role.summary})" if builtin
+                    else f"{role.k8s_kind} {name} ({role.address}), which allows every verb on every resource")
+            yield ctx.finding(self, at=binding, identity=sa, key=f"{role.address}", subject=role.id, message=(
                 f"{describe_identity(g, sa)}{agents_phrase(g, sa)} is bound to {what} in "
-                f"{'the whole cluster' if data.get('scope') == 'cluster' else data.get('scope')} by {binding.address}"))
+                f"{'the whole cluster' if edge.scope == 'cluster' else edge.scope} by {binding.address}"))

@@ -27,7 +27,7 @@ class K8sRbacEscalation(Rule):
     Flags Kubernetes Roles and ClusterRoles that allow the verbs and resources Kubernetes documents as privilege
     escalation paths: `escalate` or `bind` on roles, `impersonate` on users, groups or service accounts, creating
     service-account tokens, `pods/exec`, pods, or role bindings. Rules limited to `resource_names` are not
-    reported. Roles that allow everything are AL204's (when bound) and AL103's.
+    reported. A role that allows everything is reported by AL204 (at each binding) and AL103 instead, when they run.
 
     ## Why is this bad?
     Each of these lets the holder become someone more powerful: run a pod as the namespace's most privileged
@@ -57,14 +57,12 @@ class K8sRbacEscalation(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data, res in g.k8s_roles():
-            rules = data.get("rules", ())
-            if any(r.everything for r in rules):
-                continue  # everything: AL204 / AL103
+        for role, res in g.k8s_roles():
+            rules = role.rules
             found = [what for verb, resource, what in ESCALATIONS if any(r.allows(verb, resource) for r in rules)]
             if not found:
                 continue
-            agents = ctx.k8s_role_agents(node)
-            yield ctx.finding(self, at=res, key="escalation", extra_agents=agents, message=(
-                f"{data.get('k8s_kind')} {res.address} lets its holders {'; '.join(found)}"
+            agents = ctx.k8s_role_agents(role.id)
+            yield ctx.finding(self, at=res, key="escalation", extra_agents=agents, subject=role.id, message=(
+                f"{role.k8s_kind} {res.address} lets its holders {'; '.join(found)}"
                 + bound_agents_phrase(g, agents)))

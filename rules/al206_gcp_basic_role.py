@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import NodeKind, Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, gcp_member_phrase
 
@@ -46,13 +47,13 @@ class GcpBasicRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, _, data in g.relations("gcp_binding"):
-            role = data["role"]
-            if role not in BASIC_ROLES or data["scope_kind"] == "service_account":
+        for binding in g.relations(Rel.GCP_BINDING):
+            role = binding.role
+            if role not in BASIC_ROLES or binding.scope_kind == "service_account":
                 continue
-            via = data["via"]
-            identity = member if g.g.nodes[member].get("kind") == "principal" else None
+            via = binding.via
+            identity = binding.source if g.node(binding.source).kind == NodeKind.PRINCIPAL else None
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
-                              key=f"{role}:{data['member']}", message=(
-                                  f"{gcp_member_phrase(g, member, data)} is granted {role} ({BASIC_ROLES[role]}) on "
-                                  f"{data['scope']} by {via.address}"))
+                              key=f"{role}:{binding.member}", message=(
+                                  f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
+                                  f"{binding.scope} by {via.address}"))

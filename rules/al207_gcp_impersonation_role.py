@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import NodeKind, Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, gcp_member_phrase
 
@@ -56,18 +57,18 @@ class GcpImpersonationRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, _, data in g.relations("gcp_binding"):
-            role = data["role"]
+        for binding in g.relations(Rel.GCP_BINDING):
+            role, member = binding.role, binding.source
             if role not in ROLES:
                 continue
-            is_principal = g.g.nodes[member].get("kind") == "principal"
-            one_account = data["scope_kind"] == "service_account"
+            is_principal = g.node(member).kind == NodeKind.PRINCIPAL
+            one_account = binding.scope_kind == "service_account"
             if one_account and not (is_principal and g.agent_paths(member)):
                 continue  # a grant on one account is the recommended form, unless an agent holds it
-            target = (f"service account {g.address_of(data['target'])}" if one_account and data.get("target")
-                      else f"every service account in the {data['scope_kind']}")
-            via = data["via"]
+            target = (f"service account {g.address_of(binding.account)}" if one_account and binding.account
+                      else f"every service account in the {binding.scope_kind}")
+            via = binding.via
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
-                              key=f"{role}:{data['member']}", message=(
-                                  f"{gcp_member_phrase(g, member, data)} can {ROLES[role].format(target=target)}: "
-                                  f"{role} on {data['scope']} by {via.address}"))
+                              key=f"{role}:{binding.member}", message=(
+                                  f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
+                                  f"{role} on {binding.scope} by {via.address}"))

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from agentlint.graph.azure import PRIVILEGED_ROLES
+from agentlint.graph.schema import NodeKind, Rel
 from agentlint.model import Confidence, Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -43,21 +44,21 @@ class AzurePrivilegedRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for principal, role, data in g.relations("azure_assignment"):
-            rdata = g.g.nodes[role]
-            builtin = rdata.get("builtin")
+        for edge in g.relations(Rel.AZURE_ASSIGNMENT):
+            principal, role = edge.source, g.node(edge.target)
+            builtin = role.builtin
             if builtin in PRIVILEGED_ROLES:
                 what = PRIVILEGED_ROLES[builtin]
             else:
-                actions = rdata.get("permissions", {}).get("actions")
+                actions = (role.permissions or {}).get("actions")
                 wild = [a for a in actions if a in ("*", "Microsoft.Authorization/*")] if isinstance(actions, list) else []
                 if not wild:
                     continue
-                what = f"custom role {g.address_of(role)} with actions {', '.join(repr(a) for a in wild)}"
-            via = data["via"]
-            is_principal = g.g.nodes[principal].get("kind") == "principal"
+                what = f"custom role {role.address} with actions {', '.join(repr(a) for a in wild)}"
+            via = edge.via
+            is_principal = g.node(principal).kind == NodeKind.PRINCIPAL
             who = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if is_principal
                    else f"principal {g.address_of(principal)}")
-            yield ctx.finding(self, at=via, identity=principal if is_principal else None, key=f"{g.address_of(role)}",
-                              confidence=Confidence.MEDIUM if data.get("conditioned") else None, message=(
-                                  f"{who} is assigned {what} on {data['scope']} by {via.address}"))
+            yield ctx.finding(self, at=via, identity=principal if is_principal else None, key=f"{role.address}",
+                              confidence=Confidence.MEDIUM if edge.conditioned else None, message=(
+                                  f"{who} is assigned {what} on {edge.scope} by {via.address}"))

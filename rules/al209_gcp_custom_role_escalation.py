@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 # Permissions that let the holder become another identity or change IAM (Google Cloud IAM permissions reference).
 DANGEROUS = {
@@ -53,7 +53,9 @@ class GcpCustomRoleEscalation(Rule):
     name = "gcp-custom-role-escalation"
     title = "Google Cloud custom role with impersonation or IAM-changing permissions"
     category = "privilege-escalation"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Remove impersonation and setIamPolicy permissions from the custom role."
 
     def check(self, ctx: RuleContext):

@@ -38,15 +38,14 @@ class LongLivedAccessKey(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data in sorted(g.g.nodes(data=True)):
-            res = data.get("resource")
+        for rec in g.nodes():
+            node, res = rec.id, rec.resource
             if res is None or res.type != "aws_iam_access_key":
                 continue
             if str(res.values.get("status", "Active")).lower() == "inactive":
                 continue
-            users = [u for u, _, d in g.g.in_edges(node, data=True) if d.get("rel") == "credential"]
-            direct = [AgentPath(w, [w, node]) for w, _, d in g.g.in_edges(node, data=True)
-                      if d.get("rel") == "uses_credential" and w in g.agents]
+            users = g.credential_users(node)
+            direct = [AgentPath(w, [w, node]) for w in g.credential_carriers(node) if w in g.agents]
             user = users[0] if users else None
             owner = f"IAM user {g.address_of(user)}" if user else "an IAM user outside the scanned code"
             message = (f"{res.address} is a long-lived access key for {owner}{agents_phrase(g, user)}; "

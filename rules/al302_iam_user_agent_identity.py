@@ -41,8 +41,8 @@ class IamUserAgentIdentity(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for node, data in sorted(g.g.nodes(data=True)):
-            res = data.get("resource")
+        for rec in g.nodes():
+            node, res = rec.id, rec.resource
             if res is None or res.type != "aws_iam_user":
                 continue
             paths = g.agent_paths(node)
@@ -57,8 +57,8 @@ class IamUserAgentIdentity(Rule):
             for p in paths:
                 if len(p.hops) >= 2:
                     edge = g.edge_between(p.hops[-2], p.hops[-1])
-                    if edge.get("attr"):
+                    if edge is not None and edge.attr:
                         via.append(TraceStep(role="reference", address=g.address_of(p.hops[-2]),
-                                             note=f"references {edge['attr']}"))
+                                             note=f"references {edge.attr}"))
             message = f"IAM user {res.address} {how}; agents should run as roles with short-lived credentials"
             yield ctx.finding(self, at=res, message=message, identity=node, key="iam-user", trace_tail=via[:3])

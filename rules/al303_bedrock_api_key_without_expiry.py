@@ -50,8 +50,8 @@ class BedrockApiKeyWithoutExpiry(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         limit = self.options.max_age_days
-        for node, data in sorted(g.g.nodes(data=True)):
-            res = data.get("resource")
+        for rec in g.nodes():
+            node, res = rec.id, rec.resource
             if res is None or res.type != "aws_iam_service_specific_credential":
                 continue
             service = res.values.get("service_name")
@@ -59,10 +59,9 @@ class BedrockApiKeyWithoutExpiry(Rule):
                 continue
             if str(res.values.get("status", "Active")).lower() == "inactive":
                 continue
-            users = [u for u, _, d in g.g.in_edges(node, data=True) if d.get("rel") == "credential"]
+            users = g.credential_users(node)
             user = users[0] if users else None
-            direct = [AgentPath(w, [w, node]) for w, _, d in g.g.in_edges(node, data=True)
-                      if d.get("rel") == "uses_credential" and w in g.agents]
+            direct = [AgentPath(w, [w, node]) for w in g.credential_carriers(node) if w in g.agents]
             owner = f"IAM user {g.address_of(user)}{agents_phrase(g, user)}" if user else "an IAM user"
             age = res.values.get("credential_age_days")
             if age is None:

@@ -80,8 +80,7 @@ class CredentialCopied(Rule):
                 continue
             source, ref = copied[0]
             node = g.nid(source)
-            users = [u for u, _, d in g.g.in_edges(node, data=True) if d.get("rel") == "credential"] if node in g.g \
-                else []
+            users = g.credential_users(node) if g.has(node) else []
             where = DESTINATIONS.get(res.type, "its configuration")
             sources = ", ".join(sorted({str(r) for _, r in copied}))
             yield ctx.finding(self, at=res, identity=users[0] if users else None, key=sources, message=(

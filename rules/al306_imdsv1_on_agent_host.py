@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import Unknown, display, first_block
 
 HOSTS = ("aws_instance", "aws_launch_template", "aws_launch_configuration", "aws_spot_instance_request")
@@ -39,6 +39,8 @@ class Imdsv1OnAgentHost(Rule):
     name = "imdsv1-on-agent-host"
     title = "Instance hosting an agent allows IMDSv1"
     category = "credential-exposure"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.HIGH
     fix = 'Set metadata_options { http_tokens = "required" } on the instance or launch template.'
 

@@ -58,13 +58,12 @@ class AgentIdentitySharedWithPeople(Rule):
             yield ctx.trust_finding(self, node, role, st, key="people", message=(
                 f"role {role.address}{agents_phrase(g, node)} can also be assumed by people: {', '.join(people)} "
                 f"({st.label()} of its trust policy)"))
-        for res in ctx.managed("aws_iam_user_login_profile"):
-            for user, _ in g.targets(res.stack, res.values.get("user"), "user"):
-                if not g.agent_paths(user):
-                    continue
-                yield ctx.finding(self, at=res, identity=user, key="console", message=(
-                    f"IAM user {g.address_of(user)}{agents_phrase(g, user)} has a console password "
-                    f"({res.address}): people sign in as the identity the agent acts as"))
+        for res, user in g.console_logins():
+            if not g.agent_paths(user):
+                continue
+            yield ctx.finding(self, at=res, identity=user, key="console", message=(
+                f"IAM user {g.address_of(user)}{agents_phrase(g, user)} has a console password "
+                f"({res.address}): people sign in as the identity the agent acts as"))
 
 
 def _person(principal, ctx: RuleContext, stack: str):

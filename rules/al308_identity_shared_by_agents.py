@@ -1,7 +1,8 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, describe_identity
+from agentlint.rule import Ranking, Rule, RuleContext, describe_identity
 
 
 class IdentitySharedByAgents(Rule):
@@ -30,13 +31,15 @@ class IdentitySharedByAgents(Rule):
     name = "identity-shared-by-agents"
     title = "Identity shared by unrelated agents"
     category = "identity-hygiene"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.MEDIUM
     fix = "Give each agent its own role with only the permissions its task needs."
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for node in sorted(g.principals()):
-            if g.g.nodes[node].get("rtype") == "aws_iam_group":
+            if g.node(node).rtype == "aws_iam_group":
                 continue  # a group is a shared permission set by design; its members are separate identities
             paths = g.agent_paths(node)
             # Agents that use the identity themselves, not through another agent that calls them.
@@ -59,8 +62,8 @@ def _systems(g, agents: list[str]) -> list[set[str]]:
         seen, todo = {agent}, [agent]
         while todo:
             node = todo.pop()
-            for pred, _, data in g.g.in_edges(node, data=True):
-                if data.get("rel") == "tool" and pred not in seen:
+            for pred in (e.source for e in g.edges_in(node, Rel.TOOL)):
+                if pred not in seen:
                     seen.add(pred)
                     todo.append(pred)
         return seen

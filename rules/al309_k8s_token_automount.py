@@ -1,8 +1,9 @@
 from __future__ import annotations
 
-from agentlint.graph.aws import K8S_POD_SPEC
+from agentlint.graph.kubernetes import K8S_POD_SPEC
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import follow_blocks
 
 
@@ -36,6 +37,8 @@ class K8sTokenAutomount(Rule):
     name = "k8s-token-automount"
     title = "Agent pod mounts a Kubernetes API token"
     category = "credential-exposure"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.MEDIUM
     fix = "Set automount_service_account_token = false on the agent's pod spec and service account."
 
@@ -49,8 +52,8 @@ class K8sTokenAutomount(Rule):
             pod_setting = spec.get("automount_service_account_token")
             if pod_setting is False:
                 continue
-            accounts = [sa for _, sa, d in g.g.out_edges(node, data=True) if d.get("rel") == "runs_as"
-                        and str(g.g.nodes[sa].get("rtype", "")).startswith("kubernetes_service_account")]
+            accounts = [e.target for e in g.edges_out(node, Rel.RUNS_AS)
+                        if g.node(e.target).rtype.startswith("kubernetes_service_account")]
             sa_res = [g.resource_of(sa) for sa in accounts]
             if pod_setting is None and sa_res and all(
                     r is not None and r.values.get("automount_service_account_token") is False for r in sa_res):

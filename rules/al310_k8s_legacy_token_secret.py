@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.graph.k8s import TOKEN_SECRET_TYPE
+from agentlint.graph.kubernetes import TOKEN_SECRET_TYPE
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase
 from agentlint.values import first_block

@@ -43,7 +43,7 @@ class GcpServiceAccountKey(Rule):
             account = None
             for ref in refs_in(res.values.get("service_account_id")):
                 target = g.lookup(res.stack, ref.address)
-                if target is not None and target.type == "google_service_account" and g.nid(target) in g.g:
+                if target is not None and target.type == "google_service_account" and g.has(g.nid(target)):
                     account = g.nid(target)
             owner = f"{describe_identity(g, account)}{agents_phrase(g, account)}" if account else "a service account"
             yield ctx.finding(self, at=res, identity=account, key="key", message=(

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import blocks, first_block
 
 
@@ -40,7 +40,9 @@ class GcpApiKeyUnrestricted(Rule):
     name = "gcp-api-key-unrestricted"
     title = "Google API key without API or application restrictions"
     category = "long-lived-credential"
-    severity = Severity.HIGH  # reported one level lower: a key is not an agent's identity
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Restrict the key to the API it calls (api_targets) and to the servers that use it."
 
     def check(self, ctx: RuleContext):

@@ -62,7 +62,7 @@ class GcpDefaultServiceAccountFullScope(Rule):
             if not default or not any(isinstance(s, str) and s in CLOUD_PLATFORM_SCOPES for s in scopes):
                 continue
             node = g.nid(res)
-            agents = [p for p in g.agent_paths(node)] if node in g.g else []
+            agents = g.agent_paths(node) if g.has(node) else []
             who = "the default compute service account" if email is None else email
             yield ctx.finding(self, at=res, line=res.line_of(block_name), key="default-sa", extra_agents=agents,
                               message=(f"{res.address} runs as {who} with the cloud-platform scope: everything on "

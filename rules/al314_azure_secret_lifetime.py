@@ -6,7 +6,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import Unknown
 
 TYPES = {
@@ -46,7 +46,9 @@ class AzureSecretLifetime(Rule):
     name = "azure-secret-lifetime"
     title = "Entra ID client secret or certificate without a short end date"
     category = "long-lived-credential"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Use a managed identity or federated credential; otherwise set end_date within max-days and rotate."
 
     class Options(BaseModel):

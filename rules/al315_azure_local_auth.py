@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 # type -> (attribute, value that turns key/local auth off, default when unset, what stays usable)
 CHECKS = {
@@ -45,7 +45,9 @@ class AzureLocalAuth(Rule):
     name = "azure-local-auth"
     title = "Azure service keeps key or local-account authentication on"
     category = "long-lived-credential"
-    severity = Severity.HIGH  # reported one level lower: a service setting is not an agent's identity
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Turn key/local authentication off and use Entra ID identities and role assignments."
 
     def check(self, ctx: RuleContext):

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 
 class VaultTokenLifetime(Rule):
@@ -32,7 +32,9 @@ class VaultTokenLifetime(Rule):
     name = "vault-token-lifetime"
     title = "Vault token without a maximum lifetime"
     category = "long-lived-credential"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Set ttl and explicit_max_ttl on the token, or let the workload authenticate to Vault itself."
 
     def check(self, ctx: RuleContext):

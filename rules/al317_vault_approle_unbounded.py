@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 
 class VaultApproleUnbounded(Rule):
@@ -33,7 +33,9 @@ class VaultApproleUnbounded(Rule):
     name = "vault-approle-unbounded"
     title = "Vault AppRole SecretIDs never expire or are not required"
     category = "long-lived-credential"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Set secret_id_ttl, secret_id_num_uses and bound CIDRs; keep bind_secret_id on."
 
     def check(self, ctx: RuleContext):

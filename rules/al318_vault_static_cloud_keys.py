@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 
 class VaultStaticCloudKeys(Rule):
@@ -34,7 +34,9 @@ class VaultStaticCloudKeys(Rule):
     name = "vault-static-cloud-keys"
     title = "Vault role issues long-lived cloud keys"
     category = "long-lived-credential"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Issue assumed-role or access-token credentials, which expire by themselves."
 
     def check(self, ctx: RuleContext):

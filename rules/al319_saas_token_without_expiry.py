@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import first_block
 
 TFE_TOKENS = ("tfe_team_token", "tfe_organization_token", "tfe_audit_trail_token")
@@ -36,7 +36,9 @@ class SaasTokenWithoutExpiry(Rule):
     name = "saas-token-without-expiry"
     title = "Platform token (HCP Terraform, Teleport) without an expiry"
     category = "long-lived-credential"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Set an expiry (expired_at, metadata.expires) and rotate, or use a delegated join / dynamic credentials."
 
     def check(self, ctx: RuleContext):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -8,7 +9,7 @@ class K8sClusterSecretsRead(Rule):
     """
     ## What it does
     Flags service accounts bound cluster-wide (ClusterRoleBinding) to a role that can `get`, `list` or `watch`
-    Secrets, without `resource_names`. Full-access roles are AL204's.
+    Secrets, without `resource_names`. Full-access roles are AL204's when AL204 runs.
 
     ## Why is this bad?
     `list secrets` across the cluster returns every Secret's data: database passwords, cloud keys, other agents'
@@ -40,16 +41,15 @@ class K8sClusterSecretsRead(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for sa, role, data in g.relations("k8s_binding"):
-            if data.get("scope") != "cluster":
+        for edge in g.relations(Rel.K8S_BINDING):
+            if edge.scope != "cluster":
                 continue
-            rules = g.g.nodes[role].get("rules", ())
-            if any(r.everything for r in rules):
-                continue  # AL204
+            sa, role = edge.source, edge.target
+            rules = g.node(role).rules
             verbs = [v for v in ("get", "list", "watch") if any(r.allows(v, "secrets") for r in rules)]
             if not verbs:
                 continue
-            binding = data["via"]
-            yield ctx.finding(self, at=binding, identity=sa, key=g.address_of(role), message=(
+            binding = edge.via
+            yield ctx.finding(self, at=binding, identity=sa, key=g.address_of(role), subject=role, message=(
                 f"{describe_identity(g, sa)}{agents_phrase(g, sa)} can {'/'.join(verbs)} every Secret in the "
                 f"cluster: {g.address_of(role)} is bound cluster-wide by {binding.address}"))

@@ -3,7 +3,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Ranking, Rule, RuleContext, agents_phrase
 from agentlint.values import Unknown, display
 
 
@@ -39,6 +39,8 @@ class LongAgentSession(Rule):
     name = "long-agent-session"
     title = "Agent role allows long sessions"
     category = "missing-ttl"
+    # Reported only where an agent acts: the severity is what users get.
+    ranking = Ranking.FIXED
     severity = Severity.MEDIUM
     fix = "Drop max_session_duration (default 3600 s) or lower it to what the agent's longest task needs."
 

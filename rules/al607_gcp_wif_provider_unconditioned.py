@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 from agentlint.values import first_block
 
 PUBLIC_ISSUERS = ("token.actions.githubusercontent.com", "gitlab.com", "app.terraform.io", "circleci.com",
@@ -38,7 +38,9 @@ class GcpWifProviderUnconditioned(Rule):
     name = "gcp-wif-provider-unconditioned"
     title = "Workload identity pool provider accepts every identity of its issuer"
     category = "risky-trust"
-    severity = Severity.CRITICAL
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.HIGH
     fix = "Set attribute_condition to your organization or repository owner ID (or AWS account)."
 
     def check(self, ctx: RuleContext):

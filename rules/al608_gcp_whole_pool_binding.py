@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 
+from agentlint.graph.schema import Rel
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase
 
@@ -38,15 +39,15 @@ class GcpWholePoolBinding(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for member, _, data in g.relations("gcp_binding"):
-            text = data.get("member") or ""
+        for binding in g.relations(Rel.GCP_BINDING):
+            text = binding.member or ""
             if not WHOLE_POOL.match(text):
                 continue
-            via = data["via"]
-            target = data.get("target")
+            via = binding.via
+            target = binding.account
             extra = [p for p in g.agent_paths(target)] if target else []
             yield ctx.finding(self, at=via, line=via.line_of("member") if "member" in via.attr_lines
-                              else via.line_of("members"), key=f"{data['role']}:{text}", extra_agents=extra,
+                              else via.line_of("members"), key=f"{binding.role}:{text}", extra_agents=extra,
                               message=(f"every identity of workload identity pool {text.rsplit('/', 2)[-2]} is "
-                                       f"granted {data['role']} on {data['scope']}{agents_phrase(g, target)} by "
+                                       f"granted {binding.role} on {binding.scope}{agents_phrase(g, target)} by "
                                        f"{via.address}"))

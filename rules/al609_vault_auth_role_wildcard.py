@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 
 class VaultAuthRoleWildcard(Rule):
@@ -35,7 +35,9 @@ class VaultAuthRoleWildcard(Rule):
     name = "vault-auth-role-wildcard"
     title = "Vault auth role accepts any workload of its issuer"
     category = "risky-trust"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Bind the role to the exact service account, namespace, subject or claims of the agent."
 
     def check(self, ctx: RuleContext):

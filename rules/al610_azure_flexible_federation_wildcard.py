@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext
+from agentlint.rule import Ranking, Rule, RuleContext
 
 _MATCHES = re.compile(r"claims\[['\"]sub['\"]\]\s+matches\s+['\"]([^'\"]*)['\"]", re.IGNORECASE)
 
@@ -34,7 +34,9 @@ class AzureFlexibleFederationWildcard(Rule):
     name = "azure-flexible-federation-wildcard"
     title = "Entra ID flexible federated credential matches many repositories"
     category = "risky-trust"
-    severity = Severity.HIGH
+    # Its findings are about a resource, never an identity an agent uses: the severity is what users get.
+    ranking = Ranking.FIXED
+    severity = Severity.MEDIUM
     fix = "Match the exact organization/repository in claims_matching_expression."
 
     def check(self, ctx: RuleContext):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from agentlint.config import Config
 from agentlint.engine import build_graph
 from agentlint.graph.refs import MISSING, parse_reference, value_at
+from agentlint.graph.schema import Rel
 from agentlint.values import Ref, Unknown
 
 CASE = "fixtures/graph/aws-workloads"
@@ -14,7 +15,7 @@ def edges(graph):
     def short(node):
         return node.split("::", 1)[1]
 
-    return {(short(u), d["rel"], short(v)) for u, v, d in graph.g.edges(data=True)}
+    return {(short(e.source), e.rel.value, short(e.target)) for e in graph.edges()}
 
 
 def test_workload_identity_edges():
@@ -38,7 +39,7 @@ def test_agents_and_their_identities():
     g = build_graph([CASE], Config())
     agents = {a.address: [ev.kind for ev in a.evidence] for a in g.agents.values()}
     assert agents == {"kubernetes_deployment_v1.agent": ["image"], "aws_codebuild_project.eval": ["env-var"]}
-    irsa = next(n for n in g.g if n.endswith("::aws_iam_role.irsa"))
+    irsa = next(n.id for n in g.nodes() if n.id.endswith("::aws_iam_role.irsa"))
     [path] = g.agent_paths(irsa)
     assert [g.address_of(h) for h in path.hops] == [
         "kubernetes_deployment_v1.agent", "kubernetes_service_account_v1.agent", "aws_iam_role.irsa"]
@@ -47,7 +48,7 @@ def test_agents_and_their_identities():
 def test_configured_agent_tags():
     g = build_graph([CASE], Config.model_validate({"agents": {"tags": {}, "include": ["aws_instance.*"]}}))
     assert "aws_instance.browser_agent" in {a.address for a in g.agents.values()}
-    ec2 = next(n for n in g.g if n.endswith("::aws_iam_role.ec2"))
+    ec2 = next(n.id for n in g.nodes() if n.id.endswith("::aws_iam_role.ec2"))
     assert [g.address_of(p.agent) for p in g.agent_paths(ec2)] == ["aws_instance.browser_agent"]
 
 
@@ -114,7 +115,7 @@ def _graph(tmp_path, files):
 
 
 def _short_edges(g, rel):
-    return {(g.address_of(u), g.address_of(v)) for u, v, d in g.g.edges(data=True) if d["rel"] == rel}
+    return {(g.address_of(e.source), g.address_of(e.target)) for e in g.relations(Rel(rel))}
 
 
 SA_IN_NAMESPACE = '''
@@ -162,8 +163,8 @@ resource "kubernetes_role_binding_v1" "b" {
 '''})
     assert _short_edges(g, "k8s_binding") == {("module.k8s.kubernetes_service_account_v1.sa",
                                                 "ClusterRole admin (built in)")}
-    [(_, _, data)] = g.relations("k8s_binding")
-    assert data["scope"] == "namespace agents"
+    [binding] = g.relations(Rel.K8S_BINDING)
+    assert binding.scope == "namespace agents"
 
 
 def test_unreadable_service_account_names_meet_by_expression_and_are_never_dropped(tmp_path):
@@ -285,7 +286,7 @@ resource "aws_iam_role_policy_attachment" "d" {
   policy_arn = data.aws_iam_policy.unknown_name.arn
 }
 '''})
-    role = next(n for n in g.g if n.endswith("::aws_iam_role.r"))
+    role = next(n.id for n in g.nodes() if n.id.endswith("::aws_iam_role.r"))
     policies = {g.address_of(gr.policy): g.document(gr.policy).known for gr in g.grants(role)}
     assert policies == {"arn:aws:iam::aws:policy/AdministratorAccess": True,
                         "arn:aws:iam::aws:policy/PowerUserAccess": True,
@@ -430,3 +431,53 @@ resource "kubernetes_cluster_role_binding_v1" "b" {
 }
 '''})
     assert _short_edges(g, "k8s_binding") == {("kubernetes_service_account_v1.sa", "ClusterRole cluster-admin (built in)")}
+
+
+def test_records_are_typed_and_frozen():
+    import dataclasses
+
+    import pytest
+
+    from agentlint.graph.schema import Edge, Node, NodeKind
+
+    g = build_graph([CASE], Config())
+    irsa = next(n for n in g.nodes(NodeKind.PRINCIPAL) if n.address == "aws_iam_role.irsa")
+    assert isinstance(irsa, Node) and irsa.rtype == "aws_iam_role" and irsa.resource.address == "aws_iam_role.irsa"
+    [assumes] = [e for e in g.edges_in(irsa.id, Rel.ASSUMES)]
+    assert isinstance(assumes, Edge) and g.address_of(assumes.source) == "kubernetes_service_account_v1.agent"
+    assert assumes.attr == "metadata.annotations[eks.amazonaws.com/role-arn]"
+    assert g.edges_out(assumes.source, Rel.ASSUMES) == [assumes]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        irsa.address = "x"
+    assert all(isinstance(n.kind, NodeKind) for n in g.nodes()) and all(isinstance(e.rel, Rel) for e in g.edges())
+
+
+def test_each_resource_type_is_wired_by_one_provider():
+    from agentlint.graph import aws, azure, gcp, kubernetes
+    from agentlint.graph.build import HANDLERS, PRINCIPAL_TYPES
+
+    assert not set(aws.HANDLERS) & set(kubernetes.HANDLERS)
+    assert HANDLERS["aws_lambda_function"] is aws.workload
+    assert HANDLERS["kubernetes_deployment_v1"] is kubernetes.wire_pod
+    assert set(PRINCIPAL_TYPES) == {"aws_iam_role", "aws_iam_user", "aws_iam_group", "aws_ssoadmin_permission_set",
+                                    "google_service_account", "azurerm_user_assigned_identity"}
+    assert gcp.PRINCIPAL_TYPES == ("google_service_account",) and azure.PRINCIPAL_TYPES == (
+        "azurerm_user_assigned_identity",)
+
+
+def test_console_login_of_an_unknown_user_adds_no_node(tmp_path):
+    """A login profile is resolved while building (not by a rule), and only to users the graph already has."""
+    g = _graph(tmp_path, {"main.tf": '''
+resource "aws_iam_user" "bot" {
+  name = "bot"
+}
+resource "aws_iam_user_login_profile" "bot" {
+  user = aws_iam_user.bot.name
+}
+resource "aws_iam_user_login_profile" "elsewhere" {
+  user = "someone-else"
+}
+'''})
+    assert [(res.address, g.address_of(user)) for res, user in g.console_logins()] == [
+        ("aws_iam_user_login_profile.bot", "aws_iam_user.bot")]
+    assert not any("someone-else" in n.id for n in g.nodes())

@@ -10,10 +10,13 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from typing import Any, Iterable, Optional
+from typing import TYPE_CHECKING, Any, Iterable, Optional
 
-from agentlint.model import Evidence, Resource
+from agentlint.model import Agent, Evidence, Resource
 from agentlint.values import Unknown, blocks, first_block, follow_blocks
+
+if TYPE_CHECKING:
+    from agentlint.graph.build import IdentityGraph
 
 AGENT_TYPES = {
     "aws_bedrockagent_agent": "Bedrock agent",
@@ -111,7 +114,7 @@ def _tag_evidence(res: Resource, tag_rules: dict[str, str]) -> Iterable[Evidence
     labels = first_block(res.values.get("metadata")).get("labels")
     if isinstance(labels, dict):
         tags = {**tags, **labels}
-    from agentlint.graph.aws import K8S_POD_SPEC
+    from agentlint.graph.kubernetes import K8S_POD_SPEC
 
     spec_path = K8S_POD_SPEC.get(res.type)
     if spec_path and len(spec_path) > 1:  # the pod template's own labels (deployments, jobs, cron jobs)
@@ -207,7 +210,7 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
             if isinstance(item.get("name"), str):
                 env.append((item["name"], item.get("value")))
     elif t.startswith("kubernetes_"):
-        from agentlint.graph.aws import K8S_POD_SPEC
+        from agentlint.graph.kubernetes import K8S_POD_SPEC
 
         path = K8S_POD_SPEC.get(t)
         if path:
@@ -232,3 +235,37 @@ def _json_value(raw: Any) -> Any:
     if isinstance(raw, Unknown):
         return None
     return None
+
+
+def detect(b: "IdentityGraph") -> None:
+    opts = b.options
+    tag_rules = {k.lower(): str(v).lower() for k, v in opts.tags.items()}
+    for node, data in list(b.store.nodes(data=True)):
+        res = data.get("resource")
+        if res is None or data.get("kind") not in ("workload", "principal"):
+            continue
+        evidence = evidence_for(res, tag_rules) if data["kind"] == "workload" or res.type == "aws_iam_user" else []
+        if data["kind"] == "principal" and res.type != "aws_iam_user":
+            evidence = [e for e in evidence if e.kind == "tag"]
+        cfg, excluded = config_evidence(res.address, opts.include, opts.exclude)
+        if cfg is not None:
+            evidence.insert(0, cfg)
+        if excluded:
+            continue
+        if evidence:
+            b.agents[node] = Agent(address=res.address, type=res.type, path=res.path,
+                                      start_line=res.start_line, stack=res.stack, evidence=evidence)
+    # Tools an agent invokes act for the agent.
+    for node in list(b.agents):
+        for _, tool, edata in b.store.out_edges(node, data=True):
+            if edata.get("rel") != "tool":
+                continue
+            res = b._resource_of(tool)
+            if res is None:
+                continue
+            ev = Evidence(kind="tool-of", detail=f"invoked as a tool by {b._address_of(node)}")
+            if tool in b.agents:
+                b.agents[tool].evidence.append(ev)
+            elif not config_evidence(res.address, [], opts.exclude)[1]:
+                b.agents[tool] = Agent(address=res.address, type=res.type, path=res.path,
+                                          start_line=res.start_line, stack=res.stack, evidence=[ev])

@@ -8,9 +8,14 @@ role_definition_id, principal_id}`; built-in role IDs as seen in azurerm's tests
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import TYPE_CHECKING, Any, Optional
 
-from agentlint.values import first_block, structured
+from agentlint.graph import kubernetes
+from agentlint.model import Resource
+from agentlint.values import Unknown, display, first_block, refs_in, structured
+
+if TYPE_CHECKING:
+    from agentlint.graph.build import IdentityGraph
 
 # Resource types whose `identity {}` block gives the workload a managed identity.
 IDENTITY_WORKLOADS = (
@@ -97,3 +102,136 @@ def scope_phrase(scope: Any) -> str:
     if "subscriptions" in lower:
         return f"subscription {after('subscriptions')}".strip()
     return scope
+
+
+# The azure identity type that holds grants (a node of kind principal).
+PRINCIPAL_TYPES = ("azurerm_user_assigned_identity",)
+
+
+# -- wiring ----------------------------------------------------------------------------------------------
+
+def build(b: "IdentityGraph", resources: list[Resource]) -> None:
+    """Azure workloads -> managed identities (system- and user-assigned), and role assignments as edges from
+    each identity to a role node (built-in by name or ID, or a custom role definition)."""
+    for res in resources:
+        if res.mode != "managed" or res.type not in IDENTITY_WORKLOADS:
+            continue
+        block = identity_block(res.type, res.values)
+        if not block and res.type == "azapi_resource":
+            continue
+        node = b._add(res, "workload")
+        types = identity_types(block)
+        if "systemassigned" in types:
+            b.store.add_edge(node, system_identity(b, res), rel="runs_as", attr="identity", via=None)
+        if "userassigned" in types:
+            for target in identities(b, res.stack, block.get("identity_ids")):
+                b.store.add_edge(node, target, rel="runs_as", attr="identity.identity_ids", via=None)
+    for res in resources:  # AKS workload identity: the KSA acts as the managed identity whose client ID it names
+        if res.mode == "managed" and res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:
+            value = kubernetes.annotation(res, AKS_ANNOTATION)
+            for target in identities(b, res.stack, value) if value is not None else []:
+                b.store.add_edge(b._add(res, "workload"), target, rel="assumes",
+                                attr=f"metadata.annotations[{AKS_ANNOTATION}]", via=None)
+    for res in resources:
+        if res.mode == "managed" and res.type == "azurerm_role_definition":
+            node = b._add(res, "azure_role")
+            b.store.nodes[node]["permissions"] = first_block(res.values.get("permissions"))
+    for res in resources:
+        if res.mode != "managed" or res.type != "azurerm_role_assignment":
+            continue
+        role = role_node(b, res)
+        if role is None:
+            continue
+        for principal in principal_nodes(b, res.stack, res.values.get("principal_id")):
+            b.store.add_edge(principal, role, rel="azure_assignment", via=res,
+                            scope=scope_of(b, res.stack, res.values.get("scope")),
+                            conditioned=bool(res.values.get("condition")))
+
+
+def system_identity(b: "IdentityGraph", res: Resource) -> str:
+    node = f"{b.nid(res)}#system-identity"
+    if node not in b.store:
+        b.store.add_node(node, kind="principal", address=f"{res.address} (system-assigned identity)",
+                        rtype="azure_system_identity", resource=None, stack=res.stack, owner=res)
+    return node
+
+
+def identities(b: "IdentityGraph", stack: str, value: Any) -> list[str]:
+    """User-assigned identities a value names: `azurerm_user_assigned_identity` resources, or data sources of
+    one defined elsewhere (a node of their own that workloads and role assignments meet at)."""
+    out = []
+    for item in value if isinstance(value, list) else [value]:
+        if isinstance(item, str) and item:
+            # A resource ID (`.../userAssignedIdentities/<name>`) or a client ID: the identity of that name in
+            # the scanned code (resource or data source), else one node for the literal.
+            name = item.rstrip("/").rsplit("/", 1)[-1]
+            found = [r for r in b.model.resources if r.stack == stack
+                     and r.type == "azurerm_user_assigned_identity" and "/userassignedidentities/" in item.lower()
+                     and b.resolve(stack, r.values.get("name")) == name]
+            out.append(b._add(found[0], "principal") if found
+                       else b._external(stack, "azure_principal", item, "azurerm_user_assigned_identity"))
+            continue
+        for ref in refs_in(item):
+            res = b.lookup(stack, ref.address)
+            if res is not None and res.type == "azurerm_user_assigned_identity":
+                out.append(b._add(res, "principal"))
+    return out
+
+
+def principal_nodes(b: "IdentityGraph", stack: str, value: Any, _depth: int = 0) -> list[str]:
+    """`azurerm_user_assigned_identity.x.principal_id` (resource or data source), the system-assigned identity
+    of a workload (`<workload>.identity[0].principal_id`; azapi: `output.identity.principalId`, or
+    `jsondecode(<azapi>.output).identity.principalId` with azapi v1), or an ID."""
+    if isinstance(value, Unknown):
+        found = b.reference(stack, value)
+        if found is not None:
+            res, ref = found
+            if res.type == "azurerm_user_assigned_identity" and ref.attr == ("principal_id",):
+                return [b._add(res, "principal")]
+            if res.mode == "managed" and res.type in IDENTITY_WORKLOADS and \
+                    ref.attr in SYSTEM_IDENTITY_PRINCIPAL:
+                return [system_identity(b, res)]
+        out = []
+        for ref in value.refs:
+            res = b.lookup(stack, ref.address)
+            if res is None:
+                continue
+            if res.type == "azurerm_user_assigned_identity":
+                out.append(b._add(res, "principal"))
+            elif res.mode == "managed" and res.type in IDENTITY_WORKLOADS and (
+                    ref.attr.startswith("identity") or ref.attr.startswith("output.identity")):
+                out.append(system_identity(b, res))
+        if out:
+            return out
+        resolved = b.resolve(stack, value)
+        if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+            return principal_nodes(b, stack, resolved, _depth + 1)
+        return [b._external(stack, "azure_principal", display(value), "unresolved")]
+    if isinstance(value, str) and value:
+        return [b._external(stack, "azure_principal", value, "azure_principal")]
+    return []
+
+
+def role_node(b: "IdentityGraph", res: Resource) -> Optional[str]:
+    for ref in refs_in(res.values.get("role_definition_id")):
+        target = b.lookup(res.stack, ref.address)
+        if target is not None and target.type == "azurerm_role_definition" and b.nid(target) in b.store:
+            return b.nid(target)
+    name = role_name(res.values)
+    if name is None:
+        return None
+    node = f"{res.stack}::azure-role:{name}"
+    if node not in b.store:
+        b.store.add_node(node, kind="azure_role", address=name, rtype="azure_builtin_role", resource=None,
+                        stack=res.stack, builtin=name)
+    return node
+
+
+def scope_of(b: "IdentityGraph", stack: str, value: Any) -> str:
+    """'resource group azurerm_resource_group.agents', 'subscription ...', or the phrase for a literal scope."""
+    if isinstance(value, Unknown):
+        for ref in value.refs:
+            target = b.lookup(stack, ref.address)
+            kind = SCOPE_TYPES.get(target.type, "resource") if target is not None else "resource"
+            return f"{kind} {ref.address}"
+    return scope_phrase(value)

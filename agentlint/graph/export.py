@@ -5,30 +5,31 @@ from __future__ import annotations
 import json
 import re
 
-from agentlint.graph.build import IdentityGraph
+from agentlint.graph.query import GraphQuery as IdentityGraph
+from agentlint.graph.schema import NodeKind
 
 # Resources that carry no identity meaning are left out of the picture.
-_SHOWN_KINDS = {"workload", "principal", "profile", "policy", "credential", "external"}
+_SHOWN_KINDS = {NodeKind.WORKLOAD, NodeKind.PRINCIPAL, NodeKind.PROFILE, NodeKind.POLICY, NodeKind.CREDENTIAL,
+                NodeKind.EXTERNAL}
 
 
 def _nodes(graph: IdentityGraph):
-    for node, data in sorted(graph.g.nodes(data=True)):
-        if data.get("kind") in _SHOWN_KINDS:
-            yield node, data
+    for rec in graph.nodes():
+        if rec.kind in _SHOWN_KINDS:
+            yield rec.id, rec
 
 
 def _edges(graph: IdentityGraph):
-    for u, v, data in sorted(graph.g.edges(data=True), key=lambda e: (e[0], e[1], e[2].get("rel", ""))):
-        via = data.get("via")
-        yield u, v, data.get("rel"), (via.address if via is not None else None), data.get("attr")
+    for e in sorted(graph.edges(), key=lambda e: (e.source, e.target, e.rel.value)):
+        yield e.source, e.target, e.rel.value, (e.via.address if e.via is not None else None), e.attr
 
 
 def to_json(graph: IdentityGraph) -> str:
     nodes = []
-    for node, data in _nodes(graph):
-        res = data.get("resource")
-        nodes.append({"id": node, "kind": data["kind"], "address": data["address"], "type": data.get("rtype"),
-                      "stack": data.get("stack"), "agent": node in graph.agents,
+    for node, rec in _nodes(graph):
+        res = rec.resource
+        nodes.append({"id": node, "kind": rec.kind.value, "address": rec.address, "type": rec.rtype,
+                      "stack": rec.stack, "agent": node in graph.agents,
                       "path": res.path if res else None, "line": res.start_line if res else None})
     edges = [{"source": u, "target": v, "rel": rel, "via": via, "attr": attr} for u, v, rel, via, attr in _edges(graph)]
     agents = [a.model_dump() for a in graph.agents.values()]
@@ -51,8 +52,8 @@ def to_mermaid(graph: IdentityGraph) -> str:
     lines = ["flowchart LR"]
     shapes = {"workload": ("([", "])"), "principal": ("[", "]"), "profile": ("[", "]"), "policy": ("[/", "/]"),
               "credential": ("{{", "}}"), "external": ("[(", ")]")}
-    for node, data in _nodes(graph):
-        open_, close = shapes.get(data["kind"], ("[", "]"))
+    for node, rec in _nodes(graph):
+        open_, close = shapes.get(rec.kind.value, ("[", "]"))
         label = ("🤖 " if node in graph.agents else "") + _label(graph, node)
         lines.append(f'  {_safe(node, ids)}{open_}"{label}"{close}')
     for u, v, rel, via, _ in _edges(graph):
@@ -69,9 +70,9 @@ def to_dot(graph: IdentityGraph) -> str:
     lines = ["digraph agentlint {", "  rankdir=LR;", "  node [fontname=Helvetica];"]
     shapes = {"workload": "ellipse", "principal": "box", "profile": "box", "policy": "note", "credential": "hexagon",
               "external": "box3d"}
-    for node, data in _nodes(graph):
+    for node, rec in _nodes(graph):
         colour = ', color=red, penwidth=2' if node in graph.agents else ""
-        lines.append(f'  {_safe(node, ids)} [label="{_label(graph, node)}", shape={shapes.get(data["kind"], "box")}{colour}];')
+        lines.append(f'  {_safe(node, ids)} [label="{_label(graph, node)}", shape={shapes.get(rec.kind.value, "box")}{colour}];')
     for u, v, rel, _, _ in _edges(graph):
         if u in ids and v in ids:
             lines.append(f'  {ids[u]} -> {ids[v]} [label="{rel}"];')

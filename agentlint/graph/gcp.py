@@ -9,7 +9,14 @@ default service account"; GKE node pools: "If not specified, the 'default' servi
 from __future__ import annotations
 
 import re
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
+
+from agentlint.graph import kubernetes
+from agentlint.model import Resource
+from agentlint.values import Unknown, blocks, display, follow_blocks
+
+if TYPE_CHECKING:
+    from agentlint.graph.build import IdentityGraph
 
 # Workload type -> (path of nested blocks, attribute) holding the service account email, and the service account it
 # runs as when that is unset ("compute" = the project's default compute service account, None = no identity).
@@ -81,3 +88,117 @@ def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
             if source is not None and source.type == "google_iam_policy":
                 return [(b.get("role"), b.get("members") or []) for b in blocks(source.values.get("binding"))]
     return []
+
+
+# The gcp identity type that holds grants (a node of kind principal).
+PRINCIPAL_TYPES = ("google_service_account",)
+
+
+# -- wiring ----------------------------------------------------------------------------------------------
+
+def build(b: "IdentityGraph", resources: list[Resource]) -> None:
+    """Google Cloud workloads -> service accounts, and IAM grants (role, members, scope) as edges from each member
+    to a role node."""
+    accounts: dict[tuple, str] = {}
+    for res in resources:
+        if res.mode == "managed" and res.type == "google_service_account":
+            account_id = res.values.get("account_id")
+            if isinstance(account_id, str):
+                accounts[(res.stack, account_id)] = b._add(res, "principal")
+    for res in resources:
+        # `data "google_service_account"`: an account defined elsewhere, named by ID, email or resource path; one
+        # node for it that workloads and grants meet at, by reference or by email.
+        if res.mode == "data" and res.type == "google_service_account":
+            account_id = b.resolve(res.stack, res.values.get("account_id"))
+            if isinstance(account_id, str) and account_id:
+                key = (res.stack, account_id.rsplit("/", 1)[-1].split("@", 1)[0])
+                accounts.setdefault(key, b._add(res, "principal"))
+    for res in resources:
+        if res.mode != "managed":
+            continue
+        if res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
+            value = kubernetes.annotation(res, GKE_ANNOTATION)
+            if value is not None:
+                target = account_node(b, res.stack, value, None, accounts)
+                if target is not None:
+                    b.store.add_edge(b._add(res, "workload"), target, rel="assumes",
+                                    attr=f"metadata.annotations[{GKE_ANNOTATION}]", via=None)
+        elif res.type in WORKLOAD_SA:
+            path, attr, default = WORKLOAD_SA[res.type]
+            node = b._add(res, "workload")
+            if res.type in IDENTITY_BLOCK_REQUIRED and not blocks(res.values.get(path[0])):
+                continue  # an instance without a service_account block has no identity
+            if res.type == "google_vertex_ai_reasoning_engine" and \
+                    follow_blocks(res.values, ("spec",)).get("identity_type") == "AGENT_IDENTITY":
+                continue  # the agent is its own principal (Google-managed agent identity)
+            value = follow_blocks(res.values, path).get(attr) if path else res.values.get(attr)
+            sa = account_node(b, res.stack, value, default, accounts)
+            if sa is not None:
+                b.store.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
+        elif res.type in IAM_GRANTS:
+            scope_kind, attr = IAM_GRANTS[res.type]
+            grant(b, res, accounts, scope_kind, res.values.get("role"), res.values.get(attr))
+        elif res.type in IAM_POLICIES:
+            pairs = policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
+            for role, members in pairs:
+                grant(b, res, accounts, IAM_POLICIES[res.type], role, members)
+
+
+def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
+    if not isinstance(role, str):
+        return
+    scope_value = res.values.get(SCOPE_ATTR[scope_kind])
+    target = account_node(b, res.stack, scope_value, None, accounts) if scope_kind == "service_account" else None
+    scope = f"service account {b._address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
+    role_node = f"{res.stack}::gcp-role:{role}"
+    if role_node not in b.store:
+        b.store.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
+    for member in members if isinstance(members, list) else [members]:
+        node = member_node(b, res.stack, member, accounts)
+        if node is not None:
+            b.store.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
+                            scope_kind=scope_kind, target=target, member=display(member, 120))
+
+
+def member_node(b: "IdentityGraph", stack: str, member: Any, accounts: dict) -> Optional[str]:
+    if isinstance(member, Unknown):
+        node = account_node(b, stack, member, None, accounts)
+        return node if node is not None else b._external(stack, "gcp_member", display(member), "gcp_member")
+    if not isinstance(member, str) or not member:
+        return None
+    kind, rest = member_kind(member)
+    if kind == "serviceAccount":
+        return account_node(b, stack, rest, None, accounts)
+    return b._external(stack, "gcp_member", member, "gcp_member")
+
+
+def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[str], accounts: dict,
+                 _depth: int = 0) -> Optional[str]:
+    """The node of the service account a value names (reference, email, or nothing and a default); a reference
+    to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
+    if isinstance(value, Unknown):
+        for ref in value.refs:
+            res = b.lookup(stack, ref.address)
+            if res is not None and res.type == "google_service_account":
+                return b._add(res, "principal")
+        resolved = b.resolve(stack, value)
+        if resolved is not value and isinstance(resolved, (str, Unknown)) and _depth < 4:
+            return account_node(b, stack, resolved, None, accounts, _depth + 1)
+        return b._external(stack, "service_account", display(value), "unresolved")
+    if isinstance(value, str) and value:
+        email = value.removeprefix("serviceAccount:").removeprefix("projects/-/serviceAccounts/")
+        if DEFAULT_EMAIL.match(email):
+            return default_account(b, stack, "appspot" if email.endswith("appspot.gserviceaccount.com") else "compute")
+        node = accounts.get((stack, email.split("@", 1)[0]))
+        return node if node is not None else b._external(stack, "service_account", email, "google_service_account")
+    if value is None and default is not None:
+        return default_account(b, stack, default)
+    return None
+
+
+def default_account(b: "IdentityGraph", stack: str, which: str) -> str:
+    node = f"{stack}::gcp-default-sa:{which}"
+    if node not in b.store:
+        b.store.add_node(node, kind="principal", address=DEFAULT_ACCOUNTS[which], rtype="gcp_default_sa",
+                        resource=None, stack=stack, default=which)
+    return node

@@ -9,9 +9,8 @@ conditional; `iam:PassedToService` is understood, so a PassRole limited to Lambd
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Optional
+from typing import Any, Optional
 
-from agentlint.graph.paths import Grant
 from agentlint.iam.actions import matches
 from agentlint.iam.evaluate import allows_action, on_all_resources
 from agentlint.iam.policy import PolicyDocument, Statement
@@ -21,10 +20,13 @@ PASSED_TO_SERVICE = "iam:passedtoservice"
 
 @dataclass(frozen=True)
 class Holding:
-    """One statement a principal holds, and through which grant."""
+    """One statement a principal holds, and through which grant.
 
-    grant: Optional[Grant]
-    policy: str  # graph node id
+    IAM evaluation sits below the graph: the grant (a graph.paths.Grant) and the policy (a graph node id) are carried
+    for the caller, never looked into here."""
+
+    grant: Optional[Any]
+    policy: str
     statement: Statement
 
 

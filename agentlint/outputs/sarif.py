@@ -21,7 +21,7 @@ from agentlint import __version__
 from agentlint.model import Finding, Report, Severity, SuppressedFinding
 from agentlint.outputs.locations import containing_root, repo_relative
 from agentlint.outputs.rule_docs import help_uri, render as render_doc
-from agentlint.rule import Rule
+from agentlint.rule import Rule, severity_without_agent
 
 LEVEL = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "note",
          Severity.INFO: "note"}
@@ -83,6 +83,8 @@ def rule_descriptor(rule: type[Rule]) -> dict:
             "tags": ["security", rule.category, "ai-agent-identity"],
             "security-severity": SECURITY_SEVERITY[rule.severity],
             "precision": {"high": "high", "medium": "medium", "low": "low"}[rule.confidence.value],
+            # The level above is for an identity an agent uses; a ranked rule's other findings get this one.
+            "severity-without-agent": severity_without_agent(rule).value,
         },
     }
 

@@ -1,0 +1,202 @@
+"""How a rule's observation becomes a Finding: one builder (severity by agents, the agent -> identity -> policy
+trace, the location) and one fingerprint recipe, shared by findings about identities and findings about code."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from typing import TYPE_CHECKING, Optional
+
+from agentlint.graph.paths import AgentPath, Grant
+from agentlint.iam.policy import Statement
+from agentlint.model import UNKNOWN_KEY, Confidence, Finding, Resource, TraceStep, strip_instance_keys
+from agentlint.rule.contract import Ranking, Rule
+
+if TYPE_CHECKING:
+    from agentlint.graph.query import GraphQuery as IdentityGraph
+    from agentlint.rule.context import StatementGrant
+
+
+def _digest(key: str) -> str:
+    return "al1:" + hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+def _rel(path: str, base: str) -> str:
+    return os.path.relpath(os.path.abspath(path), base).replace(os.sep, "/")
+
+
+def repo_path(model, path: str) -> str:
+    """A file's path relative to the root of the repository it belongs to (the longest root that contains it)."""
+    full = os.path.abspath(path)
+    roots = sorted(set(model.repo_roots.values()) | {model.scan_root}, key=len, reverse=True)
+    for root in roots:
+        if full == root or full.startswith(root.rstrip(os.sep) + os.sep):
+            return _rel(full, root)
+    return _rel(full, model.scan_root)
+
+
+def _known_keys(address: str) -> str:
+    return address.replace(UNKNOWN_KEY, "")
+
+
+def fingerprints(model, rule_id: str, path: str, parts: list, legacy_path: str, legacy_parts: list) -> tuple[str, str]:
+    """(fingerprint, legacy fingerprint) of a finding. No line numbers and no absolute paths: the same finding keeps
+    its fingerprint when code moves within a file and when the repository is checked out somewhere else. The file is
+    relative to the root of its repository; the legacy recipe keeps old baselines working (relative to the common
+    folder of the inputs)."""
+    key = json.dumps([rule_id, repo_path(model, path), *parts])
+    legacy = json.dumps([rule_id, _rel(legacy_path, model.legacy_root), *legacy_parts])
+    return _digest(key), _digest(legacy)
+
+
+def _make(rule: Rule, *, fingerprint: str, legacy: str, **fields) -> Finding:
+    """The one place a Finding is constructed."""
+    return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, fix=rule.fix,
+                   fingerprint=fingerprint, legacy_fingerprint=legacy, **fields)
+
+
+class FindingBuilder:
+    """The finding methods of the rule context (RuleContext): `graph` and `subjects` are the context's."""
+
+    graph: "IdentityGraph"
+    subjects: dict
+
+    def plain_finding(self, rule: Rule, *, path: str, line: Optional[int], address: str, message: str,
+                      key: str) -> Finding:
+        """A finding about the code itself (not an identity): no agents, no ranking by agents."""
+        model = self.graph.model
+        # A finding outside any block is addressed by its file: in the fingerprint, as the repository path.
+        fp_address = repo_path(model, address) if address == path else address
+        fingerprint, legacy = fingerprints(model, rule.id, path, [fp_address, key], path, [address, key])
+        return _make(rule, severity=rule.severity, confidence=rule.confidence, message=message, path=path,
+                     start_line=line, end_line=line, address=address, fingerprint=fingerprint, legacy=legacy,
+                     key=key, stack=os.path.dirname(path) or ".")
+
+    def trust_finding(self, rule: Rule, node: str, role: Resource, st: Statement, message: str,
+                      key: str, confidence: Optional[Confidence] = None) -> Finding:
+        origin = st.origin
+        tail = [TraceStep(role="statement", address=origin.address if origin else f"{role.address}.assume_role_policy",
+                          path=origin.path if origin else role.path,
+                          line=st.origin_line or (origin.start_line if origin else role.line_of("assume_role_policy")),
+                          note=st.label())]
+        return self.finding(rule, at=role, line=role.line_of("assume_role_policy"), message=message, identity=node,
+                            key=f"{key}#{st.digest()}", trace_tail=tail,
+                            confidence=confidence)
+
+    def statement_finding(self, rule: Rule, sg: "StatementGrant", message: str) -> Finding:
+        """A finding at the place the statement was wired into the principal, with the full path."""
+        from agentlint.iam.evaluate import identity_narrowing, is_conditional
+
+        at, line = self.grant_location(sg.grant, sg.policy)
+        confidence = Confidence.MEDIUM if is_conditional(sg.statement) else rule.confidence
+        # A condition that ties the request to one caller, source or organization narrows the risk: one level lower.
+        narrowed = bool(identity_narrowing(sg.statement))
+        return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
+                            confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement),
+                            narrowed=narrowed, subject=sg.principal or sg.policy)
+
+    # -- building findings -------------------------------------------------------------------------------------
+
+    def finding(self, rule: Rule, *, at: Resource, line: Optional[int] = None, end_line: Optional[int] = None,
+                message: str, identity: Optional[str] = None, key: str = "",
+                confidence: Optional[Confidence] = None, trace_tail: Optional[list[TraceStep]] = None,
+                extra_agents: Optional[list[AgentPath]] = None, narrowed: bool = False,
+                subject: Optional[str] = None) -> Finding:
+        """`subject`: the graph node the finding is about, when not its identity (a policy no identity holds, a
+        Kubernetes role); rules that supersede others are matched on it."""
+        g = self.graph
+        paths = g.agent_paths(identity) if identity else []
+        paths += extra_agents or []
+        agents = sorted({g.address_of(p.agent) for p in paths})
+        ranked = rule.ranking is Ranking.AGENTS
+        severity = rule.severity if agents or not ranked else rule.severity.lowered()
+        if narrowed:
+            severity = severity.lowered()
+        trace: list[TraceStep] = []
+        if paths:
+            # Start the path at an agent in its own right (not one that is only some agent's tool) when there is one.
+            best = min(paths, key=lambda p: (_only_tool(g, p.agent), len(p.hops)))
+            for i, hop in enumerate(best.hops):
+                res = g.resource_of(hop)
+                if hop == identity:
+                    role = "identity"
+                elif i == 0:
+                    role = "agent"
+                else:
+                    role = "tool" if hop in g.agents else g.node(hop).kind.value
+                trace.append(TraceStep(role=role, address=g.address_of(hop), path=res.path if res else None,
+                                       line=res.start_line if res else None))
+        elif identity:
+            res = g.resource_of(identity)
+            trace.append(TraceStep(role="identity", address=g.address_of(identity), path=res.path if res else None,
+                                   line=res.start_line if res else None))
+        trace.extend(trace_tail or [])
+        start = line if line is not None else at.start_line
+        end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
+        identity_address = g.address_of(identity) if identity else None
+        # No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a
+        # file and when the repository is checked out somewhere else. The file is relative to the repository root
+        # and the root module is not part of it, so a module that several roots call gives one finding per location
+        # however agentlint is invoked; an instance of unknown key (`[*]`) leaves the key out.
+        # A plan resource located in its code keeps the plan file here: the same fingerprint with or without the code.
+        fp_path = at.stack if at.source == "plan" else at.path
+        # The legacy recipe (before repository roots): root module relative to the common folder of the inputs.
+        fingerprint, legacy = fingerprints(
+            g.model, rule.id, fp_path, [_known_keys(at.address), identity_address and _known_keys(identity_address), key],
+            at.stack, [at.ref_address, identity_address and strip_instance_keys(identity_address), key])
+        found = _make(rule, severity=severity, confidence=confidence or rule.confidence, message=message,
+                      path=at.path, start_line=start, end_line=end, address=at.address, agents=agents,
+                      identity=identity_address, trace=trace, fingerprint=fingerprint, legacy=legacy, stack=at.stack,
+                      key=key, plan=at.stack if at.source == "plan" else None)
+        subject = subject or identity
+        if subject is not None:
+            # Kept with the finding itself so that the id cannot be reused while the entry exists.
+            self.subjects[id(found)] = (found, subject)
+        return found
+
+    def subject_of(self, finding: Finding) -> Optional[str]:
+        """The graph node a finding of this scan is about (None for findings about code, not identities)."""
+        entry = self.subjects.get(id(finding))
+        return entry[1] if entry is not None and entry[0] is finding else None
+
+    def grant_location(self, grant: Optional[Grant], policy: str) -> tuple[Resource, Optional[int]]:
+        """Where a grant was wired in: the attachment, the role's inline block, or the policy resource."""
+        g = self.graph
+        if grant is not None and grant.via is not None:
+            return grant.via, grant.via_line if grant.via_attr else None
+        res = g.resource_of(policy)
+        if res is not None:
+            return res, None
+        node = g.node(policy)
+        return node.owner, node.line
+
+    def policy_trace(self, grant: Optional[Grant], policy: str, st: Optional[Statement]) -> list[TraceStep]:
+        g = self.graph
+        steps: list[TraceStep] = []
+        if grant is not None and grant.group is not None:
+            gres = g.resource_of(grant.group)
+            steps.append(TraceStep(role="group", address=g.address_of(grant.group), path=gres.path if gres else None,
+                                   line=gres.start_line if gres else None))
+        if grant is not None and grant.via is not None and grant.via_attr is None:
+            steps.append(TraceStep(role="attachment", address=grant.via.address, path=grant.via.path,
+                                   line=grant.via.start_line))
+        pres = g.resource_of(policy)
+        pnode = g.node(policy)
+        if pres is not None:
+            steps.append(TraceStep(role="policy", address=pres.address, path=pres.path, line=pres.start_line))
+        else:
+            owner = pnode.owner
+            steps.append(TraceStep(role="policy", address=pnode.address, path=owner.path if owner else None,
+                                   line=pnode.line))
+        if st is not None:
+            origin = st.origin
+            steps.append(TraceStep(role="statement", address=(origin.address if origin else pnode.address),
+                                   path=origin.path if origin else None,
+                                   line=st.origin_line or (origin.start_line if origin else None),
+                                   note=st.label()))
+        return steps
+
+
+def _only_tool(g: IdentityGraph, node: str) -> bool:
+    return all(e.kind == "tool-of" for e in g.agents[node].evidence) if node in g.agents else True
