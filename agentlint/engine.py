@@ -145,7 +145,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         "fail_on": config.fail_on.value,
         **change_note,
     }
-    from agentlint.outputs.locations import locate  # repository-relative paths (repo_path, SARIF base URIs)
+    from agentlint.locations import locate  # repository-relative paths (repo_path, SARIF base URIs)
 
     return locate(Report(tool={"name": "agentlint", "version": __version__}, findings=findings, agents=agents,
                          errors=errors, notices=graph.model.notices, suppressed=suppressed, summary=summary),

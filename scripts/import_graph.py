@@ -26,7 +26,8 @@ ROOT = Path(__file__).resolve().parent.parent
 LAYERS = ["foundation", "loaders", "iam", "graph", "rule", "engine", "outputs", "cli"]
 TOP_MODULES = {"model": "foundation", "values": "foundation", "config": "loaders", "__init__": "foundation",
                "__main__": "cli", "engine": "engine", "supersedes": "engine", "changes": "engine",
-               "baseline": "engine", "cli": "cli", "rule": "rule", "rules": "rule"}
+               "baseline": "engine", "cli": "cli", "rule": "rule", "rules": "rule", "suppressions": "loaders",
+               "failures": "engine", "cli_output": "cli", "locations": "foundation"}
 SUBPACKAGES = {"iam": "iam", "loaders": "loaders", "graph": "graph", "rule": "rule", "rules": "rule",
                "outputs": "outputs", "integrations": "cli"}
 

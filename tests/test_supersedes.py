@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from agentlint.cli import main
-from tests.helpers import run
+from helpers import run
 
 ADMIN = """resource "aws_iam_role" "agent" {
   name               = "support-agent"

@@ -6,7 +6,7 @@ folder the scan ran from."""
 from __future__ import annotations
 
 from agentlint.model import Report, Severity
-from agentlint.outputs.locations import repo_relative
+from agentlint.locations import repo_relative
 
 COMMAND = {Severity.CRITICAL: "error", Severity.HIGH: "error", Severity.MEDIUM: "warning", Severity.LOW: "notice",
            Severity.INFO: "notice"}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from agentlint.model import Finding, Report, Severity
 from agentlint.outputs.agent_diagram import Diagram
-from agentlint.outputs.locations import repo_relative
+from agentlint.locations import repo_relative
 from agentlint.values import printable
 
 MARKER = "<!-- agentlint-report -->"

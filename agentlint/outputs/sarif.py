@@ -19,7 +19,7 @@ from urllib.parse import quote
 
 from agentlint import __version__
 from agentlint.model import Finding, Report, Severity, SuppressedFinding
-from agentlint.outputs.locations import containing_root, repo_relative
+from agentlint.locations import containing_root, repo_relative
 from agentlint.outputs.rule_docs import help_uri, render as render_doc
 from agentlint.rule import Rule, severity_without_agent
 

@@ -17,7 +17,7 @@ from typing import Optional
 import click
 
 from agentlint.model import Finding, Report, Severity
-from agentlint.outputs.locations import for_terminal
+from agentlint.locations import for_terminal
 from agentlint.values import printable
 
 MIN_WIDTH = 60
