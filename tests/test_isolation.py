@@ -217,3 +217,35 @@ def test_the_evaluation_wall_time_budget_is_configurable(tmp_path):
     report = scan([str(tmp_path)], Config(limits={"max-iterations": 100_000_000, "max-eval-seconds": 0.001}))
     assert [(e.kind, e.line) for e in report.errors] == [("limit", 5)]
     assert report.errors[0].message.startswith("aws_iam_policy.p: evaluation took longer than 0.001 s")
+
+
+def test_kubernetes_kinds_and_namespaces_of_the_wrong_type_are_not_internal_errors(tmp_path):
+    """Found by the fuzz campaign (8 of 10,000 HCL mutants): a list or a map where a Kubernetes kind or namespace
+    belongs (valid HCL; only the provider rejects it) stopped graph building on an unhashable key."""
+    (tmp_path / "main.tf").write_text('''
+resource "kubernetes_cluster_role_binding_v1" "b" {
+  metadata {
+    name = "b"
+  }
+  role_ref {
+    api_group = "rbac.authorization.k8s.io"
+    kind      = ["ClusterRole"]
+    name      = "cluster-admin"
+  }
+  subject {
+    kind      = "ServiceAccount"
+    name      = "agent"
+    namespace = { ns = "default" }
+  }
+}
+
+resource "kubernetes_manifest" "m" {
+  manifest = {
+    apiVersion = "kagent.dev/v1alpha1"
+    kind       = { a = "Agent" }
+    metadata   = { name = "x" }
+  }
+}
+''')
+    report = scan([str(tmp_path)], Config())
+    assert report.errors == []

@@ -168,12 +168,18 @@ AGENT_CRDS = {("kagent.dev", "Agent"): "kagent_agent", ("agents.x-k8s.io", "Sand
 _MANIFEST_POD_PATH = {"Pod": ("spec",), "CronJob": ("spec", "jobTemplate", "spec", "template", "spec")}
 
 
+def _text(value) -> Optional[str]:
+    """A name, kind or namespace as a lookup key: the scanned tree may put a list or a map where a string belongs
+    (valid HCL, rejected only by the provider), and an unhashable key must not stop the graph."""
+    return value if isinstance(value, str) else None
+
+
 def manifest_workload(values: dict, pod_paths: dict) -> Optional[tuple[str, dict]]:
     """(resource type, values) for a `kubernetes_manifest` that runs pods or declares an agent, translated to the
     provider's shape (`serviceAccountName` -> `service_account_name`, `containers[].env` -> `container[].env`), so the
     graph and the rules read it like `kubernetes_deployment_v1` and friends."""
     manifest = first_block(values.get("manifest"))
-    kind, api = manifest.get("kind"), manifest.get("apiVersion")
+    kind, api = _text(manifest.get("kind")), manifest.get("apiVersion")
     group = api.split("/", 1)[0] if isinstance(api, str) and "/" in api else ""
     meta = first_block(manifest.get("metadata"))
     shaped_meta = {"name": meta.get("name"), "namespace": meta.get("namespace"), "labels": meta.get("labels")}
@@ -282,7 +288,7 @@ def rbac(b: "IdentityGraph", resources: list[Resource]) -> None:
 
 
 def role_node(b: "IdentityGraph", stack: str, ref: dict, namespace: str, roles: dict) -> Optional[str]:
-    kind, name = ref.get("kind"), ref.get("name")
+    kind, name, namespace = _text(ref.get("kind")), ref.get("name"), _text(namespace)
     for r in refs_in(name):
         node = roles.get((stack, "ref", r.base))
         if node is not None:
