@@ -249,3 +249,19 @@ resource "kubernetes_manifest" "m" {
 ''')
     report = scan([str(tmp_path)], Config())
     assert report.errors == []
+
+
+def test_a_plan_with_wrongly_shaped_parts_is_read_for_the_rest(tmp_path):
+    """Found by the fuzz campaign (55 of 1,500 plan mutants): one wrongly shaped part (a module call that is a list,
+    `module_calls` as a list, a change whose address is an object, a child module that is a string) skipped the whole plan as a parse error, hiding
+    its findings. Each shape is checked where it is read; the well-formed resources are still judged."""
+    plan = json.loads((FIXTURES / "AL201" / "plan" / "admin-agent.tfplan.json").read_text())
+    calls = plan["configuration"]["root_module"].setdefault("module_calls", {})
+    calls["extra"] = ["not", "an", "object"]
+    calls["other"] = {"module": {"module_calls": ["nor", "this"], "resources": "nope"}}
+    plan["resource_changes"].append({"address": {"oops": 1}, "type": "aws_iam_role"})
+    plan["planned_values"]["root_module"]["child_modules"].append("nope")
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    report = scan([str(tmp_path / "plan.json")], Config())
+    assert report.errors == []
+    assert [f.rule_id for f in report.findings] == ["AL201"]

@@ -12,10 +12,10 @@ import copy
 import decimal
 import json
 import os
-import time
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
+from agentlint.loaders.eval_budget import MAX_EVAL_SECONDS, MAX_ITERATIONS, Budget, configure_budgets  # noqa: F401
 from agentlint.loaders.eval_files import MAX_FILE_FUNCTION_BYTES, _inside_root, _read_file  # noqa: F401
 from agentlint.loaders.eval_operators import UnsupportedOperator, apply_operator
 from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public names stay importable from here)
@@ -24,47 +24,6 @@ from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public 
 from agentlint.values import Ref, Unknown
 
 MAX_DEPTH = 200
-# Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
-# (1,000 x 1,000 is a million), and each one costs a bound scope.
-MAX_ITERATIONS = 200_000
-MAX_EVAL_SECONDS = 5.0  # per evaluation; hostile input must end within seconds, real code takes milliseconds
-
-
-class Budget:
-    """The evaluation budget of one module instance: loop iterations, and wall time per evaluation (a resource's
-    attributes, or an instance's count / for_each / module inputs). Past either, values are unknown, and the first
-    reason is kept so the loader can report a `limit` error at the resource instead of a silent unknown."""
-
-    max_iterations = MAX_ITERATIONS
-    max_seconds = MAX_EVAL_SECONDS
-
-    def __init__(self):
-        self.used = 0
-        self.deadline = time.monotonic() + self.max_seconds
-        self.exceeded: Optional[str] = None
-
-    def restart_clock(self) -> None:
-        self.deadline = time.monotonic() + self.max_seconds
-
-    def hit(self, reason: str) -> None:
-        if self.exceeded is None:
-            self.exceeded = reason
-
-    def spend(self, iterations: int) -> bool:
-        self.used += iterations
-        if self.used > self.max_iterations:
-            self.hit(f"more than {self.max_iterations} loop iterations in one module instance (limit max-iterations)")
-            return False
-        if time.monotonic() > self.deadline:
-            self.hit(f"evaluation took longer than {self.max_seconds:g} s (limit max-eval-seconds)")
-            return False
-        return True
-
-
-def configure_budgets(max_iterations: int, max_seconds: float) -> None:
-    """The [limits] settings for every scope created afterwards (one scan at a time per process)."""
-    Budget.max_iterations = max_iterations
-    Budget.max_seconds = max_seconds
 
 
 class Scope:

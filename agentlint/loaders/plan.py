@@ -9,6 +9,7 @@ replaced by a marker here and never travel further.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any, Optional
 
 from agentlint.loaders.textfile import TextFileError, read_text
@@ -89,9 +90,15 @@ def load_plan_with_config(path: str, errors: list[LoadError], limits: Limits = L
     try:
         reader = _PlanReader(doc, path)
         return reader.resources(), reader.config_summary()
-    except (TypeError, AttributeError, KeyError, ValueError, RecursionError) as exc:
-        errors.append(LoadError(path=path, kind="parse-error",
-                                message=f"unexpected plan structure ({exc.__class__.__name__}); file skipped"))
+    except RecursionError:
+        errors.append(LoadError(path=path, kind="limit", message="plan nested too deeply to read; file skipped"))
+        return [], PlanConfig()
+    except Exception as exc:  # every shape is checked where it is read: anything left is a bug of agentlint's
+        if os.environ.get("AGENTLINT_DEBUG"):
+            raise
+        errors.append(LoadError(path=path, kind="internal-error", message=(
+            f"agentlint failed on this plan ({exc.__class__.__name__}: {' '.join(str(exc).split())[:200]}); "
+            "file skipped; please report it")))
         return [], PlanConfig()
 
 
@@ -99,19 +106,20 @@ class _PlanReader:
     def __init__(self, doc: dict, path: str):
         self.doc = doc
         self.path = path
-        self.changes = {rc.get("address"): rc for rc in doc.get("resource_changes") or [] if isinstance(rc, dict)}
+        self.changes = {rc["address"]: rc for rc in _arr(doc.get("resource_changes"))
+                        if isinstance(rc, dict) and isinstance(rc.get("address"), str)}
         self.config_modules: dict[str, dict] = {}  # module prefix ("", "module.a.") -> configuration module
         self.config_resources: dict[tuple[str, str], dict] = {}  # (prefix, module-relative address) -> config
-        root = (doc.get("configuration") or {}).get("root_module") or {}
+        root = _obj(_obj(doc.get("configuration")).get("root_module"))
         self._index_config(root, "")
 
     def _index_config(self, module: dict, prefix: str, depth: int = 0) -> None:
         self.config_modules[prefix] = module
-        for res in module.get("resources") or []:
+        for res in _arr(module.get("resources")):
             if isinstance(res, dict) and isinstance(res.get("address"), str):
                 self.config_resources.setdefault((prefix, res["address"]), res)
-        for name, call in (module.get("module_calls") or {}).items():
-            child = call.get("module") or {}
+        for name, call in _obj(module.get("module_calls")).items():
+            child = _obj(_obj(call).get("module"))
             if depth < 100:
                 self._index_config(child, f"{prefix}module.{name}.", depth + 1)
 
@@ -122,26 +130,26 @@ class _PlanReader:
 
     def resources(self) -> list[Resource]:
         out: dict[str, Resource] = {}
-        planned = (self.doc.get("planned_values") or {}).get("root_module") or {}
+        planned = _obj(_obj(self.doc.get("planned_values")).get("root_module"))
         for raw in _walk_module(planned):
             res = self._resource(raw, from_state=False)
             if res is not None:
                 out[res.address] = res
-        prior = ((self.doc.get("prior_state") or {}).get("values") or {}).get("root_module") or {}
+        prior = _obj(_obj(_obj(self.doc.get("prior_state")).get("values")).get("root_module"))
         for raw in _walk_module(prior):
-            if raw.get("mode") == "data" and raw.get("address") not in out:
+            if raw.get("mode") == "data":
                 res = self._resource(raw, from_state=True)
-                if res is not None:
+                if res is not None and res.address not in out:
                     out[res.address] = res
         # Plans without planned_values (hand-written or very old) still list what changes.
         for address, rc in self.changes.items():
             if address in out or not isinstance(rc, dict):
                 continue
-            actions = (rc.get("change") or {}).get("actions") or []
-            if actions == ["delete"] or not rc.get("type"):
+            change = _obj(rc.get("change"))
+            if change.get("actions") == ["delete"] or not rc.get("type"):
                 continue
             raw = {"address": address, "mode": rc.get("mode", "managed"), "type": rc.get("type"),
-                   "name": rc.get("name"), "values": (rc.get("change") or {}).get("after") or {}}
+                   "name": rc.get("name"), "values": _obj(change.get("after"))}
             res = self._resource(raw, from_state=False)
             if res is not None:
                 out[address] = res
@@ -152,10 +160,12 @@ class _PlanReader:
         rtype = raw.get("type")
         if not isinstance(address, str) or not isinstance(rtype, str):
             return None
-        mode = raw.get("mode") or "managed"
-        name = raw.get("name") or address.rsplit(".", 1)[-1]
-        values = raw.get("values") if isinstance(raw.get("values"), dict) else {}
-        change = (self.changes.get(address) or {}).get("change") or {}
+        mode = raw.get("mode") if raw.get("mode") in ("managed", "data") else "managed"
+        name = raw.get("name") if isinstance(raw.get("name"), str) and raw.get("name") else address.rsplit(".", 1)[-1]
+        values = _obj(raw.get("values"))
+        change = _obj(_obj(self.changes.get(address)).get("change"))
+        actions = change.get("actions")
+        actions = [a for a in actions if isinstance(a, str)] if isinstance(actions, list) else None
         unknown = change.get("after_unknown") if not from_state else None
         sensitive = raw.get("sensitive_values")
         if sensitive is None and not from_state:
@@ -179,7 +189,7 @@ class _PlanReader:
         elif unknown is True:
             marked = {key: marked.get(key, Unknown("(known after apply)")) for key in set(marked) | set(values)}
         return Resource(address=address, mode=mode, type=rtype, name=str(name), vals=marked, path=self.path,
-                        stack=self.path, actions=change.get("actions"), source="plan")
+                        stack=self.path, actions=actions, source="plan")
 
     def _config_resource(self, prefix: str, address: str, mode: str, rtype: str, name: str) -> Optional[dict]:
         local = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
@@ -193,7 +203,7 @@ class _PlanReader:
         if "constant_value" in expr:
             return expr["constant_value"]
         if "references" in expr:
-            return Unknown("(known after apply)", tuple(self.refs(expr.get("references") or [], prefix)))
+            return Unknown("(known after apply)", tuple(self.refs(_arr(expr.get("references")), prefix)))
         return {k: self._from_expression(v, prefix) for k, v in expr.items()}
 
     def refs(self, references: list[str], prefix: str, depth: int = 0) -> list[Ref]:
@@ -229,15 +239,15 @@ class _PlanReader:
         if not prefix:
             return []
         parent_prefix, call_name = _split_module_prefix(prefix)
-        parent = self.config_modules.get(parent_prefix) or {}
-        call = (parent.get("module_calls") or {}).get(call_name) or {}
-        expr = (call.get("expressions") or {}).get(var) or {}
-        return self.refs(expr.get("references") or [], parent_prefix, depth + 1) if isinstance(expr, dict) else []
+        parent = _obj(self.config_modules.get(parent_prefix))
+        call = _obj(_obj(parent.get("module_calls")).get(call_name))
+        expr = _obj(_obj(call.get("expressions")).get(var))
+        return self.refs(_arr(expr.get("references")), parent_prefix, depth + 1)
 
     def _output_refs(self, child_prefix: str, output: str, depth: int) -> list[Ref]:
-        child = self.config_modules.get(child_prefix) or {}
-        expr = ((child.get("outputs") or {}).get(output) or {}).get("expression") or {}
-        return self.refs(expr.get("references") or [], child_prefix, depth + 1)
+        child = _obj(self.config_modules.get(child_prefix))
+        expr = _obj(_obj(_obj(child.get("outputs")).get(output)).get("expression"))
+        return self.refs(_arr(expr.get("references")), child_prefix, depth + 1)
 
 
 def _walk_module(module: dict):
@@ -246,10 +256,10 @@ def _walk_module(module: dict):
         cur = stack.pop()
         if not isinstance(cur, dict):
             continue
-        for res in cur.get("resources") or []:
+        for res in _arr(cur.get("resources")):
             if isinstance(res, dict):
                 yield res
-        stack.extend(reversed(cur.get("child_modules") or []))
+        stack.extend(reversed(_arr(cur.get("child_modules"))))
 
 
 def _module_prefix(address: str, mode: str, rtype: str, name: str) -> str:
@@ -270,7 +280,7 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
     if sensitive is True:
         return SENSITIVE
     if unknown is True:
-        refs = reader.refs(expressions.get("references") or [], prefix) if isinstance(expressions, dict) else []
+        refs = reader.refs(_arr(expressions.get("references")), prefix) if isinstance(expressions, dict) else []
         return Unknown("(known after apply)", tuple(refs))
     if isinstance(values, dict):
         out = {}
@@ -295,6 +305,16 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
             out_list.extend(Unknown("(known after apply)") for _ in unknown[len(values):] if _ is True)
         return out_list
     return values
+
+
+def _obj(value: Any) -> dict:
+    """A plan part that must be an object: anything else (a fuzzed or hand-edited plan) reads as empty, so one
+    wrong part is skipped instead of the whole plan."""
+    return value if isinstance(value, dict) else {}
+
+
+def _arr(value: Any) -> list:
+    return value if isinstance(value, list) else []
 
 
 def _sub(container: Any, key: Any) -> Any:

@@ -1,0 +1,49 @@
+"""The evaluation budget of a module instance (see `Budget`): how much evaluating hostile HCL may cost before its
+values become unknown and a `limit` error says so."""
+
+from __future__ import annotations
+
+import time
+from typing import Optional
+
+# Iterations of `for` expressions and template `for` directives, and function calls, per module instance: nested
+# loops multiply (1,000 x 1,000 is a million), and each one costs a bound scope.
+MAX_ITERATIONS = 200_000
+MAX_EVAL_SECONDS = 5.0  # per evaluation; hostile input must end within seconds, real code takes milliseconds
+
+
+class Budget:
+    """The evaluation budget of one module instance: loop iterations, and wall time per evaluation (a resource's
+    attributes, or an instance's count / for_each / module inputs). Past either, values are unknown, and the first
+    reason is kept so the loader can report a `limit` error at the resource instead of a silent unknown."""
+
+    max_iterations = MAX_ITERATIONS
+    max_seconds = MAX_EVAL_SECONDS
+
+    def __init__(self):
+        self.used = 0
+        self.deadline = time.monotonic() + self.max_seconds
+        self.exceeded: Optional[str] = None
+
+    def restart_clock(self) -> None:
+        self.deadline = time.monotonic() + self.max_seconds
+
+    def hit(self, reason: str) -> None:
+        if self.exceeded is None:
+            self.exceeded = reason
+
+    def spend(self, iterations: int) -> bool:
+        self.used += iterations
+        if self.used > self.max_iterations:
+            self.hit(f"more than {self.max_iterations} loop iterations in one module instance (limit max-iterations)")
+            return False
+        if time.monotonic() > self.deadline:
+            self.hit(f"evaluation took longer than {self.max_seconds:g} s (limit max-eval-seconds)")
+            return False
+        return True
+
+
+def configure_budgets(max_iterations: int, max_seconds: float) -> None:
+    """The [limits] settings for every scope created afterwards (one scan at a time per process)."""
+    Budget.max_iterations = max_iterations
+    Budget.max_seconds = max_seconds
