@@ -265,3 +265,16 @@ def test_a_plan_with_wrongly_shaped_parts_is_read_for_the_rest(tmp_path):
     report = scan([str(tmp_path / "plan.json")], Config())
     assert report.errors == []
     assert [f.rule_id for f in report.findings] == ["AL201"]
+
+
+def test_a_gcp_policy_document_that_is_not_an_object_is_not_an_internal_error(tmp_path):
+    """Found by the fuzz campaign (1 of 10,000 plan mutants): `policy_data` holding JSON `null` (or a list) stopped
+    graph building; the policy is read as granting nothing."""
+    plan = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [
+        {"address": "google_folder_iam_policy.folder", "mode": "managed", "type": "google_folder_iam_policy",
+         "name": "folder", "values": {"folder": "folders/1", "policy_data": "null"}},
+        {"address": "google_project_iam_policy.project", "mode": "managed", "type": "google_project_iam_policy",
+         "name": "project", "values": {"project": "p", "policy_data": '{"bindings": {"role": "roles/owner"}}'}}]}}}
+    (tmp_path / "plan.json").write_text(json.dumps(plan))
+    report = scan([str(tmp_path / "plan.json")], Config())
+    assert report.errors == [] and report.findings == []

@@ -81,7 +81,9 @@ def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
             doc = json.loads(policy_data)
         except ValueError:
             return []
-        return [(b.get("role"), b.get("members") or []) for b in doc.get("bindings", []) if isinstance(b, dict)]
+        bindings = doc.get("bindings") if isinstance(doc, dict) else None  # the JSON may be anything: it is input
+        return [(b.get("role"), b.get("members") if isinstance(b.get("members"), list) else [])
+                for b in (bindings if isinstance(bindings, list) else []) if isinstance(b, dict)]
     if isinstance(policy_data, Unknown):
         for ref in policy_data.refs:
             source = lookup(ref.address)
