@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -51,9 +52,10 @@ def test_checkov_manifest_is_current():
 
 def test_readme_rules_table_is_current():
     """README.md's table of rules is generated from the rules; regenerate with `python -m agentlint.outputs.rule_docs`."""
-    from agentlint.outputs.rule_docs import README, readme_table, with_readme_table
+    from agentlint.outputs.rule_docs import readme_table, with_readme_table
 
-    text = open(README, encoding="utf-8").read()
+    # The checkout's README, not one beside an installed package (CI installs the package, not in editable mode).
+    text = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert with_readme_table(text) == text, "README.md's rules table is stale"
     assert readme_table() in text
 
