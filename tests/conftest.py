@@ -26,7 +26,11 @@ def rel(path: Path) -> str:
 
 
 def expected_findings(case: Path) -> Counter:
-    """`# expect: AL101, AL401` on the line above a finding's first line; every file of the case folder."""
+    """`# expect: AL101, AL401` on the line above a finding's first line; every file of the case folder.
+
+    `# known-gap: AL314 (why)` marks a finding the rule's documentation promises and agentlint does not give yet;
+    it is not expected (the case asserts today's findings) and tests/test_known_gaps.py holds it as a strict xfail.
+    """
     found: Counter = Counter()
     for tf in sorted(case.rglob("*.tf")):
         for number, line in enumerate(tf.read_text().splitlines(), start=1):
