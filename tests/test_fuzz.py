@@ -11,6 +11,8 @@ import random
 import shutil
 import time
 
+import pytest
+
 from conftest import FIXTURES
 from helpers import run
 
@@ -44,6 +46,7 @@ def mutate(data: bytes, rnd: random.Random) -> bytes:
     return data
 
 
+@pytest.mark.slow
 def test_mutated_fixtures_never_crash(tmp_path):
     rnd = random.Random(20261122)
     cases = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".tf", ".json"))
