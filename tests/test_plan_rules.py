@@ -10,6 +10,10 @@ turns it into a failure that asks for the file to be deleted.
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +72,21 @@ def test_every_rule_category_has_a_plan_fixture():
             continue
         covered |= {category[i["rule"]] for items in expected_by_address(case).values() for i in items}
     assert covered == set(category.values())
+
+
+TERRAFORM_CASES = [c for c in CASES if (c / "providers.tf").exists()]
+PLUGINS = Path(os.environ.get("TF_PLUGIN_DIR", "/opt/tf-plugins"))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", TERRAFORM_CASES, ids=[rel(c).removeprefix("fixtures/") for c in TERRAFORM_CASES])
+def test_plan_fixture_is_what_terraform_prints_for_its_code(case, tmp_path):
+    """The committed tfplan.json is still the plan of the code beside it (where Terraform can plan offline)."""
+    if shutil.which("terraform") is None or not (PLUGINS / "registry.terraform.io" / "hashicorp" / "aws").is_dir():
+        pytest.skip("terraform and the hashicorp/aws plugin folder are needed to plan offline (TF_PLUGIN_DIR)")
+    copy = tmp_path / case.name
+    shutil.copytree(case, copy)
+    subprocess.run([str(FIXTURES / "plans" / "make-plans.sh"), str(copy)], check=True, capture_output=True,
+                   timeout=600, env={**os.environ, "TF_PLUGIN_DIR": str(PLUGINS)})
+    assert json.loads((copy / "tfplan.json").read_text()) == json.loads((case / "tfplan.json").read_text()), (
+        f"{rel(case)}: the code changed since its plan was made; run fixtures/plans/make-plans.sh {rel(case)}")
