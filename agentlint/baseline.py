@@ -42,6 +42,16 @@ def make(report: Report) -> str:
     return doc.model_dump_json(indent=2) + "\n"
 
 
+def update(baseline: Baseline, report: Report) -> tuple[str, int, int]:
+    """`agentlint baseline --update`: the baseline without the entries whose finding is gone (fixed). Entries still
+    found are kept as they were written, and new findings are not added: a baseline only ever shrinks this way.
+    Returns the new file's text, the entries kept and the entries dropped."""
+    present = {f.fingerprint for f in report.findings} | {f.legacy_fingerprint for f in report.findings}
+    kept = [e for e in baseline.findings if e.fingerprint in present]
+    doc = Baseline(tool={"name": "agentlint", "version": __version__}, findings=kept)
+    return doc.model_dump_json(indent=2) + "\n", len(kept), len(baseline.findings) - len(kept)
+
+
 def read(path: str) -> Baseline:
     from agentlint.loaders.textfile import TextFileError, read_text
 

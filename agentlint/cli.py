@@ -12,10 +12,9 @@ from typing import Optional
 
 import click
 
-from agentlint import __version__
+from agentlint import DISTRIBUTION, INSTALL_HINT, __version__
 
-SEVERITIES = ["critical", "high", "medium", "low", "info"]
-FORMATS = ["text", "json", "sarif", "github", "junit", "markdown"]
+from agentlint.cli_output import FAIL_ON, FORMATS, SEVERITIES  # noqa: F401 - SEVERITIES: part of this module's API
 
 
 class _Group(click.Group):
@@ -38,7 +37,8 @@ class _Group(click.Group):
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="agentlint")
+@click.version_option(__version__, prog_name="agentlint",
+                      message=f"%(prog)s, version %(version)s (distribution {DISTRIBUTION})")
 def main() -> None:
     """Find convenience provisioning around AI-agent identities in Terraform/OpenTofu code and plans."""
     _check_hcl2()
@@ -65,8 +65,8 @@ def _check_hcl2() -> None:
         click.echo(
             f"agentlint: the 'hcl2' module in this environment is bc-python-hcl2 {version} (installed by Checkov), "
             "not python-hcl2 8.x. The two packages share one module name and cannot live in one environment.\n"
-            "Install agentlint in its own environment: `pipx install agentlint` or "
-            "`python -m venv ~/.venvs/agentlint && ~/.venvs/agentlint/bin/pip install agentlint`.",
+            f"Install agentlint in its own environment: `{INSTALL_HINT}` or "
+            f"`python -m venv ~/.venvs/agentlint && ~/.venvs/agentlint/bin/pip install {DISTRIBUTION}`.",
             err=True)
         sys.exit(2)
 
@@ -156,20 +156,33 @@ def _variable_value(raw: str):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(FORMATS, case_sensitive=False), default="text", show_default=True,
               help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Write the report in --format to a file; the human-readable report still goes to the terminal.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES), help="Exit 1 on findings of this severity or higher "
-              "(default from configuration, else medium).")
+@click.option("--report", "reports", multiple=True, metavar="FORMAT=FILE",
+              help="Also write the report in FORMAT to FILE (repeatable: `--report sarif=a.sarif --report "
+                   "gitlab=cq.json`), beside what --format and -o write; one scan for every output.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON, case_sensitive=False), help="Exit 1 on findings of this "
+              "severity or higher (default from configuration, else medium); `none`: findings never fail the run "
+              "(an unreadable input still exits 2).")
+@click.option("-q", "--quiet", is_flag=True, help="Text: only the findings, errors and the summary (no agent "
+              "inventory, notices or progress).")
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-              help="Configuration file (.agentlint.toml or pyproject.toml).")
+              help="Configuration file (.agentlint.toml or pyproject.toml; default: the nearest one from the current "
+                   "folder up to the repository root).")
 @click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False),
               help="A .tfvars file applied to every root module (repeatable).")
 @click.option("--select", multiple=True, help="Only these rules (ids, id prefixes or names; repeatable).")
 @click.option("--ignore", multiple=True, help="Skip these rules (ids, id prefixes or names; repeatable).")
-@click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal).")
+@click.option("--color/--no-color", default=None, help="Colour text output (default: when a terminal; NO_COLOR and "
+              "FORCE_COLOR are honoured).")
+@click.option("--exclude", "excludes", multiple=True, metavar="PATTERN",
+              help="Do not scan these paths (gitignore pattern, relative to the repository root; repeatable).")
 @click.option("--no-ignore", is_flag=True, help="Disregard `# agentlint:ignore[...]` comments: report everything.")
+@click.option("--respect-gitignore", is_flag=True,
+              help="Skip files and folders the repository's .gitignore files ignore (off by default: Terraform reads "
+                   "gitignored tfvars and .terraform/ modules). Files named on the command line are still read.")
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings that are not in this baseline file (see `agentlint baseline`).")
 @click.option("--changed-only", is_flag=True,
@@ -189,16 +202,21 @@ def _variable_value(raw: str):
               help="Plans: the folder of the code a plan was made from (its root module), so plan findings point at "
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
 @_input_options
-def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, color, no_ignore, baseline_path,
-         changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources, root, var_args):
-    """Scan Terraform/OpenTofu folders, files and plan JSON files."""
-    from agentlint.engine import exit_code, scan as run_scan
+def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, select, ignore, color, excludes,
+         no_ignore, respect_gitignore, baseline_path, changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources,
+         root, var_args):
+    """Scan Terraform/OpenTofu folders, files and plan JSON files (`-`: a plan JSON on standard input)."""
+    from agentlint import cli_output
+    from agentlint.engine import scan as run_scan
     from agentlint.model import Severity
     from agentlint.values import scrub
 
+    fmt = fmt.lower()
+    extra_reports = cli_output.parse_reports(reports)
     config, _ = _load_config(config_path)
     updates = {}
-    if fail_on:
+    fail_on = fail_on.lower() if fail_on else None
+    if fail_on and fail_on != "none":
         updates["fail_on"] = Severity(fail_on)
     if var_files:
         updates["var_files"] = list(config.var_files) + list(var_files)
@@ -206,20 +224,23 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         updates["select"] = _selectors(select)
     if ignore:
         updates["ignore"] = list(config.ignore) + _selectors(ignore)
-    config = config.model_copy(update=updates)
+    if respect_gitignore:
+        updates["respect_gitignore"] = True
+    config = config.model_copy(update=updates).with_cli_exclude(excludes)
     _check_selectors(config)
     baseline = _read_baseline(baseline_path)
-    if changed_only and not any(_is_plan(p) for p in paths):
+    stdin = "-" in paths
+    if changed_only and not stdin and not any(_is_plan(p) for p in paths):
         click.echo("agentlint: --changed-only needs a plan JSON file among the inputs; for code use --diff-base REF",
                    err=True)
         sys.exit(2)
     from agentlint.changes import ChangeError
 
-    plan_options = _plan_options(terraform_show, terraform_bin, sources)
+    plan_options = _plan_options(terraform_show, terraform_bin, sources, stdin)
     try:
-        report = run_scan(list(paths), config, no_ignore=no_ignore, changed_only=changed_only, diff_base=diff_base,
-                          use_cache=not no_cache, progress=_progress(), root=root, variables=_variables(var_args),
-                          plan_options=plan_options)
+        report = run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
+                          diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else _progress(),
+                          root=root, variables=_variables(var_args), plan_options=plan_options)
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
@@ -227,22 +248,19 @@ def scan(paths, fmt, output, fail_on, config_path, var_files, select, ignore, co
         from agentlint.baseline import apply
 
         report = apply(report, baseline)
-    use_colour = color if color is not None else sys.stdout.isatty()
-    if output:
-        try:
-            with open(output, "w", encoding="utf-8") as fh:
-                fh.write(scrub(_render(fmt, report, config, colour=False)))
-        except OSError as exc:
-            click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
-            sys.exit(2)
-        click.echo(scrub(_render("text", report, config, colour=use_colour)), nl=False, color=use_colour)
-    else:
-        click.echo(scrub(_render(fmt, report, config, colour=use_colour)), nl=False,
-                   color=use_colour and fmt == "text")
-    sys.exit(exit_code(report, config.fail_on))
+    if fail_on == "none":
+        report = report.model_copy(update={"summary": {**report.summary, "fail_on": "none"}})
+    colour = cli_output.use_colour(color)
+    terminal = cli_output.quiet_report(report) if quiet else report
+    for extra_fmt, path in ([(fmt, output)] if output else []) + extra_reports:
+        cli_output.write_file(path, cli_output.render(extra_fmt, report, config, colour=False))
+    shown = "text" if output else fmt
+    body = cli_output.render(shown, terminal if shown == "text" else report, config, colour=colour)
+    click.echo(scrub(body), nl=False, color=colour and shown == "text")
+    sys.exit(cli_output.exit_code(report, fail_on or config.fail_on.value))
 
 
-def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources):
+def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources, stdin: bool = False):
     """--terraform-show / --terraform-bin / --source (command line only: a configuration file cannot turn them on)."""
     from agentlint.loaders.plan_input import PlanOptions
 
@@ -260,7 +278,7 @@ def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources):
                        f"{' is not an executable' if terraform_bin else ''}; name one with --terraform-bin PATH",
                        err=True)
             sys.exit(2)
-    return PlanOptions(terraform_show=terraform_show, terraform_bin=binary, sources=tuple(sources))
+    return PlanOptions(terraform_show=terraform_show, terraform_bin=binary, sources=tuple(sources), stdin=stdin)
 
 
 def _progress():
@@ -282,6 +300,58 @@ def _is_plan(path: str) -> bool:
     return os.path.isfile(path) and (looks_like_plan(path) or is_binary_plan(path))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="The baseline file to write (JSON).")
+@click.option("--update", is_flag=True, help="Rewrite the existing baseline FILE without the entries that are no "
+              "longer found (fixed); new findings are not added.")
+@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing on success.")
+@_input_options
+def baseline(paths, output, update, config_path, var_files, quiet, root, var_args):
+    """Record today's findings so that `scan --baseline FILE` reports only new ones."""
+    from agentlint.baseline import make, update as shrink
+    from agentlint.cli_output import write_file
+    from agentlint.engine import scan as run_scan
+
+    config, _ = _load_config(config_path)
+    if var_files:
+        config = config.model_copy(update={"var_files": list(config.var_files) + list(var_files)})
+    old = _read_baseline(output) if update else None
+    report = run_scan(list(paths), config, root=root, variables=_variables(var_args))
+    if report.errors:
+        for e in report.errors:
+            click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
+        click.echo("agentlint: baseline not written: some inputs could not be read", err=True)
+        sys.exit(2)
+    if old is not None:
+        text, kept, dropped = shrink(old, report)
+        write_file(output, text)
+        if not quiet:
+            click.echo(f"agentlint: baseline {output} updated: {kept} entr{'y' if kept == 1 else 'ies'} kept, "
+                       f"{dropped} fixed entr{'y' if dropped == 1 else 'ies'} dropped")
+        return
+    write_file(output, make(report))
+    if not quiet:
+        click.echo(f"agentlint: baseline with {len(report.findings)} finding(s) written to {output}")
+
+
+@main.group()
+def cache():
+    """The parse cache ($AGENTLINT_CACHE_DIR, else $XDG_CACHE_HOME/agentlint, else ~/.cache/agentlint)."""
+
+
+@cache.command("clean")
+def cache_clean():
+    """Remove agentlint's cache entries (parsed files, the action catalogue's index); the next scan rebuilds them."""
+    from agentlint.loaders.cache import cache_dir, clean
+
+    files, size = clean()
+    click.echo(f"agentlint: removed {files} cache file{'' if files == 1 else 's'} ({size:,} bytes) from {cache_dir()}")
+
+
 def _read_baseline(path: Optional[str]):
     if not path:
         return None
@@ -292,66 +362,6 @@ def _read_baseline(path: Optional[str]):
     except BaselineError as exc:
         click.echo(f"agentlint: baseline error: {exc}", err=True)
         sys.exit(2)
-
-
-@main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, writable=True),
-              help="The baseline file to write (JSON).")
-@click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--var-file", "var_files", multiple=True, type=click.Path(exists=True, dir_okay=False))
-@_input_options
-def baseline(paths, output, config_path, var_files, root, var_args):
-    """Record today's findings so that `scan --baseline FILE` reports only new ones."""
-    from agentlint.baseline import make
-    from agentlint.engine import scan as run_scan
-
-    config, _ = _load_config(config_path)
-    if var_files:
-        config = config.model_copy(update={"var_files": list(config.var_files) + list(var_files)})
-    report = run_scan(list(paths), config, root=root, variables=_variables(var_args))
-    if report.errors:
-        for e in report.errors:
-            click.echo(f"agentlint: {e.path}{':' + str(e.line) if e.line else ''}: {e.kind}: {e.message}", err=True)
-        click.echo("agentlint: baseline not written: some inputs could not be read", err=True)
-        sys.exit(2)
-    try:
-        with open(output, "w", encoding="utf-8") as fh:
-            from agentlint.values import scrub
-
-            fh.write(scrub(make(report)))
-    except OSError as exc:
-        click.echo(f"agentlint: cannot write {output}: {exc.strerror}", err=True)
-        sys.exit(2)
-    click.echo(f"agentlint: baseline with {len(report.findings)} finding(s) written to {output}")
-
-
-def _render(fmt: str, report, config, colour: bool) -> str:
-    if fmt == "json":
-        from agentlint.outputs.json_report import render
-
-        return render(report)
-    if fmt == "sarif":
-        from agentlint.engine import selected_rules
-        from agentlint.outputs.sarif import render
-
-        return render(report, selected_rules(config))
-    if fmt == "junit":
-        from agentlint.engine import selected_rules
-        from agentlint.outputs.junit import render
-
-        return render(report, selected_rules(config))
-    if fmt == "github":
-        from agentlint.outputs.github import render
-
-        return render(report)
-    if fmt == "markdown":
-        from agentlint.outputs.markdown import render
-
-        return render(report)
-    from agentlint.outputs.text import render
-
-    return render(report, colour=colour)
 
 
 @main.command("rules")

@@ -9,9 +9,12 @@ from typing import Optional
 
 from agentlint import __version__
 from agentlint.config import Config
+from agentlint.failures import (build_isolated, debugging, evaluation_failures, evaluation_limits, internal_error,
+                                untrusted)
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
-from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding, SuppressionInfo
+from agentlint import suppressions
+from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding
 from agentlint.rule import Rule, RuleContext, all_rules
 
 
@@ -80,10 +83,11 @@ def build_graph(paths: list[str], config: Config, use_cache: bool = False, progr
 
 def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, root: Optional[str] = None,
                  variables: Optional[dict] = None, plan_options=None) -> IdentityGraph:
-    model = load(paths, var_files=config.var_files, exclude=config.exclude, limits=config.limits.limits(),
-                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options)
+    model = load(paths, var_files=config.var_files, exclude=config.exclude_rules(), limits=config.limits.limits(),
+                 use_cache=use_cache, progress=progress, root=root, variables=variables, plan_options=plan_options,
+                 respect_gitignore=config.respect_gitignore)
     options = AgentOptions(include=config.agents.include, exclude=config.agents.exclude, tags=config.agents.tags)
-    return IdentityGraph(model, options)
+    return build_isolated(model, lambda m: IdentityGraph(m, options), model.errors)
 
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
@@ -104,9 +108,11 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     findings: list[Finding] = []
     errors: list[LoadError] = list(graph.model.errors)
     findings = _run(rules, "graph", ctx, config, errors)
+    errors += evaluation_failures(graph.model) + evaluation_limits(graph.model)
+    findings = untrusted(findings, graph.model)
     suppressed: list[SuppressedFinding] = []
     if not no_ignore:
-        findings, suppressed = _apply_suppressions(findings, graph.model.suppressions)
+        findings, suppressed = suppressions.apply(findings, graph.model.suppressions)
         findings += _run(rules, "suppressions", ctx, config, errors)
     wanted = selection_filter(graph)
     findings = merge_roots([f for f in findings if wanted(f)], graph.model)
@@ -151,21 +157,6 @@ def finding_counts(findings: list[Finding]) -> dict:
     }
 
 
-def _apply_suppressions(findings, suppressions):
-    kept: list[Finding] = []
-    suppressed: list[SuppressedFinding] = []
-    for f in findings:
-        match = next((s for s in suppressions if s.covers(f.path, f.start_line)
-                      and any(r.upper() == f.rule_id or r.lower() == f.rule_name for r in s.rules)), None)
-        if match is None:
-            kept.append(f)
-            continue
-        match.used = True
-        suppressed.append(SuppressedFinding(finding=f, suppression=SuppressionInfo(
-            path=match.path, line=match.line, reason=match.reason)))
-    return kept, suppressed
-
-
 def _run(rules, phase, ctx, config, errors) -> list[Finding]:
     findings: list[Finding] = []
     for rule_cls in rules:
@@ -178,8 +169,9 @@ def _run(rules, phase, ctx, config, errors) -> list[Finding]:
             options = rule_cls.Options.model_validate(override.options if override is not None else {})
             findings.extend(rule_cls(options).check(ctx))
         except Exception as exc:  # a rule bug must not hide the other rules' findings
-            errors.append(LoadError(path="(agentlint)", kind="internal-error",
-                                    message=f"rule {rule_cls.id} failed: {exc.__class__.__name__}: {exc}"))
+            if debugging():
+                raise
+            errors.append(internal_error(f"rule {rule_cls.id}", exc))
     return findings
 
 

@@ -6,6 +6,7 @@ tool's boundary (findings, agents, load errors, the report) are pydantic models:
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -33,6 +34,8 @@ class Limits:
     max_plan_bytes: int = 500_000_000
     max_nesting: int = 100  # nesting depth of HCL expressions and blocks, and of JSON values
     max_instances: int = 10_000  # instances per resource or module call (count / for_each), and module instances per root
+    max_iterations: int = 200_000  # loop iterations and function calls evaluated per module instance
+    max_eval_seconds: float = 5.0  # wall time of one evaluation (a resource's attributes, an instance's inputs)
 
 
 def json_depth_exceeds(value, limit: int) -> bool:
@@ -67,14 +70,22 @@ class Resource:
     source: str = "hcl"  # "hcl" | "plan"
     calls_via: tuple[str, ...] = ()  # files of the module calls that instantiate this resource's module (HCL)
     evaluate: Optional[Callable[[], dict[str, Any]]] = field(default=None, repr=False, compare=False)
+    failure: Optional[str] = field(default=None, compare=False)  # why evaluating it failed (a bug of agentlint's)
+    limit: Optional[str] = field(default=None, compare=False)  # an evaluation budget its attributes ran into
 
     @property
     def values(self) -> dict[str, Any]:
         """Attribute values. HCL resources are evaluated on first read: most resources in a repository (buckets,
         networks...) are never asked about, and evaluating them would cost most of a warm scan."""
         if self.vals is None:
-            self.vals = self.evaluate() if self.evaluate is not None else {}
-            self.evaluate = None
+            evaluate, self.evaluate = self.evaluate, None
+            try:
+                self.vals = evaluate() if evaluate is not None else {}
+            except Exception as exc:  # a bug in the evaluator: this resource only; the engine reports it
+                if os.environ.get("AGENTLINT_DEBUG"):
+                    raise
+                self.vals = {}
+                self.failure = f"{exc.__class__.__name__}: {exc}"
         return self.vals
 
     @property
@@ -114,6 +125,7 @@ class Suppression:
     block_start: Optional[int] = None
     block_end: Optional[int] = None
     used: bool = False
+    until: Optional[str] = None  # `until=` as written; agentlint/suppressions.py judges it
 
     def covers(self, path: str, line: Optional[int]) -> bool:
         return (path == self.path and line is not None and self.block_start is not None

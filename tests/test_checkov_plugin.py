@@ -122,6 +122,21 @@ def test_failing_agentlint_is_unknown_and_said_once(checkov, tmp_path):
 
 
 @pytest.mark.slow
+def test_another_tool_named_agentlint_is_refused_and_said_once(checkov, tmp_path):
+    """`agentlint` on PyPI is another project with a command of the same name: its `--version` does not name
+    agentlint-iac, so the checks are UNKNOWN with that explanation rather than failures of `scan`."""
+    other = tmp_path / "agentlint"
+    other.write_text('#!/bin/sh\nif [ "$1" = --version ]; then echo "agentlint 2.10.1"; exit 0; fi\n'
+                     'echo "Error: No such command \'scan\'." >&2\nexit 2\n')
+    other.chmod(0o755)
+    doc, err = run_checkov(checkov, ["-d", "fixtures/examples/bedrock-agent", "--framework", "terraform"],
+                           plugin=True, agentlint=str(other))
+    assert not [r for r in results(doc) if r[1].startswith(PREFIX)]
+    assert err.count(f"agentlint checks: {other} is not agentlint-iac's agentlint (it says 'agentlint 2.10.1')") == 1
+    assert "pipx install agentlint-iac" in err
+
+
+@pytest.mark.slow
 def test_resources_of_a_file_agentlint_could_not_read_are_unknown(checkov, tmp_path):
     # Guards the README's promise: a file agentlint reported in `errors` is never PASSED by its checks.
     work = tmp_path / "case"

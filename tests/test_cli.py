@@ -170,7 +170,7 @@ def test_bc_python_hcl2_fork_is_detected(tmp_path):
     out = subprocess.run([sys.executable, "-m", "agentlint", "rules"], capture_output=True, text=True,
                          env={**os.environ, **env})
     assert out.returncode == 2
-    assert "bc-python-hcl2 0.4.3" in out.stderr and "pipx install agentlint" in out.stderr
+    assert "bc-python-hcl2 0.4.3" in out.stderr and "pipx install agentlint-iac" in out.stderr
 
 
 def test_colour_only_when_asked_or_a_terminal():
@@ -288,7 +288,7 @@ def test_bad_baseline_file(tmp_path):
     assert invoke("scan", EXAMPLE, "--baseline", str(tmp_path / "none.json"))[0] == 2
 
 
-@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "markdown"])
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "junit", "markdown", "gitlab"])
 def test_exit_codes_are_the_same_in_every_format(fmt, tmp_path):
     assert invoke("scan", EXAMPLE, "--format", fmt)[0] == 1
     assert invoke("scan", CLEAN, "--format", fmt)[0] == 0

@@ -6,6 +6,7 @@ fast. AGENTLINT_FUZZ_MUTANTS raises the count for a longer local run.
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -67,3 +68,66 @@ def test_mutated_fixtures_never_crash(tmp_path):
         shutil.rmtree(work)
         ran += 1
     assert ran >= min(MUTANTS, 100), f"only {ran} mutants in {BUDGET_SECONDS}s"
+
+
+# Structure-aware campaigns (issue 13): mutants that parse, so type confusion reaches the evaluator, the graph and
+# the rules. Each run must give a complete JSON report with no internal-error. The CI run is bounded; a longer
+# local run: AGENTLINT_FUZZ_MUTANTS=10000 AGENTLINT_FUZZ_SECONDS=3600 pytest tests/test_fuzz.py -k structure
+SHARED_PLANS = FIXTURES.parent.parent / "shared" / "corpus" / "plans"
+
+
+def _plan_seeds():
+    seeds = [p for p in FIXTURES.rglob("*.json") if p.name != "modules.json"]
+    if SHARED_PLANS.is_dir():
+        seeds += [p for p in SHARED_PLANS.rglob("*.json")
+                  if p.stat().st_size < 200_000 and p.name not in ("MANIFEST.json", "INVENTORY_all_candidates.json")]
+    return sorted(seeds)
+
+
+def _check(report, what):
+    from agentlint.outputs import json_report
+
+    assert [e for e in report.errors if e.kind == "internal-error"] == [], what
+    rendered = json.loads(json_report.render(report))
+    assert rendered["summary"]["errors"] == len(report.errors)
+
+
+def test_structure_aware_plan_mutants(tmp_path):
+    from mutants import mutate_json
+
+    rnd = random.Random(20261127)
+    seeds = []
+    for path in _plan_seeds():
+        try:
+            seeds.append((path, json.loads(path.read_text())))
+        except ValueError:
+            continue
+    assert len(seeds) >= 4
+    start, ran = time.monotonic(), 0
+    while ran < MUTANTS and time.monotonic() - start < BUDGET_SECONDS:
+        path, doc = rnd.choice(seeds)
+        target = tmp_path / f"p{ran % 50}.json"
+        target.write_text(json.dumps(mutate_json(doc, rnd)))
+        _check(run(str(target)), (path, ran))
+        ran += 1
+    assert ran >= min(MUTANTS, 100), f"only {ran} plan mutants in {BUDGET_SECONDS}s"
+
+
+def test_structure_aware_hcl_mutants(tmp_path):
+    from mutants import mutate_hcl
+
+    rnd = random.Random(20261128)
+    cases = sorted({p.parent for p in FIXTURES.rglob("*.tf") if ".terraform" not in p.parts})
+    assert cases
+    start, ran = time.monotonic(), 0
+    while ran < MUTANTS and time.monotonic() - start < BUDGET_SECONDS:
+        case = rnd.choice(cases)
+        work = tmp_path / f"h{ran}"
+        shutil.copytree(case, work, symlinks=True)
+        files = sorted(work.glob("*.tf"))
+        for target in rnd.sample(files, min(len(files), rnd.randint(1, 2))):
+            target.write_text(mutate_hcl(target.read_text(errors="replace"), rnd))
+        _check(run(str(work)), (case, ran))
+        shutil.rmtree(work)
+        ran += 1
+    assert ran >= min(MUTANTS, 100), f"only {ran} HCL mutants in {BUDGET_SECONDS}s"

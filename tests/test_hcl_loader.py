@@ -280,3 +280,23 @@ def test_jsonencode_gives_terraforms_string_and_readers_still_see_the_object(tmp
     assert identity_block("azapi_resource", res["azapi_resource.agent"].values) == {"type": "SystemAssigned"}
     doc = parse_policy_value(res["aws_iam_policy.p"].values["policy"], lambda _a: None)
     assert doc.known and doc.statements[0].actions == ["s3:*"]
+
+
+def test_load_configuration_returns_its_result_with_diagnostics(tmp_path):
+    """Loaders hand back resources, stacks and diagnostics; nothing is appended to lists the caller owns."""
+    from agentlint.loaders.hcl import load_configuration
+    from agentlint.loaders.repository import survey
+    from agentlint.model import Limits
+
+    (tmp_path / "main.tf").write_text('# agentlint:ignore[AL201] sandbox\nresource "aws_iam_role" "r" {\n'
+                                      '  name = "r"\n}\nmodule "gone" {\n  source = "app.terraform.io/x/y/aws"\n}\n')
+    (tmp_path / "broken.tf").write_text('resource "aws_iam_role" {\n')
+    repo = survey(str(tmp_path), [str(tmp_path)], [], Limits())
+    got = load_configuration(repo, Limits())
+    assert [r.address for r in got.resources] == ["aws_iam_role.r"]
+    assert got.stacks == [str(tmp_path)] and got.files_read == 2
+    assert [(e.kind, e.path.rsplit("/", 1)[-1], e.line) for e in got.errors] == [("parse-error", "broken.tf", 2)]
+    assert [n.kind for n in got.notices] == ["module-not-installed"]
+    assert [(s.line, s.rules, s.reason, s.block_address) for s in got.suppressions] == [
+        (1, ["AL201"], "sandbox", "aws_iam_role.r")]
+    assert got.summary == {"modules_not_installed": 1}

@@ -78,13 +78,6 @@ def test_agent_user_and_the_workload_using_it_are_one_agent(tmp_path):
     assert "AL308" not in {f.rule_id for f in run(str(tmp_path)).findings}
 
 
-@pytest.mark.xfail(strict=True, reason="a number literal beyond float range (valid HCL: Terraform's numbers are "
-                                       "arbitrary precision) is an internal-error of the file")
-def test_huge_number_literal_is_not_an_internal_error(tmp_path):
-    (tmp_path / "main.tf").write_text('resource "aws_iam_role" "r" {\n  max_session_duration = 1e400\n}\n')
-    assert run(str(tmp_path)).errors == []
-
-
 @pytest.mark.xfail(strict=True, reason="timeadd() is not evaluated, so an end date computed from constants is unknown "
                                        "and a 182-day secret is not reported (the `# known-gap:` line of the fixture)")
 def test_end_date_computed_with_timeadd_is_checked():

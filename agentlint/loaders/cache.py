@@ -21,7 +21,7 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.loaders.parsed import Block, LazyBlock, ParsedFile
 
-FORMAT = 6
+FORMAT = 7
 _LAZY_TYPES = ("resource", "data")
 _DIGEST_BYTES = 32  # SHA-256 of the marshalled entry, written before it
 _META = ("count", "for_each")
@@ -33,6 +33,39 @@ def cache_dir() -> str:
         return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "agentlint")
+
+
+def clean(folder: Optional[str] = None) -> tuple[int, int]:
+    """`agentlint cache clean`: remove what agentlint wrote in its cache folder (parse entries of every format and
+    the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a folder shared with other
+    files. Returns (files removed, bytes freed)."""
+    import shutil
+
+    folder = folder or cache_dir()
+    files = size = 0
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return 0, 0
+    for name in names:
+        path = os.path.join(folder, name)
+        if name.startswith("parse-v") and os.path.isdir(path) and not os.path.islink(path):
+            for sub, _, entries in os.walk(path):
+                for entry in entries:
+                    try:
+                        size += os.lstat(os.path.join(sub, entry)).st_size
+                        files += 1
+                    except OSError:
+                        pass
+            shutil.rmtree(path, ignore_errors=True)
+        elif name.startswith("aws-actions-") and (name.endswith(".marshal") or name.endswith(".tmp")):
+            try:
+                size += os.lstat(path).st_size
+                os.unlink(path)
+                files += 1
+            except OSError:
+                pass
+    return files, size
 
 
 def _parser_fingerprint() -> bytes:
@@ -124,7 +157,7 @@ def _decode_block(t: tuple) -> Block:
 
 def encode(parsed: ParsedFile) -> tuple:
     return (FORMAT, tuple(_encode_block(b) for b in parsed.blocks), parsed.attrs,
-            tuple((line, tuple(rules), reason) for line, rules, reason in parsed.suppressions))
+            tuple((line, tuple(rules), reason, until) for line, rules, reason, until in parsed.suppressions))
 
 
 def decode(data: tuple, path: str):
@@ -134,4 +167,4 @@ def decode(data: tuple, path: str):
     if data[0] != FORMAT:
         raise ValueError("cache format")
     return ParsedFile(path=path, blocks=[_decode_block(b) for b in data[1]], attrs=data[2],
-                      suppressions=[(line, list(rules), reason) for line, rules, reason in data[3]])
+                      suppressions=[(line, list(rules), reason, until) for line, rules, reason, until in data[3]])

@@ -12,20 +12,59 @@ import copy
 import decimal
 import json
 import os
-from dataclasses import dataclass
+import time
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
-from agentlint.loaders.repository import inside
+from agentlint.loaders.eval_files import MAX_FILE_FUNCTION_BYTES, _inside_root, _read_file  # noqa: F401
+from agentlint.loaders.eval_operators import UnsupportedOperator, apply_operator
+from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public names stay importable from here)
+    _SPECIAL_ROOTS, Invalid, _collect_refs, _is_index, _node_text, _push_step_indexes, _refs_of, _template_text,
+    _walk, contains_unknown, traversal_ref)
 from agentlint.values import Ref, Unknown
 
 MAX_DEPTH = 200
 # Iterations of `for` expressions and template `for` directives, per module instance: nested loops multiply
 # (1,000 x 1,000 is a million), and each one costs a bound scope.
 MAX_ITERATIONS = 200_000
-MAX_FILE_FUNCTION_BYTES = 1_000_000
+MAX_EVAL_SECONDS = 5.0  # per evaluation; hostile input must end within seconds, real code takes milliseconds
 
-_SPECIAL_ROOTS = {"count", "each", "self", "terraform", "path"}
+
+class Budget:
+    """The evaluation budget of one module instance: loop iterations, and wall time per evaluation (a resource's
+    attributes, or an instance's count / for_each / module inputs). Past either, values are unknown, and the first
+    reason is kept so the loader can report a `limit` error at the resource instead of a silent unknown."""
+
+    max_iterations = MAX_ITERATIONS
+    max_seconds = MAX_EVAL_SECONDS
+
+    def __init__(self):
+        self.used = 0
+        self.deadline = time.monotonic() + self.max_seconds
+        self.exceeded: Optional[str] = None
+
+    def restart_clock(self) -> None:
+        self.deadline = time.monotonic() + self.max_seconds
+
+    def hit(self, reason: str) -> None:
+        if self.exceeded is None:
+            self.exceeded = reason
+
+    def spend(self, iterations: int) -> bool:
+        self.used += iterations
+        if self.used > self.max_iterations:
+            self.hit(f"more than {self.max_iterations} loop iterations in one module instance (limit max-iterations)")
+            return False
+        if time.monotonic() > self.deadline:
+            self.hit(f"evaluation took longer than {self.max_seconds:g} s (limit max-eval-seconds)")
+            return False
+        return True
+
+
+def configure_budgets(max_iterations: int, max_seconds: float) -> None:
+    """The [limits] settings for every scope created afterwards (one scan at a time per process)."""
+    Budget.max_iterations = max_iterations
+    Budget.max_seconds = max_seconds
 
 
 class Scope:
@@ -47,12 +86,11 @@ class Scope:
         # Names bound inside one instance or expression: `each` -> {"key", "value"}, `count` -> {"index"}, a
         # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
         self.bindings: dict[str, Any] = {}
-        self._work = [0]  # shared with bound copies: one budget per module instance
+        self.budget = Budget()  # shared with bound copies: one budget per module instance
 
     def spend(self, iterations: int) -> bool:
-        """Count loop iterations against the instance's budget; False once it is used up."""
-        self._work[0] += iterations
-        return self._work[0] <= MAX_ITERATIONS
+        """Count loop iterations against the instance's budget; False once it (or its time) is used up."""
+        return self.budget.spend(iterations)
 
     def bind(self, names: dict[str, Any]) -> "Scope":
         """A scope that sees these names too (each/count of an instance, a dynamic iterator, for symbols).
@@ -77,6 +115,7 @@ class Scope:
 
 def evaluate(node: tuple, scope: Scope, depth: int = 0) -> Any:
     if depth > MAX_DEPTH:
+        scope.budget.hit(f"expressions nested deeper than {MAX_DEPTH} levels (locals referring to locals)")
         return Unknown("(expression nested too deeply)")
     kind = node[0]
     d = depth + 1
@@ -142,29 +181,6 @@ def _unify_branches(a: Any, b: Any, cond: bool) -> Any:
     return chosen
 
 
-@dataclass(frozen=True, repr=False)
-class Invalid(Unknown):
-    """An expression Terraform would reject (a missing attribute, an index out of range, a function error).
-    Still an unknown to everything downstream; `can()` tells it apart from a value that is merely not known."""
-
-
-def _node_text(node: tuple) -> str:
-    kind = node[0]
-    if kind in ("R", "C", "S"):
-        return node[3]
-    if kind in ("Q", "B"):
-        return node[4]
-    if kind == "N":
-        return node[3]
-    if kind == "F":
-        return node[8]
-    if kind == "X":
-        return node[1]
-    if kind == "L":
-        return json.dumps(node[1])
-    return "(expression)"
-
-
 def _for(node: tuple, scope: Scope, depth: int) -> Any:
     _, key_var, value_var, coll_node, key_node, value_node, cond_node, group, text = node
     coll = evaluate(coll_node, scope, depth)
@@ -219,7 +235,10 @@ def _template(node: tuple, scope: Scope, depth: int) -> Any:
     out: list[str] = []
     try:
         complete = _render_parts(parts, scope, depth, out, [fn.MAX_STRING])
-    except (fn.FunctionError, fn.TooBig):
+    except fn.FunctionError:
+        complete = False
+    except fn.TooBig as exc:
+        scope.budget.hit(f"string template: {exc} (a built-in size budget)")
         complete = False
     if not complete:
         refs: list = []
@@ -269,112 +288,6 @@ def _render_parts(parts: list, scope: Scope, depth: int, out: list[str], budget:
             if budget[0] < 0:
                 raise fn.TooBig("template too long")
     return True
-
-
-def _template_text(parts: list) -> str:
-    out = []
-    for part in parts:
-        if isinstance(part, str):
-            out.append(part)
-        elif part[0] in ("TI", "TF"):
-            out.append("%{...}")
-        else:
-            out.append("${" + _node_text(part) + "}")
-    return "".join(out)
-
-
-def traversal_ref(root: str, steps: list, scope_prefix: str) -> Optional[Ref]:
-    """The resource reference a traversal names, or None for variables, locals and specials."""
-    names = []
-    for step in steps:
-        if step[0] == "a":
-            names.append(step[1])
-        elif step[0] == "i":
-            continue  # instance keys and indexes do not change which resource is meant
-        else:
-            break
-    if root == "data":
-        if len(names) < 2:
-            return None
-        return Ref(f"{scope_prefix}data.{names[0]}.{names[1]}", ".".join(names[2:]))
-    if root == "module":
-        if not names:
-            return None
-        return Ref(f"{scope_prefix}module.{names[0]}", ".".join(names[1:]))
-    if root in ("var", "local") or root in _SPECIAL_ROOTS or not names:
-        return None
-    return Ref(f"{scope_prefix}{root}.{names[0]}", ".".join(names[1:]))
-
-
-def _push_step_indexes(steps: list, bound: frozenset, stack: list) -> None:
-    """The index expressions of traversal steps (splat sub-steps included): they can name resources too."""
-    step_stack = list(steps)
-    while step_stack:
-        step = step_stack.pop()
-        if step[0] == "i":
-            stack.append((step[1], bound))
-        elif step[0] == "*" and len(step) > 1:
-            step_stack.extend(step[1])
-
-
-def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
-    """References to resources anywhere in an expression, with variables, locals and bound names followed.
-    Names a `for` expression or template `for` binds are not resources: `[for r in x : r.arn]` names no `r`."""
-    refs: list[Ref] = []
-    stack: list[tuple] = [(node, frozenset())]
-    seen = 0
-    while stack and seen < 10_000:
-        seen += 1
-        cur, bound = stack.pop()
-        if not isinstance(cur, tuple) or not cur:
-            continue
-        kind = cur[0]
-        if kind == "R":
-            root, steps = cur[1], cur[2]
-            if root in bound:
-                pass
-            elif root in scope.bindings:
-                refs.extend(_refs_of(scope.bindings[root]))
-            else:
-                ref = traversal_ref(root, steps, scope.prefix)
-                if ref is not None:
-                    refs.append(ref)
-                elif root in ("var", "local") and steps and steps[0][0] == "a":
-                    value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
-                    refs.extend(_refs_of(value))
-            _push_step_indexes(steps, bound, stack)
-        elif kind == "T":
-            stack.extend((p, bound) for p in cur[1] if not isinstance(p, str))
-        elif kind == "TI":
-            stack.append((cur[1], bound))
-            stack.extend((p, bound) for p in cur[2] + cur[3] if not isinstance(p, str))
-        elif kind == "TF":
-            inner = bound | {n for n in cur[1:3] if n}
-            stack.append((cur[3], bound))
-            stack.extend((p, inner) for p in cur[4] if not isinstance(p, str))
-        elif kind == "F":
-            inner = bound | {n for n in cur[1:3] if n}
-            stack.append((cur[3], bound))
-            stack.extend((n, inner) for n in cur[4:7] if n is not None)
-        elif kind == "X":
-            stack.extend((t, bound) for t in cur[2])
-        elif kind == "S":
-            stack.append((cur[1], bound))
-            _push_step_indexes(cur[2], bound, stack)
-        elif kind == "O":
-            for k, v in cur[1]:
-                stack.extend(((k, bound), (v, bound)))
-        elif kind == "U":
-            stack.extend((n, bound) for n in cur[1])
-        elif kind == "C":
-            stack.extend((n, bound) for n in cur[2])
-        elif kind == "Q":
-            stack.extend((n, bound) for n in cur[1:4])
-        elif kind == "B":
-            stack.extend((n, bound) for n in cur[2:4])
-        elif kind == "N":
-            stack.append((cur[2], bound))
-    return refs
 
 
 def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
@@ -459,18 +372,6 @@ def _apply_steps(value: Any, steps: list, text: str, scope: Scope, depth: int) -
     return value
 
 
-def _is_index(key: Any) -> bool:
-    try:
-        return isinstance(fn.to_number(key), int)
-    except fn.FunctionError:
-        return False
-
-
-_COMPARE = {"<": lambda a, b: a < b, ">": lambda a, b: a > b, "<=": lambda a, b: a <= b, ">=": lambda a, b: a >= b}
-_ARITH = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "*": lambda a, b: a * b}
-_EXACT = decimal.Context(prec=160)  # Terraform computes with 512-bit mantissas: 1 / 3 * 3 is 1
-
-
 def _binary(node: tuple, scope: Scope, depth: int) -> Any:
     value = _binary_exact(node, scope, depth)
     if isinstance(value, decimal.Decimal):
@@ -491,6 +392,7 @@ def _operand(node: tuple, scope: Scope, depth: int) -> Any:
 def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
     _, op, left_node, right_node, text = node
     if depth > MAX_DEPTH:
+        scope.budget.hit(f"expressions nested deeper than {MAX_DEPTH} levels (locals referring to locals)")
         return Unknown("(expression nested too deeply)")
     a = _operand(left_node, scope, depth)
     b = _operand(right_node, scope, depth)
@@ -498,27 +400,9 @@ def _binary_exact(node: tuple, scope: Scope, depth: int) -> Any:
     if isinstance(a, Unknown) or isinstance(b, Unknown):
         return Unknown(text, tuple(_collect_refs(node, scope)))
     try:
-        if op not in _ARITH and op not in ("/", "%"):
-            a, b = (fn.num(v) if isinstance(v, decimal.Decimal) else v for v in (a, b))
-        if op == "==":
-            return fn.tf_equal(a, b)
-        if op == "!=":
-            return not fn.tf_equal(a, b)
-        if op in ("&&", "||"):
-            x, y = fn.to_bool(a), fn.to_bool(b)
-            return (x and y) if op == "&&" else (x or y)
-        x, y = (v if isinstance(v, decimal.Decimal) else fn.decimal(fn.to_number(v)) for v in (a, b))
-        if op in _COMPARE:
-            return _COMPARE[op](x, y)
-        if op in ("/", "%") and y == 0:
-            raise fn.FunctionError("division by zero")
-        with decimal.localcontext(_EXACT):
-            if op in _ARITH:
-                return +_ARITH[op](x, y)
-            if op == "/":
-                return x / y
-            if op == "%":
-                return x % y  # Decimal's % takes the dividend's sign (-5 % 3 is -2), as Terraform's does
+        return apply_operator(op, a, b)
+    except UnsupportedOperator:
+        pass
     except (fn.FunctionError, TypeError, ValueError, OverflowError, decimal.InvalidOperation):
         return Invalid(text, tuple(_collect_refs(node, scope)))
     return Unknown(text, tuple(_collect_refs(node, scope)))
@@ -570,71 +454,15 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
     function = fn.FUNCTIONS.get(name)
     if function is None:
         return unknown()
+    if not scope.spend(1):
+        return unknown()
     try:
         return fn.check_size(function(*args))
-    except fn.TooBig:
+    except fn.TooBig as exc:
+        scope.budget.hit(f"{name}(): {exc} (a built-in size budget)")
         return unknown()
     except Exception:  # noqa: BLE001 - a function applied to values of the wrong shape is an error in Terraform
         return Invalid(text, tuple(_collect_refs(node, scope)))
-
-
-def contains_unknown(value: Any) -> bool:
-    """Whether any part is unknown. A value too large to walk (parts can be shared, so a small expression can
-    describe an enormous one) counts as unknown."""
-    return _walk(value) != "known"
-
-
-def _refs_of(value: Any) -> list[Ref]:
-    """The references held inside a value, walking a bounded number of parts (parts can be shared, so a small
-    expression can describe an enormous value)."""
-    out: list[Ref] = []
-    stack = [value]
-    seen = 0
-    while stack and seen < fn.MAX_ELEMENTS:
-        seen += 1
-        v = stack.pop()
-        if isinstance(v, Unknown):
-            out.extend(v.refs)
-        elif isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return out
-
-
-def _walk(value: Any) -> str:
-    """"known", "unknown" (some part is) or "too-large" (more parts than a budget allows)."""
-    stack = [value]
-    seen = 0
-    while stack:
-        seen += 1
-        if seen > fn.MAX_ELEMENTS * 10:
-            return "too-large"
-        v = stack.pop()
-        if isinstance(v, Unknown):
-            return "unknown"
-        if isinstance(v, dict):
-            stack.extend(v.values())
-        elif isinstance(v, list):
-            stack.extend(v)
-    return "known"
-
-
-def _inside_root(rel: str, scope: Scope) -> Optional[str]:
-    path = os.path.realpath(os.path.join(scope.module_dir, rel))
-    return path if inside(path, scope.scan_root) else None
-
-
-def _read_file(rel: str, scope: Scope, text: str) -> Any:
-    path = _inside_root(rel, scope)
-    if path is None:
-        return Unknown(text)
-    from agentlint.loaders.textfile import TextFileError, read_bytes
-
-    try:
-        return read_bytes(path, MAX_FILE_FUNCTION_BYTES).decode("utf-8")
-    except (TextFileError, UnicodeDecodeError):
-        return Unknown(text)
 
 
 def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int) -> Any:

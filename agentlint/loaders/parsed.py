@@ -5,7 +5,6 @@ Kept free of parser imports (lark, python-hcl2), so that a run served from the p
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 
@@ -68,23 +67,5 @@ class ParsedFile:
     path: str
     blocks: list[Block] = field(default_factory=list)
     attrs: dict[str, tuple] = field(default_factory=dict)  # top-level attributes: what a .tfvars file holds
-    suppressions: list[tuple[int, list[str], str]] = field(default_factory=list)  # (line, rules, reason)
-
-
-_SUPPRESSION = re.compile(r"(?:#|//)\s*agentlint\s*:\s*ignore\s*\[([^\]]*)\]\s*(.*)$")
-
-
-def suppression_comments(text: str) -> list[tuple[int, list[str], str]]:
-    """`# agentlint:ignore[AL101,wildcard-action] reason` comments, found in the raw text (python-hcl2's dict API
-    drops comments)."""
-    found = []
-    if "agentlint" not in text:
-        return found
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = _SUPPRESSION.search(line)
-        if m:
-            rules = [r.strip() for r in m.group(1).split(",") if r.strip()]
-            reason = m.group(2).strip()
-            reason = re.sub(r"^(reason\s*:\s*|--\s*)", "", reason, flags=re.IGNORECASE).strip()
-            found.append((number, rules, reason))
-    return found
+    # (line, rules, reason, until): agentlint/suppressions.py reads them from comment tokens and applies them
+    suppressions: list[tuple] = field(default_factory=list)

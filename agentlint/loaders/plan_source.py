@@ -20,12 +20,15 @@ import os
 from typing import Optional
 
 from agentlint.loaders.plan import PlanConfig
+from agentlint.loaders.result import LoadResult
 from agentlint.model import Limits, LoadError, Resource, ScanModel, strip_instance_keys
 
 
 def locate_plan_resources(resources: list[Resource], plan_path: str, config: PlanConfig, model: ScanModel,
-                          sources: tuple[str, ...] = (), limits: Limits = Limits(), cache=None) -> int:
-    """Set the code location on the plan resources found in the code; the number located."""
+                          sources: tuple[str, ...] = (), limits: Limits = Limits(), cache=None,
+                          result: Optional[LoadResult] = None) -> int:
+    """Set the code location on the plan resources found in the code; the number located. Code read only for this
+    (not scanned) hands its notices and suppression comments to `result` (else to the model)."""
     candidates = [os.path.dirname(plan_path) or "."] + [os.path.normpath(s) for s in sources]
     best: dict[str, Resource] = {}
     best_count = 0
@@ -35,7 +38,7 @@ def locate_plan_resources(resources: list[Resource], plan_path: str, config: Pla
         if key in seen or not os.path.isdir(folder):
             continue
         seen.add(key)
-        index = code_index(folder, model, limits, cache)
+        index = code_index(folder, model, limits, cache, result)
         count = sum(1 for r in resources if _config_address(r, config) in index)
         if count > best_count:
             best, best_count = index, count
@@ -56,19 +59,20 @@ def _config_address(res: Resource, config: PlanConfig) -> Optional[str]:
     return address
 
 
-def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=None) -> dict[str, Resource]:
+def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=None,
+               result: Optional[LoadResult] = None) -> dict[str, Resource]:
     """Module-qualified address (no instance keys) -> the code's resource, for the root module in `folder`."""
     root = os.path.abspath(folder)
     scanned = [r for r in model.resources if r.source == "hcl" and os.path.abspath(r.stack) == root]
     if not scanned:
-        scanned = _read_code(folder, model, limits, cache)
+        scanned = _read_code(folder, model, limits, cache, result)
     index: dict[str, Resource] = {}
     for res in sorted(scanned, key=lambda r: (r.path, r.start_line or 0)):
         index.setdefault(strip_instance_keys(res.address), res)
     return index
 
 
-def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Resource]:
+def _read_code(folder: str, model: ScanModel, limits: Limits, cache, result: Optional[LoadResult]) -> list[Resource]:
     """The root module in `folder`, evaluated as a scan would (its repository's local modules followed), only to
     locate plan resources: its resources and errors do not reach the scan (errors become notices); its suppression
     comments do, for the plan findings located in it (findings about the comments themselves are outside what the
@@ -89,13 +93,13 @@ def _read_code(folder: str, model: ScanModel, limits: Limits, cache) -> list[Res
     if not has_code:  # a folder of plans (CI artifacts) holds no root module: nothing to walk
         memo[root] = []
         return []
-    errors: list[LoadError] = []
-    notices: list[LoadError] = []
     repo = survey(find_repository_root(folder), [folder], [], limits)
+    got = load_configuration(repo, limits, cache)
     # Its suppression comments apply to the plan findings located in it, as for code beside a named plan.
-    resources, _, _ = load_configuration(repo, errors, notices, limits, model.suppressions, cache)
-    for e in errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
-        model.notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
+    (result or model).suppressions.extend(got.suppressions)
+    resources = got.resources
+    for e in got.errors + repo.errors:  # the code is not an input of the scan: what could not be read is a notice
+        (result or model).notices.append(LoadError(path=e.path, line=e.line, kind="source-not-read",
                                        message=f"{e.kind}: {e.message} (read only to locate plan resources)"))
     memo[root] = [r for r in resources if os.path.abspath(r.stack) == root]
     return memo[root]

@@ -53,6 +53,11 @@ def find_repository_root(path: str, explicit: Optional[str] = None) -> str:
         cur = parent
 
 
+def inside_folder(path: str, folder: str) -> bool:
+    """Whether an absolute path is the folder or lies under it (by name, links not resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
 def inside(path: str, root: str) -> bool:
     """Whether a path, symbolic links resolved, lies inside a folder (symbolic links resolved too)."""
     real = os.path.realpath(path)
@@ -163,7 +168,8 @@ def group_inputs(paths: list[str], explicit_root: Optional[str]) -> tuple[dict[s
     return groups, errors
 
 
-def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> Repository:
+def survey(root: str, named: list[str], exclude: list, limits: Limits,
+           respect_gitignore: bool = False) -> Repository:
     """Walk a repository: module folders, candidate module calls (from raw text), and what the inputs name."""
     display_base = None if all(os.path.isabs(p) for p in named) else os.getcwd()
     repo = Repository(root=root, display_base=display_base)
@@ -190,33 +196,48 @@ def survey(root: str, named: list[str], exclude: list[str], limits: Limits) -> R
         else:
             repo.errors.append(LoadError(path=raw, kind="unsupported",
                                          message="not a Terraform/OpenTofu file, variable file or plan JSON"))
-    _walk(repo, exclude, limits)
+    if repo.selection.folders or repo.selection.files:
+        # Plans alone need no walk: `agentlint scan ~/Downloads/plan.json` must not read all of ~/Downloads.
+        _walk(repo, exclude, limits, respect_gitignore)
     return repo
 
 
-def _excluded(rel: str, patterns: list[str]) -> bool:
-    import fnmatch
+def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bool = False) -> None:
+    from agentlint.loaders.exclude import Excluder
+    from agentlint.loaders.gitignore import GitIgnore
 
-    return any(fnmatch.fnmatch(rel, p) or fnmatch.fnmatch(rel, p.rstrip("/") + "/*") for p in patterns)
-
-
-def _walk(repo: Repository, exclude: list[str], limits: Limits) -> None:
     root = repo.root
+    excluder = Excluder(exclude, root)
+    gitignore = GitIgnore() if respect_gitignore else None
+    named_paths = [*repo.selection.files, *repo.selection.folders, *repo.selection.plans]
+
+    def git_ignored(rel: str, full: str, is_dir: bool) -> bool:  # what is named on the command line is read
+        if gitignore is None or not gitignore.ignored(rel, is_dir):
+            return False
+        return not any(p == full or p.startswith(full.rstrip(os.sep) + os.sep) for p in named_paths)
 
     def onerror(exc: OSError) -> None:
         repo.errors.append(LoadError(path=repo.show(str(exc.filename or root)), kind="unreadable",
                                      message=f"cannot read: {exc.strerror}"))
 
     named_files = {f for f in repo.selection.files}
+    # What the inputs name is read even where an exclude pattern covers it (as linters check a file named to them).
+    named = named_files | set(repo.selection.folders) | repo.selection.plans
     for folder, dirs, files in os.walk(root, onerror=onerror):
         # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
         rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
+        if gitignore is not None:
+            gitignore.read(folder, rel_folder, files)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
-                         and not _excluded(_join(rel_folder, d), exclude))
+                         and not (excluder and excluder.excluded(os.path.join(folder, d), is_dir=True)
+                                  and not any(inside_folder(n, os.path.join(folder, d)) for n in named))
+                         and not git_ignored(_join(rel_folder, d), os.path.join(folder, d), True))
         kept = []
         for name in files:
             full = os.path.join(folder, name)
-            if _excluded(_join(rel_folder, name), exclude) and full not in named_files:
+            if excluder and full not in named_files and excluder.excluded(full):
+                continue
+            if git_ignored(_join(rel_folder, name), full, False):
                 continue
             if os.path.islink(full) and not inside(full, root):
                 if repo.selection.covers(full):

@@ -49,8 +49,29 @@ def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, head: bool = False) -
     return raw
 
 
+def read_stream(stream, max_bytes: int) -> bytes:
+    """At most `max_bytes` from a binary stream (standard input: `terraform show -json tfplan | agentlint scan -`).
+    Reads in chunks and stops one byte past the limit, so an endless or huge stream is refused, never held whole."""
+    chunks: list[bytes] = []
+    size = 0
+    while size <= max_bytes:
+        try:
+            chunk = stream.read(min(1 << 20, max_bytes + 1 - size))
+        except OSError as exc:
+            raise TextFileError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    raise TextFileError(f"input is over the {max_bytes:,}-byte limit; skipped", "limit")
+
+
 def read_text(path: str, max_bytes: int = MAX_FILE_BYTES) -> str:
-    raw = read_bytes(path, max_bytes)
+    return decode_text(read_bytes(path, max_bytes))
+
+
+def decode_text(raw: bytes) -> str:
+    """UTF-8 (with or without BOM) or UTF-16 with BOM, CRLF read as LF; binary content and bad encodings refused."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = raw.decode("utf-16")

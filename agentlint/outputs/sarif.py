@@ -97,7 +97,7 @@ def render(report: Report, rules: list[type[Rule]]) -> str:
     } for e in report.errors]
     run = {
         "tool": {"driver": {"name": "agentlint", "version": __version__, "semanticVersion": __version__,
-                            "informationUri": "https://pypi.org/project/agentlint/",
+                            "informationUri": "https://pypi.org/project/agentlint-iac/",
                             "rules": [rule_descriptor(r) for r in rules]}},
         "invocations": [{"executionSuccessful": not report.errors, "toolExecutionNotifications": notifications}],
         "columnKind": "unicodeCodePoints",

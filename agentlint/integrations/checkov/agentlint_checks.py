@@ -22,6 +22,9 @@ from checkov.common.models.enums import CheckCategories, CheckResult
 from checkov.terraform.checks.resource.base_resource_check import BaseResourceCheck
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
+# agentlint's distribution name (agentlint/__init__.py DISTRIBUTION; not imported, see above). `agentlint` on PyPI is
+# another project whose command is also `agentlint`: `agentlint --version` tells the two apart.
+DISTRIBUTION = "agentlint-iac"
 _INDEX = re.compile(r"\[[^\]]*\]")
 _state: dict[str, Any] = {"report": None, "failed": False}
 
@@ -50,7 +53,11 @@ def _report() -> Optional[dict]:
     targets = _targets(sys.argv[1:])
     if not exe or not os.path.exists(exe):
         _say_once("the agentlint executable was not found (install it in its own environment, e.g. "
-                  "`pipx install agentlint`, or set AGENTLINT_BIN)")
+                  f"`pipx install {DISTRIBUTION}`, or set AGENTLINT_BIN)")
+        return None
+    problem = _not_this_tool(exe)
+    if problem:
+        _say_once(problem)
         return None
     if not targets:
         _say_once("could not tell which folder or file Checkov scans (-d/-f)")
@@ -69,6 +76,20 @@ def _report() -> Optional[dict]:
         return None
     _state["report"] = report
     return report
+
+
+def _not_this_tool(exe: str) -> Optional[str]:
+    """Why `exe` is not agentlint-iac's command (None when it is): the other `agentlint` on PyPI installs a command
+    of the same name, and its `scan` would fail every check with "No such command"."""
+    try:
+        out = subprocess.run([exe, "--version"], capture_output=True, text=True, timeout=120)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"{exe} could not be run ({exc.__class__.__name__})"
+    if out.returncode == 0 and DISTRIBUTION not in out.stdout:  # a failing one is reported when the scan fails
+        said = (out.stdout.strip().splitlines() or ["no version"])[0][:120]
+        return (f"{exe} is not {DISTRIBUTION}'s agentlint (it says {said!r}): the `agentlint` package on PyPI is "
+                f"another tool; `pipx install {DISTRIBUTION}` or set AGENTLINT_BIN")
+    return None
 
 
 def _same_file(finding_path: str, entity_file: str) -> bool:

@@ -1,0 +1,101 @@
+"""Where `agentlint scan` writes its reports, and in which format: the terminal (`--format`), one file (`-o`) and
+any number of `--report FORMAT=FILE`, all rendered from the one report of the run; colour, quiet and exit codes."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Optional
+
+import click
+
+FORMATS = ["text", "json", "sarif", "github", "junit", "markdown", "gitlab"]
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+FAIL_ON = SEVERITIES + ["none"]  # none: findings never fail the run; unreadable inputs still exit 2
+
+
+def use_colour(flag: Optional[bool], stream=None) -> bool:
+    """`--color` / `--no-color` first, then NO_COLOR (https://no-color.org: set and not empty turns colour off), then
+    FORCE_COLOR (set and not empty turns it on, as CI logs that render ANSI want), else whether it is a terminal. The
+    order is CPython's own (3.13 `_colorize`): NO_COLOR wins over FORCE_COLOR."""
+    if flag is not None:
+        return flag
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return (stream or sys.stdout).isatty()
+
+
+def parse_reports(values) -> list[tuple[str, str]]:
+    """`--report FORMAT=FILE` (repeatable) -> [(format, file)]; a bad one is a usage error (exit 2)."""
+    reports = []
+    for value in values:
+        fmt, sep, path = value.partition("=")
+        fmt = fmt.strip().lower()
+        if not sep or not path:
+            raise click.BadParameter(f"{value!r}: expected FORMAT=FILE, e.g. sarif=agentlint.sarif",
+                                     param_hint="'--report'")
+        if fmt not in FORMATS:
+            raise click.BadParameter(f"{value!r}: unknown format {fmt!r} (one of {', '.join(FORMATS)})",
+                                     param_hint="'--report'")
+        reports.append((fmt, path))
+    return reports
+
+
+def quiet_report(report):
+    """`-q`: the findings, the errors that make the run exit 2, and the summary; no agent inventory, no notices."""
+    return report.model_copy(update={"agents": [], "notices": []})
+
+
+def render(fmt: str, report, config, colour: bool) -> str:
+    if fmt == "json":
+        from agentlint.outputs.json_report import render
+
+        return render(report)
+    if fmt == "sarif":
+        from agentlint.engine import selected_rules
+        from agentlint.outputs.sarif import render
+
+        return render(report, selected_rules(config))
+    if fmt == "junit":
+        from agentlint.engine import selected_rules
+        from agentlint.outputs.junit import render
+
+        return render(report, selected_rules(config))
+    if fmt == "github":
+        from agentlint.outputs.github import render
+
+        return render(report)
+    if fmt == "markdown":
+        from agentlint.outputs.markdown import render
+
+        return render(report)
+    if fmt == "gitlab":
+        from agentlint.outputs.gitlab import render
+
+        return render(report)
+    from agentlint.outputs.text import render
+
+    return render(report, colour=colour)
+
+
+def write_file(path: str, text: str) -> None:
+    from agentlint.values import scrub
+
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(scrub(text))
+    except OSError as exc:
+        click.echo(f"agentlint: cannot write {path}: {exc.strerror}", err=True)
+        sys.exit(2)
+
+
+def exit_code(report, fail_on: str) -> int:
+    """0 / 1 / 2 as documented; `--fail-on none` never fails on findings, but an unreadable input is still 2."""
+    from agentlint.engine import exit_code as gate
+    from agentlint.model import Severity
+
+    if fail_on == "none":
+        return 2 if report.errors else 0
+    return gate(report, Severity(fail_on))

@@ -1,0 +1,157 @@
+"""Every command of the README's Use block and of docs/ci.md's shell blocks and plan variants, run as written in a
+workspace holding the folders and files they name (the shipped example as `infra/`, the located plan fixture as
+`plan.json` / `tfplan.json`, a real binary plan as `tfplan`, a git base for `--diff-base origin/main`). None may be
+a usage error (exit 2); the exit code each gives is asserted."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT
+
+README = (ROOT / "README.md").read_text()
+CI_DOC = (ROOT / "docs" / "ci.md").read_text()
+
+
+def _commands(block: str) -> list[str]:
+    out = []
+    for line in block.strip().splitlines():
+        line = re.sub(r"\s+#\s.*$", "", line).strip()  # the explanatory comment
+        if line:
+            out.append(line)
+    return out
+
+
+def readme_use_commands() -> list[str]:
+    use = README.split("## Use", 1)[1]
+    return _commands(re.search(r"```sh\n(.*?)```", use, re.S).group(1))
+
+
+def ci_doc_commands() -> list[str]:
+    commands = []
+    for block in re.findall(r"```sh\n(.*?)```", CI_DOC, re.S):
+        commands += _commands(block)
+    gitlab = CI_DOC.split("## GitLab CI", 1)[1].split("## pre-commit", 1)[0]
+    prose = re.sub(r"\s+", " ", gitlab.split("```", 2)[2])  # the plan variants after the job
+    commands += [c for c in re.findall(r"`([^`]*agentlint scan [^`]*)`", prose)]
+    return commands
+
+
+def _git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args], cwd=cwd, check=True,
+                   capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory) -> Path:
+    ws = tmp_path_factory.mktemp("ws")
+    shutil.copytree(FIXTURES / "examples" / "bedrock-agent", ws / "infra")
+    (ws / "infra" / "agent").mkdir()
+    shutil.copy(FIXTURES / "examples" / "bedrock-agent" / "modules" / "agent_role" / "main.tf",
+                ws / "infra" / "agent" / "main.tf")
+    (ws / "envs" / "prod").mkdir(parents=True)
+    (ws / "envs" / "prod" / "main.tf").write_text(
+        'variable "region" {}\nresource "aws_iam_role" "bot" {\n  name = "bot-${var.region}"\n'
+        '  assume_role_policy = "{}"\n}\nresource "aws_iam_role_policy_attachment" "admin" {\n'
+        '  role       = aws_iam_role.bot.name\n  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}\n')
+    (ws / "prod.tfvars").write_text('region = "eu-west-1"\n')
+    shutil.copy(FIXTURES / "plans" / "located" / "tfplan.json", ws / "plan.json")
+    shutil.copy(FIXTURES / "plans" / "located" / "tfplan.json", ws / "tfplan.json")
+    shutil.copy(FIXTURES / "plans" / "binary" / "terraform-data" / "tfplan", ws / "tfplan")
+    shutil.copy(FIXTURES / "plans" / "binary" / "terraform-data" / "main.tf", ws / "main.tf")
+    (ws / ".gitignore").write_text("*.sarif\n")
+    _git(ws, "init", "-q", "-b", "main")
+    _git(ws, "add", "-A")
+    _git(ws, "commit", "-qm", "base")
+    _git(ws, "update-ref", "refs/remotes/origin/main", "HEAD")
+    role = ws / "infra" / "modules" / "agent_role" / "main.tf"
+    role.write_text(role.read_text().replace("43200", "36000"))  # a change since origin/main
+    return ws
+
+
+def run(command: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+           "AGENTLINT_CACHE_DIR": str(cwd / ".cache-for-tests"), "NO_COLOR": "1"}
+    return subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=cwd, capture_output=True, text=True,
+                          env=env, timeout=600)
+
+
+# The exit code of each command in this workspace: 1 where the inputs have findings at or above the threshold.
+README_EXPECTED = {
+    "agentlint scan infra/": 1,
+    "agentlint scan infra/agent/main.tf": 1,
+    "agentlint scan envs/prod --var region=eu-west-1": 1,  # AL201 on a role no agent uses: high
+    "agentlint scan envs/prod --root .": 1,
+    "agentlint scan plan.json": 1,
+    "agentlint scan tfplan.json --source infra/": 1,
+    "agentlint scan tfplan --terraform-show": 0,
+    "agentlint scan infra/ --format json -o agentlint.json": 1,
+    "agentlint scan infra/ --fail-on high": 1,
+    "agentlint scan infra/ --var-file prod.tfvars": 1,
+    "agentlint scan infra/ --format sarif -o agentlint.sarif": 1,
+    "agentlint scan tfplan.json --changed-only": 1,
+    "agentlint scan infra/ --diff-base origin/main": 1,
+    "agentlint scan infra/ --report sarif=agentlint.sarif --report gitlab=gl-code-quality.json": 1,
+    "agentlint scan infra/ -q --fail-on none": 0,
+    "terraform show -json tfplan | agentlint scan -": 0,
+    "agentlint scan infra/ --respect-gitignore": 1,
+    "agentlint baseline infra/ -o .agentlint-baseline.json && agentlint scan infra/ --baseline "
+    ".agentlint-baseline.json": 0,
+    "agentlint baseline infra/ -o .agentlint-baseline.json --update": 0,
+    "agentlint cache clean": 0,
+    "agentlint rules": 0,
+    "agentlint explain AL201": 0,
+    "agentlint graph infra/ --format mermaid": 0,
+    "agentlint config --schema": 0,
+}
+
+
+def test_readme_use_block_is_the_list_tested():
+    assert readme_use_commands() == list(README_EXPECTED)
+
+
+@pytest.mark.parametrize("command", list(README_EXPECTED))
+def test_readme_use_commands(workspace, command):
+    out = run(command, workspace)
+    assert out.returncode == README_EXPECTED[command], out.stdout[-1500:] + out.stderr[-1500:]
+
+
+def test_readme_commands_do_what_they_say(workspace):
+    assert run("agentlint scan infra/ --report sarif=agentlint.sarif --report gitlab=gl-code-quality.json",
+               workspace).returncode == 1
+    assert json.loads((workspace / "agentlint.sarif").read_text())["version"] == "2.1.0"
+    issues = json.loads((workspace / "gl-code-quality.json").read_text())
+    assert sorted(i["location"]["path"] for i in issues) == [  # relative to the repository root
+        "infra/agent/main.tf", "infra/main.tf", "infra/main.tf", "infra/modules/agent_role/main.tf",
+        "infra/modules/agent_role/main.tf"]
+    piped = run("terraform show -json tfplan | agentlint scan -", workspace)
+    assert "No findings; 1 file" in piped.stdout and piped.stderr.count("Error") == 0
+    diff = run("agentlint scan infra/ --diff-base origin/main --format json", workspace)
+    assert sorted(f["rule_id"] for f in json.loads(diff.stdout)["findings"]) == ["AL201", "AL501"]
+
+
+CI_EXPECTED = {
+    "agentlint baseline infra -o .agentlint-baseline.json": 0,
+    "agentlint scan infra --baseline .agentlint-baseline.json": 0,
+    "agentlint baseline infra -o .agentlint-baseline.json --update": 0,
+    "agentlint scan tfplan.json --changed-only --report gitlab=gl-code-quality.json --report junit=agentlint-junit.xml": 1,
+    "terraform show -json tfplan | agentlint scan - --changed-only": 0,
+}
+
+
+def test_ci_doc_commands_are_the_list_tested():
+    assert ci_doc_commands() == list(CI_EXPECTED)
+
+
+@pytest.mark.parametrize("command", list(CI_EXPECTED))
+def test_ci_doc_commands(workspace, command):
+    out = run(command, workspace)
+    assert out.returncode == CI_EXPECTED[command], out.stdout[-1500:] + out.stderr[-1500:]
