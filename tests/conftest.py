@@ -42,6 +42,23 @@ def expected_findings(case: Path) -> Counter:
     return found
 
 
+def fast_sample(cases: list[Path]) -> list:
+    """For sweeps of a property over every fixture case (cache warm = cold, invocation forms, SARIF validity): the
+    first case of each `fixtures/ALxxx/{bad,good,plan}` folder runs in the fast run (`pytest -m "not slow"`), the
+    others are marked slow and run in `.ci/run`. The property does not depend on the rule, every rule's code is still
+    reached, and tests/test_rules.py checks every case's findings in both runs."""
+    seen: set[tuple[str, str]] = set()
+    out: list = []
+    for case in cases:
+        group = (case.parent.parent.name, case.parent.name)
+        if not group[0].startswith("AL") or group not in seen:
+            seen.add(group)
+            out.append(case)
+        else:
+            out.append(pytest.param(case, marks=pytest.mark.slow))
+    return out
+
+
 def corpus_dir(*parts: str) -> Path:
     path = CORPUS.joinpath(*parts)
     if not path.exists():
