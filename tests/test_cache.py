@@ -14,7 +14,7 @@ import pytest
 from agentlint.config import Config
 from agentlint.engine import scan
 from agentlint.loaders.cache import ParseCache
-from conftest import FIXTURES, rel
+from conftest import FIXTURES, fast_sample, rel
 
 CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir()) + [FIXTURES / "examples" / "bedrock-agent"]
 
@@ -25,7 +25,7 @@ def _key(report):
         [(s.finding.fingerprint, s.suppression.line) for s in report.suppressed]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[rel(c) for c in CASES])
+@pytest.mark.parametrize("case", fast_sample(CASES), ids=[rel(c) for c in CASES])
 def test_warm_scan_equals_cold_scan(case, tmp_path, monkeypatch):
     monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(tmp_path / "cache"))
     cold = scan([rel(case)], Config(), use_cache=False)

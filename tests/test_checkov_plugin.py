@@ -1,5 +1,6 @@
 """agentlint's checks inside the real Checkov, installed from PyPI into its own virtualenv (the two cannot share
-one: both install a module named `hcl2`). Set CHECKOV_BIN to reuse an existing Checkov install."""
+one: both install a module named `hcl2`), cached per Checkov version under the user cache folder (helpers.checkov_venv).
+Set CHECKOV_BIN to reuse an existing Checkov install."""
 
 from __future__ import annotations
 
@@ -14,20 +15,17 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, ROOT
+from helpers import checkov_venv
 
 CHECKOV_VERSION = "3.3.30"
 PREFIX = "CKV_AGENTLINT_"
 
 
 @pytest.fixture(scope="session")
-def checkov(tmp_path_factory) -> str:
+def checkov() -> str:
     if os.environ.get("CHECKOV_BIN"):
         return os.environ["CHECKOV_BIN"]
-    venv = tmp_path_factory.mktemp("checkov-venv")
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    subprocess.run([str(venv / "bin" / "pip"), "install", "-q", f"checkov=={CHECKOV_VERSION}"], check=True,
-                   timeout=1800)
-    return str(venv / "bin" / "checkov")
+    return checkov_venv(CHECKOV_VERSION)
 
 
 def _agentlint_bin() -> str:

@@ -12,6 +12,8 @@ import random
 import shutil
 import time
 
+import pytest
+
 from conftest import FIXTURES
 from helpers import run
 
@@ -45,6 +47,7 @@ def mutate(data: bytes, rnd: random.Random) -> bytes:
     return data
 
 
+@pytest.mark.slow
 def test_mutated_fixtures_never_crash(tmp_path):
     rnd = random.Random(20261122)
     cases = sorted(p for p in FIXTURES.rglob("*") if p.is_file() and p.suffix in (".tf", ".json"))

@@ -87,6 +87,7 @@ def test_deep_nesting_is_a_limit_not_a_crash(tmp_path):
     assert load([str(medium)], limits=Limits(max_nesting=1000)).errors == []
 
 
+@pytest.mark.slow
 def test_folder_of_100000_files(tmp_path):
     for i in range(100_000):
         (tmp_path / f"f{i:06d}.{'tf' if i % 1000 == 0 else 'txt'}").write_text(

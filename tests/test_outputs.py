@@ -13,7 +13,7 @@ from agentlint.config import Config
 from agentlint.engine import scan, selected_rules
 from agentlint.model import Finding, Report
 from agentlint.outputs import github, junit, markdown, sarif
-from conftest import CORPUS, FIXTURES, ROOT, rel
+from conftest import FIXTURES, ROOT, fast_sample, rel
 from helpers import run
 
 EXAMPLE = "fixtures/examples/bedrock-agent"
@@ -23,17 +23,15 @@ RULES = selected_rules(Config())
 
 @pytest.fixture(scope="module")
 def sarif_schema():
-    path = CORPUS.parent / "schemas" / "sarif-schema-2.1.0.json"
-    if not path.exists():
-        pytest.skip(f"{path} is not available (the shared folder sits beside the repository only in CI and dev)")
-    return json.loads(path.read_text())
+    # Vendored (tests/schemas/README.md) so that every clone validates SARIF, not only CI and dev.
+    return json.loads((Path(__file__).parent / "schemas" / "sarif-schema-2.1.0.json").read_text())
 
 
 def _stable(text: str) -> str:
     return text.replace(__version__, "<version>")
 
 
-@pytest.mark.parametrize("case", CASES, ids=[rel(c) for c in CASES])
+@pytest.mark.parametrize("case", fast_sample(CASES), ids=[rel(c) for c in CASES])
 def test_sarif_validates_against_the_official_schema(case, sarif_schema):
     import jsonschema
 

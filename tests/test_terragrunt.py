@@ -508,6 +508,7 @@ TOKENS = [b"{", b"}", b"[", b"]", b'"', b"${", b"=", b"\n", b"\x00", b"#", b"inc
           b'source = "../../..//x"', b"merge_strategy = \"deep\"", b"9" * 300]
 
 
+@pytest.mark.slow
 def test_mutated_terragrunt_files_never_crash(tmp_path):
     """Deterministic mutations of the fixtures: every failure must be a reported error, never an exception (the
     per-unit guard's "cannot evaluate" would hide one)."""

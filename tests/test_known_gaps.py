@@ -1,0 +1,85 @@
+"""Bugs found while writing fixtures, each a strict xfail: what agentlint should give, and gives not yet. A fix
+turns the test into an XPASS failure that asks for the `xfail` mark to be removed (the fixture, if any, then
+keeps the behaviour). Plan cases of the same kind are `known-gap.md` files beside a plan fixture."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import run
+
+
+@pytest.mark.xfail(strict=True, reason="a for_each GCP grant is attributed to the last service-account instance")
+def test_for_each_gcp_grant_names_its_own_service_account():
+    report = run("fixtures/AL207/bad/folder-admin-for-each")
+    got = {f.address: f.agents for f in report.findings}
+    assert got == {
+        'google_folder_iam_member.admin["executor"]': ['google_cloud_run_v2_service.agent["executor"]'],
+        'google_folder_iam_member.admin["planner"]': ['google_cloud_run_v2_service.agent["planner"]'],
+    }
+
+
+SAML_BY_REFERENCE = '''
+resource "aws_iam_saml_provider" "corp" {
+  name                   = "corp-idp"
+  saml_metadata_document = "<EntityDescriptor/>"
+}
+
+resource "aws_iam_role" "analyst" {
+  name = "analyst-agent"
+  assume_role_policy = jsonencode({
+    Statement = [{ Effect = "Allow", Action = "sts:AssumeRoleWithSAML", Principal = { Federated = aws_iam_saml_provider.corp.arn } }]
+  })
+}
+
+resource "aws_bedrockagentcore_agent_runtime" "analyst" {
+  agent_runtime_name = "analyst"
+  role_arn           = aws_iam_role.analyst.arn
+}
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="AL307 prints a SAML provider given by reference as Unknown('...')")
+def test_saml_provider_by_reference_is_named_by_its_address(tmp_path):
+    (tmp_path / "main.tf").write_text(SAML_BY_REFERENCE)
+    [finding] = [f for f in run(str(tmp_path)).findings if f.rule_id == "AL307"]
+    assert "Unknown(" not in finding.message and "aws_iam_saml_provider.corp" in finding.message
+
+
+USER_TAGGED_AND_CARRIED = '''
+resource "aws_iam_user" "bot" {
+  name = "ops-bot"
+  tags = { "agentlint:agent" = "true" }
+}
+
+resource "aws_iam_access_key" "bot" {
+  user = aws_iam_user.bot.name
+}
+
+resource "aws_apprunner_service" "bot" {
+  service_name = "ops-bot"
+  source_configuration {
+    image_repository {
+      image_identifier      = "public.ecr.aws/example/langgraph-ops:1.0"
+      image_repository_type = "ECR_PUBLIC"
+      image_configuration {
+        runtime_environment_variables = { AWS_ACCESS_KEY_ID = aws_iam_access_key.bot.id }
+      }
+    }
+  }
+}
+'''
+
+
+@pytest.mark.xfail(strict=True, reason="an IAM user tagged as an agent and the workload carrying its key count as "
+                                       "two unrelated agents sharing it (AL308)")
+def test_agent_user_and_the_workload_using_it_are_one_agent(tmp_path):
+    (tmp_path / "main.tf").write_text(USER_TAGGED_AND_CARRIED)
+    assert "AL308" not in {f.rule_id for f in run(str(tmp_path)).findings}
+
+
+@pytest.mark.xfail(strict=True, reason="timeadd() is not evaluated, so an end date computed from constants is unknown "
+                                       "and a 182-day secret is not reported (the `# known-gap:` line of the fixture)")
+def test_end_date_computed_with_timeadd_is_checked():
+    report = run("fixtures/AL314/bad/relative-and-certificate")
+    assert "azuread_service_principal_password.agent" in {f.address for f in report.findings if f.rule_id == "AL314"}
