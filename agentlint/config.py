@@ -66,10 +66,17 @@ class LimitsConfig(BaseModel):
                                     description="Longest wall time of one evaluation (a resource's attributes, a "
                                                 "module instance's inputs); past it, as for max-iterations.")
 
+    max_string: int = Field(Limits.max_string, alias="max-string", gt=0, le=100_000_000,
+                            description="Longest string one expression may build; past it the value is unknown and a "
+                                        "`limit` error names the resource.")
+    max_elements: int = Field(Limits.max_elements, alias="max-elements", gt=0, le=10_000_000,
+                              description="Largest collection one expression may build; past it, as for max-string.")
+
     def limits(self) -> Limits:
         return Limits(max_config_bytes=self.max_config_bytes, max_plan_bytes=self.max_plan_bytes,
                       max_nesting=self.max_nesting, max_instances=self.max_instances,
-                      max_iterations=self.max_iterations, max_eval_seconds=self.max_eval_seconds)
+                      max_iterations=self.max_iterations, max_eval_seconds=self.max_eval_seconds,
+                      max_string=self.max_string, max_elements=self.max_elements)
 
 
 class Config(BaseModel):

@@ -36,6 +36,8 @@ class Limits:
     max_instances: int = 10_000  # instances per resource or module call (count / for_each), and module instances per root
     max_iterations: int = 200_000  # loop iterations and function calls evaluated per module instance
     max_eval_seconds: float = 5.0  # wall time of one evaluation (a resource's attributes, an instance's inputs)
+    max_string: int = 1_000_000  # characters of one evaluated string (templates, format, join, encodings)
+    max_elements: int = 100_000  # elements of one evaluated collection (range, flatten, setproduct, for)
 
 
 def json_depth_exceeds(value, limit: int) -> bool:

@@ -278,3 +278,16 @@ def test_a_gcp_policy_document_that_is_not_an_object_is_not_an_internal_error(tm
     (tmp_path / "plan.json").write_text(json.dumps(plan))
     report = scan([str(tmp_path / "plan.json")], Config())
     assert report.errors == [] and report.findings == []
+
+
+def test_string_and_collection_budgets_are_configurable(tmp_path):
+    """[limits] max-string and max-elements: past them the value is unknown and a limit error names the resource."""
+    (tmp_path / "main.tf").write_text('resource "aws_iam_user" "u" {\n  name = join("", [for i in range(2000) : "abcdefghij"])\n}\n'
+                                      'resource "aws_iam_group" "g" {\n  name = length(range(5000))\n}\n')
+    assert scan([str(tmp_path)], Config()).errors == []
+    report = scan([str(tmp_path)], Config(limits={"max-string": 10_000, "max-elements": 3_000}))
+    assert [(e.kind, e.line, e.message) for e in report.errors] == [
+        ("limit", 1, "aws_iam_user.u: join(): string too long (limit max-string); values past it are unknown"),
+        ("limit", 4, "aws_iam_group.g: range(): collection too large (limit max-elements); values past it are "
+                     "unknown")]
+    assert scan([str(tmp_path)], Config()).errors == []  # the next scan runs with its own (default) budgets

@@ -23,7 +23,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
     from agentlint.loaders.repository import Selection
     from agentlint.loaders.hcl_eval import configure_budgets
 
-    configure_budgets(limits.max_iterations, limits.max_eval_seconds)
+    configure_budgets(limits.max_iterations, limits.max_eval_seconds, limits.max_string, limits.max_elements)
 
     groups, errors = group_inputs(paths, root)
     model = ScanModel(errors=errors)

@@ -23,14 +23,15 @@ class Budget:
     def __init__(self):
         self.used = 0
         self.deadline = time.monotonic() + self.max_seconds
-        self.exceeded: Optional[str] = None
+        self.exceeded: Optional[str] = None  # the latest reason
+        self.hits = 0
 
     def restart_clock(self) -> None:
         self.deadline = time.monotonic() + self.max_seconds
 
     def hit(self, reason: str) -> None:
-        if self.exceeded is None:
-            self.exceeded = reason
+        self.hits += 1
+        self.exceeded = reason
 
     def spend(self, iterations: int) -> bool:
         self.used += iterations
@@ -43,7 +44,21 @@ class Budget:
         return True
 
 
-def configure_budgets(max_iterations: int, max_seconds: float) -> None:
-    """The [limits] settings for every scope created afterwards (one scan at a time per process)."""
+def size_budget(message: str) -> str:
+    """The setting a function's TooBig message falls under, as the limit error names it."""
+    if "collection" in message or "elements" in message:
+        return "limit max-elements"
+    if "width" in message or "regular expression" in message or "regex" in message:
+        return "a built-in budget"
+    return "limit max-string"
+
+
+def configure_budgets(max_iterations: int, max_seconds: float, max_string: int = 1_000_000,
+                      max_elements: int = 100_000) -> None:
+    """The [limits] settings for every evaluation afterwards (one scan at a time per process)."""
+    from agentlint.loaders.fn_values import SIZES
+
     Budget.max_iterations = max_iterations
     Budget.max_seconds = max_seconds
+    SIZES.string = max_string
+    SIZES.elements = max_elements

@@ -158,7 +158,7 @@ def _refs_of(value: Any) -> list[Ref]:
     out: list[Ref] = []
     stack = [value]
     seen = 0
-    while stack and seen < fn.MAX_ELEMENTS:
+    while stack and seen < fn.SIZES.elements:
         seen += 1
         v = stack.pop()
         if isinstance(v, Unknown):
@@ -176,7 +176,7 @@ def _walk(value: Any) -> str:
     seen = 0
     while stack:
         seen += 1
-        if seen > fn.MAX_ELEMENTS * 10:
+        if seen > fn.SIZES.elements * 10:
             return "too-large"
         v = stack.pop()
         if isinstance(v, Unknown):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from agentlint.loaders.fn_values import (
-    MAX_ELEMENTS,
+    SIZES,
     FunctionError,
     TooBig,
     _int,
@@ -54,7 +54,7 @@ def _flatten(value: Any) -> Any:
             out.extend(_flatten(item))
         else:
             out.append(item)
-        if len(out) > MAX_ELEMENTS:
+        if len(out) > SIZES.elements:
             raise TooBig("collection too large")
     return out
 
@@ -178,7 +178,7 @@ def _setproduct(*sets: Any) -> list:
     total = 1
     for s in sets:
         total *= len(_list(s))
-        if total > MAX_ELEMENTS:
+        if total > SIZES.elements:
             raise TooBig("collection too large")
     if not sets:
         raise FunctionError("at least one argument")
@@ -219,7 +219,7 @@ def _range(*args: Any) -> list:
         raise FunctionError("range takes one to three arguments")
     if step == 0:
         raise FunctionError("step must not be zero")
-    if (limit - start) / step > MAX_ELEMENTS:
+    if (limit - start) / step > SIZES.elements:
         raise TooBig("collection too large")
     out: list = []
     i = 0

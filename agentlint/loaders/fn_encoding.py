@@ -8,9 +8,8 @@ import re
 from typing import Any
 
 from agentlint.loaders.fn_values import (
-    MAX_ELEMENTS,
+    SIZES,
     MAX_FORMAT_WIDTH,
-    MAX_STRING,
     FunctionError,
     JSONText,
     TooBig,
@@ -34,7 +33,7 @@ def _json_text(value: Any) -> str:
     def emit(v: Any) -> None:
         # Values can share parts ([x, x] nested 40 times): count as we go, never after.
         size[0] += 1
-        if size[0] > MAX_STRING:
+        if size[0] > SIZES.string:
             raise TooBig("value too large to encode")
         if v is None:
             parts.append("null")
@@ -112,7 +111,7 @@ def _yamldecode(s: Any) -> Any:
         r"^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)$"),
         list("yYnNtTfFoO"))
     text = to_str(s)
-    if len(text) > MAX_STRING:
+    if len(text) > SIZES.string:
         raise TooBig("yaml too long")
     try:
         loader = Loader(text)
@@ -152,7 +151,7 @@ def _yamlencode(value: Any) -> str:
 
     def emit(v: Any, indent: str, lead: str) -> None:
         # lead: text before the value on its first line ("- " or "key: ")
-        if len(lines) > MAX_ELEMENTS or len(indent) > MAX_FORMAT_WIDTH:
+        if len(lines) > SIZES.elements or len(indent) > MAX_FORMAT_WIDTH:
             raise TooBig("value too large to encode")
         if isinstance(v, dict) and v:
             first = True

@@ -8,8 +8,8 @@ from typing import Any
 
 from agentlint.loaders.fn_encoding import _json_text
 from agentlint.loaders.fn_values import (
+    SIZES,
     MAX_FORMAT_WIDTH,
-    MAX_STRING,
     FunctionError,
     TooBig,
     check_size,
@@ -59,7 +59,7 @@ def _format(fmt: Any, *args: Any) -> str:
             else:
                 text = " " * (w - len(text)) + text
         size += len(text)
-        if size > MAX_STRING:
+        if size > SIZES.string:
             raise TooBig("string too long")
         out.append(text)
     out.append(fmt[pos:])
@@ -130,6 +130,6 @@ def _formatlist(fmt: Any, *args: Any) -> list:
         return [_format(fmt, *args)]
     n = lengths.pop()
     out = [_format(fmt, *[a[i] if isinstance(a, list) else a for a in args]) for i in range(n)]
-    if sum(len(x) for x in out) > MAX_STRING:
+    if sum(len(x) for x in out) > SIZES.string:
         raise TooBig("string too long")
     return out

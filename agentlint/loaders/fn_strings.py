@@ -9,9 +9,9 @@ import re
 from typing import Any, Callable
 
 from agentlint.loaders.fn_values import (
+    SIZES,
     MAX_FORMAT_WIDTH,
     MAX_REGEX_INPUT,
-    MAX_STRING,
     FunctionError,
     TooBig,
     _int,
@@ -65,7 +65,7 @@ def _replace(s: Any, sub: Any, rep: Any) -> str:
     if len(sub) >= 2 and sub.startswith("/") and sub.endswith("/"):
         pattern = _compile(sub[1:-1])
         return check_size(pattern.sub(_go_replacement(rep), _regex_input(s)))
-    if len(s) * max(1, len(rep)) > MAX_STRING * 4 and sub in s:
+    if len(s) * max(1, len(rep)) > SIZES.string * 4 and sub in s:
         raise TooBig("string too long")
     return check_size(s.replace(sub, rep))
 

@@ -25,6 +25,18 @@ MAX_FORMAT_WIDTH = 10_000
 MAX_REGEX_INPUT = 100_000
 
 
+class Sizes:
+    """The size budgets a scan runs with: the defaults above, or `[limits]` max-string / max-elements (set once per
+    scan by hcl_eval.configure_budgets; read at call time, so functions see the configured values)."""
+
+    def __init__(self):
+        self.elements = MAX_ELEMENTS
+        self.string = MAX_STRING
+
+
+SIZES = Sizes()
+
+
 class FunctionError(Exception):
     """Terraform would stop with an error here."""
 
@@ -115,9 +127,9 @@ def to_bool(v: Any) -> bool:
 
 
 def check_size(v: Any) -> Any:
-    if isinstance(v, str) and len(v) > MAX_STRING:
+    if isinstance(v, str) and len(v) > SIZES.string:
         raise TooBig("string too long")
-    if isinstance(v, (list, dict)) and len(v) > MAX_ELEMENTS:
+    if isinstance(v, (list, dict)) and len(v) > SIZES.elements:
         raise TooBig("collection too large")
     return v
 

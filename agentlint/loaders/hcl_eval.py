@@ -15,7 +15,8 @@ import os
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
-from agentlint.loaders.eval_budget import MAX_EVAL_SECONDS, MAX_ITERATIONS, Budget, configure_budgets  # noqa: F401
+from agentlint.loaders.eval_budget import (  # noqa: F401
+    MAX_EVAL_SECONDS, MAX_ITERATIONS, Budget, configure_budgets, size_budget)
 from agentlint.loaders.eval_files import MAX_FILE_FUNCTION_BYTES, _inside_root, _read_file  # noqa: F401
 from agentlint.loaders.eval_operators import UnsupportedOperator, apply_operator
 from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public names stay importable from here)
@@ -155,7 +156,7 @@ def _for(node: tuple, scope: Scope, depth: int) -> Any:
         pairs = list(enumerate(coll))
     else:
         return Invalid(text, tuple(_collect_refs(node, scope)))
-    if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
+    if len(pairs) > fn.SIZES.elements or not scope.spend(len(pairs)):
         return unknown()
     items: list = []
     obj: dict[str, Any] = {}
@@ -193,11 +194,11 @@ def _template(node: tuple, scope: Scope, depth: int) -> Any:
         return evaluate(parts[0], scope, depth)
     out: list[str] = []
     try:
-        complete = _render_parts(parts, scope, depth, out, [fn.MAX_STRING])
+        complete = _render_parts(parts, scope, depth, out, [fn.SIZES.string])
     except fn.FunctionError:
         complete = False
     except fn.TooBig as exc:
-        scope.budget.hit(f"string template: {exc} (a built-in size budget)")
+        scope.budget.hit(f"string template: {exc} (limit max-string)")
         complete = False
     if not complete:
         refs: list = []
@@ -231,7 +232,7 @@ def _render_parts(parts: list, scope: Scope, depth: int, out: list[str], budget:
                 pairs = list(enumerate(coll))
             else:
                 return False
-            if len(pairs) > fn.MAX_ELEMENTS or not scope.spend(len(pairs)):
+            if len(pairs) > fn.SIZES.elements or not scope.spend(len(pairs)):
                 return False
             for k, v in pairs:
                 inner = scope.bind({value_var: v} if key_var is None else {key_var: k, value_var: v})
@@ -418,7 +419,7 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
     try:
         return fn.check_size(function(*args))
     except fn.TooBig as exc:
-        scope.budget.hit(f"{name}(): {exc} (a built-in size budget)")
+        scope.budget.hit(f"{name}(): {exc} ({size_budget(str(exc))})")
         return unknown()
     except Exception:  # noqa: BLE001 - a function applied to values of the wrong shape is an error in Terraform
         return Invalid(text, tuple(_collect_refs(node, scope)))

@@ -18,7 +18,7 @@ import math
 from typing import Any, Callable
 
 from agentlint.loaders.fn_values import (  # noqa: F401 (re-exported)
-    MAX_ELEMENTS, MAX_STRING, MAX_FORMAT_WIDTH, MAX_REGEX_INPUT, FunctionError, TooBig, JSONText, is_number, num,
+    MAX_ELEMENTS, MAX_STRING, MAX_FORMAT_WIDTH, MAX_REGEX_INPUT, SIZES, FunctionError, TooBig, JSONText, is_number, num,
     decimal, to_number, num_str, to_str, to_bool, check_size, tf_equal, set_of, _unify_list, _list, _map, _int)
 from agentlint.loaders.fn_collections import (  # noqa: F401 (re-exported)
     _concat, _merge, _flatten, _distinct, _compact, _tolist, _toset, _tomap, _length, _keys, _values, _lookup,

@@ -341,10 +341,10 @@ def _deferred(block: Block, scope: Scope, res: Resource):
     evaluation is kept on the resource (the engine reports it as a `limit` error at the resource's line)."""
     def run() -> dict:
         budget = scope.budget
-        before = budget.exceeded
+        before = budget.hits
         budget.restart_clock()
         values = block_values(block, scope)
-        if budget.exceeded is not None and budget.exceeded != before:
+        if budget.hits > before:
             res.limit = budget.exceeded
         return values
     return run
