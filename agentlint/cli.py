@@ -14,7 +14,7 @@ import click
 
 from agentlint import DISTRIBUTION, INSTALL_HINT, __version__
 
-from agentlint.cli_output import FAIL_ON, FORMATS, SEVERITIES  # noqa: F401 - SEVERITIES: part of this module's API
+from agentlint.cli_output import FAIL_ON, FORMATS, SEVERITIES, rules_dir_option  # noqa: F401 - SEVERITIES: API
 
 
 class _Group(click.Group):
@@ -203,6 +203,7 @@ def _variable_value(raw: str):
                    "the file and line of the resource block (repeatable; the plan's own folder is always tried).")
 @click.option("--agents", "show_agents", is_flag=True, help="Text: list the agents found, after the findings.")
 @_input_options
+@rules_dir_option
 def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, select, ignore, color, excludes,
          no_ignore, respect_gitignore, baseline_path, changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources,
          show_agents, root, var_args):
@@ -367,6 +368,7 @@ def _read_baseline(path: Optional[str]):
 
 
 @main.command("rules")
+@rules_dir_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def list_rules(fmt):
     """List the rules."""

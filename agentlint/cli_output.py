@@ -100,3 +100,23 @@ def exit_code(report, fail_on: str) -> int:
     if fail_on == "none":
         return 2 if report.errors else 0
     return gate(report, Severity(fail_on))
+
+
+def _load_rules_dirs(ctx, param, folders) -> None:
+    from agentlint.rule.registry import CustomRuleError, DuplicateRuleError, add_rules_dir
+
+    for folder in folders:
+        try:
+            add_rules_dir(folder)
+        except (CustomRuleError, DuplicateRuleError, ValueError) as exc:
+            click.echo(f"agentlint: {exc}", err=True)
+            sys.exit(2)
+
+
+def rules_dir_option(command):
+    """`--rules-dir DIR` (repeatable): custom rules, loaded before anything else of the command runs. Only from the
+    command line: a configuration file is part of the scanned tree, and its code must never run in the gate."""
+    return click.option("--rules-dir", "rules_dirs", multiple=True, expose_value=False, is_eager=True,
+                        type=click.Path(exists=True, file_okay=False), callback=_load_rules_dirs,
+                        help="Also run the rules of the Python modules in this folder (repeatable; see "
+                             "CONTRIBUTING.md for the rule contract).")(command)
