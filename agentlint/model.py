@@ -190,6 +190,8 @@ CATEGORIES = (
     "rbac",
     "secret-in-config",
     "identity-hygiene",
+    "missing-audit",
+    "unauthenticated-endpoint",
 )
 
 

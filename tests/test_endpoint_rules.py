@@ -1,0 +1,42 @@
+"""Unauthenticated agent endpoints: the critical case carries the whole path, endpoint to policy, in every output."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from agentlint.cli import main
+from helpers import run
+
+ADMIN_TOOL = "fixtures/AL801/bad/function-url-admin-tool"
+
+
+def test_public_url_on_an_administrator_tool_is_critical_with_the_whole_path():
+    [f] = [f for f in run(ADMIN_TOOL).findings if f.rule_id == "AL801"]
+    assert (f.severity.value, f.address, f.start_line) == ("critical", "aws_lambda_function_url.runbook_debug", 27)
+    assert [(s.role, s.address) for s in f.trace] == [
+        ("endpoint", "aws_lambda_function_url.runbook_debug"),
+        ("agent", "aws_bedrockagent_agent.ops"),
+        ("tool", "module.ops_tool.aws_lambda_function.this"),
+        ("identity", "module.ops_tool.aws_iam_role.this"),
+        ("attachment", 'module.ops_tool.aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AdministratorAccess"]'),
+        ("policy", "arn:aws:iam::aws:policy/AdministratorAccess")]
+
+
+def test_critical_without_the_admin_rule_running():
+    [f] = run(ADMIN_TOOL, select=["AL801"]).findings
+    assert f.severity.value == "critical" and f.trace[-1].address == "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def test_scoped_identity_behind_a_public_permission_is_high():
+    found = run("fixtures/AL801/bad/public-permissions").findings
+    assert sorted((f.address, f.severity.value) for f in found) == [
+        ('aws_lambda_permission.invoke["api"]', "high"), ('aws_lambda_permission.invoke["partner"]', "high")]
+
+
+def test_sarif_related_locations_follow_the_path():
+    out = CliRunner().invoke(main, ["scan", ADMIN_TOOL, "--format", "sarif", "--fail-on", "none"]).output
+    [result] = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "AL801"]
+    assert [loc["message"]["text"].split(":")[0] for loc in result["relatedLocations"]] == [
+        "endpoint", "agent", "tool", "identity", "attachment"]
