@@ -40,3 +40,33 @@ def test_sarif_related_locations_follow_the_path():
     [result] = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "AL801"]
     assert [loc["message"]["text"].split(":")[0] for loc in result["relatedLocations"]] == [
         "endpoint", "agent", "tool", "identity", "attachment"]
+
+
+def test_plan_of_a_public_admin_agent_is_critical_through_configuration_references():
+    [f] = [f for f in run("fixtures/AL801/plan/public-admin-agent.tfplan.json").findings if f.rule_id == "AL801"]
+    assert (f.severity.value, f.address, f.start_line, f.plan) == (
+        "critical", "aws_lambda_function_url.agent", None, "fixtures/AL801/plan/public-admin-agent.tfplan.json")
+    assert [s.address for s in f.trace] == [
+        "aws_lambda_function_url.agent", "aws_lambda_function.agent", "aws_iam_role.agent",
+        "aws_iam_role_policy_attachment.admin", "arn:aws:iam::aws:policy/AdministratorAccess"]
+
+
+def test_public_cloud_run_agent_with_editor_is_critical_with_the_grant_in_the_path():
+    [f] = run("fixtures/AL802/bad/cloud-run-v2-editor", select=["AL802"]).findings
+    assert f.severity.value == "critical"
+    assert [(s.role, s.address) for s in f.trace] == [
+        ("endpoint", "google_cloud_run_v2_service_iam_member.public"),
+        ("agent", "google_cloud_run_v2_service.concierge"),
+        ("identity", "google_service_account.concierge"),
+        ("grant", "google_project_iam_member.concierge_editor")]
+
+
+def test_all_authenticated_users_is_named_for_what_it_is():
+    found = run("fixtures/AL802/bad/functions-and-v1", select=["AL802"]).findings
+    assert sorted((f.address, f.severity.value) for f in found) == [
+        ("google_cloud_run_service_iam_policy.intake_web", "high"),
+        ('google_cloudfunctions2_function_iam_binding.invokers["followup"]', "high"),
+        ('google_cloudfunctions2_function_iam_binding.invokers["intake"]', "high")]
+    authenticated = [f for f in found if "allAuthenticatedUsers" in f.message]
+    assert all("anyone with a Google account" in f.message and "without authentication" not in f.message
+               for f in authenticated) and len(authenticated) == 2
