@@ -26,3 +26,17 @@ def test_plan_of_an_agentcore_runtime_without_logging():
     found = [f for f in run("fixtures/AL701/plan/agentcore-runtime.tfplan.json").findings if f.rule_id == "AL701"]
     assert [(f.address, f.plan, f.confidence.value) for f in found] == [
         ("aws_bedrockagentcore_agent_runtime.researcher", "fixtures/AL701/plan/agentcore-runtime.tfplan.json", "low")]
+
+
+def test_vertex_without_data_access_logs_is_low_confidence_and_says_why():
+    [f] = run("fixtures/AL702/bad/no-data-access-logs", select=["AL702"]).findings
+    assert (f.confidence.value, f.address, f.agents) == (
+        "low", "google_vertex_ai_reasoning_engine.planner", ["google_vertex_ai_reasoning_engine.planner"])
+    assert "which models it calls, with what, is not recorded unless it is configured outside this code" in f.message
+
+
+def test_exempted_agent_service_account_is_reported_at_the_exemption_by_reference_and_by_email():
+    found = run("fixtures/AL702/bad/agent-exempted", select=["AL702"]).findings
+    assert [(f.address, f.start_line, f.confidence.value, f.identity) for f in found] == [
+        ("google_project_iam_audit_config.vertex", 25, "high", "google_service_account.support"),
+        ("google_folder_iam_audit_config.all", 38, "high", "google_service_account.support")]
