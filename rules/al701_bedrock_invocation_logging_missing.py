@@ -33,6 +33,9 @@ class BedrockInvocationLoggingMissing(Rule):
     `aws_bedrockagent_agent`, `aws_bedrockagent_flow`, `aws_bedrockagentcore_agent_runtime`) and the awscc
     equivalents.
 
+    **Opt-in**: the setting is account-wide and most repositories do not own it, so the rule runs only when
+    selected (`--select AL701`, `select = ["AL701"]`) or enabled (`[rules.AL701] enabled = true`).
+
     ## Why is this bad?
     Model invocation logging is off by default. Without it nobody can reconstruct what an agent was asked, what
     the model answered and which tools it decided to call: after a prompt injection there is no record of what
@@ -61,6 +64,7 @@ class BedrockInvocationLoggingMissing(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.LOW
     ranking = Ranking.FIXED  # every finding names the agents it is about
+    enabled_by_default = False
     fix = ("Add aws_bedrock_model_invocation_logging_configuration (CloudWatch Logs or S3), or set "
            "central-logging = true when it is configured centrally.")
 

@@ -33,6 +33,9 @@ class VertexDataAccessLoggingMissing(Rule):
     Follows the hashicorp/google provider 5.x and 6.x schemas (`service`, `audit_log_config { log_type,
     exempted_members }`).
 
+    **Opt-in**: the setting is account-wide and most repositories do not own it, so the rule runs only when
+    selected (`--select AL702`, `select = ["AL702"]`) or enabled (`[rules.AL702] enabled = true`).
+
     ## Why is this bad?
     Data Access audit logs are off by default for Vertex AI. Without them nobody can tell which models an agent
     called, with what, and on which data; exempting the agent's own service account removes exactly the caller
@@ -62,6 +65,7 @@ class VertexDataAccessLoggingMissing(Rule):
     severity = Severity.MEDIUM
     confidence = Confidence.LOW
     ranking = Ranking.FIXED  # every finding names the agents it is about
+    enabled_by_default = False
     fix = ("Enable DATA_READ/DATA_WRITE audit logs for aiplatform.googleapis.com and exempt no agent service "
            "account, or set central-logging = true when it is configured centrally.")
 

@@ -23,7 +23,8 @@ def test_central_logging_option_silences_the_rule():
 
 
 def test_plan_of_an_agentcore_runtime_without_logging():
-    found = [f for f in run("fixtures/AL701/plan/agentcore-runtime.tfplan.json").findings if f.rule_id == "AL701"]
+    plan = "fixtures/AL701/plan/agentcore-runtime.tfplan.json"
+    found = [f for f in run(plan, rules={"AL701": {"enabled": True}}).findings if f.rule_id == "AL701"]
     assert [(f.address, f.plan, f.confidence.value) for f in found] == [
         ("aws_bedrockagentcore_agent_runtime.researcher", "fixtures/AL701/plan/agentcore-runtime.tfplan.json", "low")]
 
@@ -40,3 +41,10 @@ def test_exempted_agent_service_account_is_reported_at_the_exemption_by_referenc
     assert [(f.address, f.start_line, f.confidence.value, f.identity) for f in found] == [
         ("google_project_iam_audit_config.vertex", 25, "high", "google_service_account.support"),
         ("google_folder_iam_audit_config.all", 38, "high", "google_service_account.support")]
+
+
+def test_missing_audit_rules_are_opt_in():
+    assert not [f for f in run(AGENT_AND_FLOW).findings if f.rule_id in ("AL701", "AL702")]
+    assert [f.rule_id for f in run(AGENT_AND_FLOW, rules={"AL701": {"enabled": True}}).findings
+            if f.rule_id == "AL701"] == ["AL701"]
+    assert [f.rule_id for f in run(AGENT_AND_FLOW, select=["AL7"]).findings] == ["AL701"]

@@ -70,3 +70,16 @@ def test_all_authenticated_users_is_named_for_what_it_is():
     authenticated = [f for f in found if "allAuthenticatedUsers" in f.message]
     assert all("anyone with a Google account" in f.message and "without authentication" not in f.message
                for f in authenticated) and len(authenticated) == 2
+
+
+def test_azure_app_letting_anonymous_callers_through_is_critical_with_the_assignment_in_the_path():
+    [f] = run("fixtures/AL803/bad/app-service-anonymous", select=["AL803"]).findings
+    assert (f.severity.value, f.confidence.value, f.address) == ("critical", "high", "azurerm_linux_web_app.triage")
+    assert "lets anonymous callers through" in f.message
+    assert [(s.role, s.address) for s in f.trace] == [
+        ("agent", "azurerm_linux_web_app.triage"), ("identity", "azurerm_user_assigned_identity.triage"),
+        ("assignment", "azurerm_role_assignment.triage")]
+
+
+def test_container_app_auth_config_written_with_azapi_protects_the_app():
+    assert run("fixtures/AL803/good/authenticated", select=["AL803"]).findings == []
