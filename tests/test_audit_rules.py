@@ -48,3 +48,14 @@ def test_missing_audit_rules_are_opt_in():
     assert [f.rule_id for f in run(AGENT_AND_FLOW, rules={"AL701": {"enabled": True}}).findings
             if f.rule_id == "AL701"] == ["AL701"]
     assert [f.rule_id for f in run(AGENT_AND_FLOW, select=["AL7"]).findings] == ["AL701"]
+
+
+def test_azure_account_with_metrics_only_is_reported_with_the_agent_that_uses_it():
+    [f] = run("fixtures/AL703/bad/metrics-only", select=["AL703"]).findings
+    assert (f.address, f.confidence.value, f.agents) == (
+        "azurerm_cognitive_account.openai", "low", ["azurerm_container_app.chat"])
+
+
+def test_azure_diagnostics_central_logging_option():
+    config = Config(select=["AL703"], rules={"AL703": {"options": {"central-logging": True}}})
+    assert scan(["fixtures/AL703/bad/foundry-project"], config).findings == []
