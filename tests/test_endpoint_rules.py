@@ -83,3 +83,9 @@ def test_azure_app_letting_anonymous_callers_through_is_critical_with_the_assign
 
 def test_container_app_auth_config_written_with_azapi_protects_the_app():
     assert run("fixtures/AL803/good/authenticated", select=["AL803"]).findings == []
+
+
+def test_markdown_diagram_draws_the_endpoint_into_the_tool_it_invokes():
+    out = CliRunner().invoke(main, ["scan", ADMIN_TOOL, "--format", "markdown", "--fail-on", "none"]).output
+    assert 'n5["aws_lambda_function_url.runbook_debug<br/>⚠ AL801 critical"]:::finding' in out
+    assert 'n5 -->|"invokes"| n1' in out and 'n1 -->|"runs as"| n2' in out and 'n2 -->|"attached"| n3' in out
