@@ -91,7 +91,8 @@ class GcpPublicAgentService(Rule):
         for res in ctx.managed(*IAM_TYPES):
             attr, types, form = IAM_TYPES[res.type]
             for role, member in _grants(ctx, res, form):
-                if role not in INVOKER_ROLES or member not in PUBLIC:
+                if not isinstance(role, str) or not isinstance(member, str) or role not in INVOKER_ROLES or \
+                        member not in PUBLIC:
                     continue
                 for workload in _named(ctx, res.stack, res.values.get(attr), types):
                     yield from self._report(ctx, res, workload, role, member)
