@@ -60,7 +60,11 @@ def selected_rules(config: Config) -> list[type[Rule]]:
     if config.select:
         rules = [r for r in rules if rule_matches(r, config.select)]
     rules = [r for r in rules if not rule_matches(r, config.ignore)]
-    return [r for r in rules if (rule_config(r, config) is None or rule_config(r, config).enabled is not False)]
+    rules = [r for r in rules if (rule_config(r, config) is None or rule_config(r, config).enabled is not False)]
+    # Opt-in rules (judging an account-wide setting the scanned code rarely owns) run only when asked for by name,
+    # id or prefix in `select`, or with `[rules.<id>] enabled = true`.
+    return [r for r in rules if r.enabled_by_default or (config.select and rule_matches(r, config.select))
+            or (rule_config(r, config) is not None and rule_config(r, config).enabled is True)]
 
 
 @contextmanager

@@ -192,6 +192,8 @@ CATEGORIES = (
     "rbac",
     "secret-in-config",
     "identity-hygiene",
+    "missing-audit",
+    "unauthenticated-endpoint",
 )
 
 

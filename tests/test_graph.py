@@ -481,3 +481,11 @@ resource "aws_iam_user_login_profile" "elsewhere" {
     assert [(res.address, g.address_of(user)) for res, user in g.console_logins()] == [
         ("aws_iam_user_login_profile.bot", "aws_iam_user.bot")]
     assert not any("someone-else" in n.id for n in g.nodes())
+
+
+def test_agentcore_gateway_lambda_target_is_a_tool_of_the_gateway():
+    g = build_graph(["fixtures/AL801/bad/api-gateway"], Config())
+    e = edges(g)
+    assert ("aws_bedrockagentcore_gateway.tools", "tool", "aws_lambda_function.search") in e
+    [tool] = [a for a in g.agents.values() if a.address == "aws_lambda_function.search"]
+    assert [ev.kind for ev in tool.evidence] == ["tool-of"]

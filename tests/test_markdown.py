@@ -148,7 +148,7 @@ def test_every_diagram_draws_its_agent_once_without_loops(all_fixtures):
         assert label.split("<br/>")[0] == label_text(agent.replace("\\|", "|"))
         assert marked and all("<br/>⚠ AL" in nodes[n][0] for n in marked)
         assert all(edge in {"runs as", "tool of", "attached", "attaches", "member of", "bound to", "grants",
-                            "trust policy", "holds", "holds key of", "has key", "reaches", "uses"}
+                            "trust policy", "holds", "holds key of", "has key", "reaches", "uses", "invokes"}
                    for _, _, edge in edges)
 
 

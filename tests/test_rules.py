@@ -15,7 +15,7 @@ CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir() and p.parent.na
 
 @pytest.mark.parametrize("case", CASES, ids=[rel(c).removeprefix("fixtures/") for c in CASES])
 def test_fixture_findings(case, snapshot):
-    report = run(rel(case))
+    report = run(rel(case), rules={case.parent.parent.name: {"enabled": True}})  # opt-in rules too
     assert report.errors == []
     actual = Counter((f.path, f.start_line, f.rule_id) for f in report.findings)
     assert actual == expected_findings(case)

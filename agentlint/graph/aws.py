@@ -60,6 +60,7 @@ TARGET_TYPES: dict[str, tuple[str, ...]] = {
     "policy": ("aws_iam_policy",),
     "lambda": ("aws_lambda_function",),
     "agent": ("aws_bedrockagent_agent",),
+    "gateway": ("aws_bedrockagentcore_gateway",),
 }
 
 # IAM Identity Center permission sets are identities people act as; they are here so that what they grant is judged
@@ -149,6 +150,18 @@ def action_group(b: "IdentityGraph", res: Resource) -> None:
         for fn, ok in b.targets(res.stack, executor.get("lambda"), "lambda"):
             if ok:
                 b.store.add_edge(agent, fn, rel="tool", attr="action_group_executor.lambda", via=res)
+
+
+def gateway_target(b: "IdentityGraph", res: Resource) -> None:
+    """An AgentCore gateway's Lambda target (`target_configuration.mcp.lambda.lambda_arn`) is a tool the gateway's
+    agents invoke, like a Bedrock action group's executor."""
+    lam = first_block(first_block(first_block(res.values.get("target_configuration")).get("mcp")).get("lambda"))
+    for gateway, resolved in b.targets(res.stack, res.values.get("gateway_identifier"), "gateway"):
+        if not resolved:
+            continue
+        for fn, ok in b.targets(res.stack, lam.get("lambda_arn"), "lambda"):
+            if ok:
+                b.store.add_edge(gateway, fn, rel="tool", attr="target_configuration.mcp.lambda.lambda_arn", via=res)
 
 
 def policy_node(b: "IdentityGraph", stack: str, value: Any) -> Optional[str]:
@@ -382,4 +395,5 @@ HANDLERS: dict[str, Callable[["IdentityGraph", Resource], None]] = {
     "aws_iam_access_key": credential,
     "aws_iam_service_specific_credential": credential,
     "aws_bedrockagent_agent_action_group": action_group,
+    "aws_bedrockagentcore_gateway_target": gateway_target,
 }

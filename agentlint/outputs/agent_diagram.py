@@ -143,6 +143,14 @@ class Diagram:
             placed.append((step.role, key, step))
             if carrier is None and step.role != "statement" and step.address == f.address:
                 carrier = key
+        endpoint = next((s for s in f.trace if s.role == "endpoint"), None)
+        if endpoint is not None and carrier is None:
+            # An unauthenticated endpoint calls the function the trace reaches just before the identity.
+            called = next((f.trace[i - 1] for i, s in enumerate(f.trace) if s.role == "identity" and i > 1), None)
+            target = self.root if called is None or called.address == self.agent else ("node", called.address)
+            if target in self.nodes:
+                carrier = self._node(("node", endpoint.address), label_text(endpoint.address))
+                self._edge(carrier, target, "invokes", override=True)
         if carrier is None:
             carrier = ("node", f.address)
             if carrier not in self.nodes:

@@ -143,7 +143,16 @@ def render(report: Report, limit: int = LIMIT) -> str:
                  f" | {len(report.agents)} | {len(report.errors)} |", ""]
     else:
         head += [f"No findings. {len(report.agents)} agent(s) checked.", ""]
-    tail = _fixes(findings) + _errors(report)
+    fixes, errors = _fixes(findings), _errors(report)
+    # The fix table is bounded too: under a small limit the least severe rules' rows give way to the findings.
+    dropped_fixes = 0
+    while len(fixes) > 5 and _size(head) + _size(fixes) + _size(errors) + 600 > limit // 2:
+        fixes.pop(-2)  # the last row (the table ends with a blank line)
+        dropped_fixes += 1
+    if dropped_fixes:
+        fixes[-1:] = [f"| … | | {dropped_fixes} more rule{'s' if dropped_fixes != 1 else ''}: `--format json` "
+                      "gives every fix |", ""]
+    tail = fixes + errors
     sections = _sections(report)
     several = len({s.roots for s in sections}) > 1
     level = "####" if several else "###"

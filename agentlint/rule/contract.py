@@ -51,6 +51,8 @@ class Rule:
     # no identity holds, a Kubernetes role), the engine drops their findings about the same subject
     # (agentlint.supersedes). Each rule on its own still reports everything it sees.
     supersedes: ClassVar[tuple[str, ...]] = ()
+    # False for opt-in rules: they run only when `select` names them or `[rules.<id>] enabled = true`.
+    enabled_by_default: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
