@@ -23,10 +23,10 @@ def test_central_logging_option_silences_the_rule():
 
 
 def test_plan_of_an_agentcore_runtime_without_logging():
-    plan = "fixtures/AL701/plan/agentcore-runtime.tfplan.json"
+    plan = "fixtures/AL701/plan/agentcore-runtime/tfplan.json"
     found = [f for f in run(plan, rules={"AL701": {"enabled": True}}).findings if f.rule_id == "AL701"]
     assert [(f.address, f.plan, f.confidence.value) for f in found] == [
-        ("aws_bedrockagentcore_agent_runtime.researcher", "fixtures/AL701/plan/agentcore-runtime.tfplan.json", "low")]
+        ("aws_bedrockagentcore_agent_runtime.researcher", "fixtures/AL701/plan/agentcore-runtime/tfplan.json", "low")]
 
 
 def test_vertex_without_data_access_logs_is_low_confidence_and_says_why():

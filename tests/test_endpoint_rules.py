@@ -43,9 +43,11 @@ def test_sarif_related_locations_follow_the_path():
 
 
 def test_plan_of_a_public_admin_agent_is_critical_through_configuration_references():
-    [f] = [f for f in run("fixtures/AL801/plan/public-admin-agent.tfplan.json").findings if f.rule_id == "AL801"]
-    assert (f.severity.value, f.address, f.start_line, f.plan) == (
-        "critical", "aws_lambda_function_url.agent", None, "fixtures/AL801/plan/public-admin-agent.tfplan.json")
+    [f] = [f for f in run("fixtures/AL801/plan/public-admin-agent/tfplan.json").findings if f.rule_id == "AL801"]
+    # The configuration the plan was made from sits beside it: the finding is located at its authorization_type line.
+    assert (f.severity.value, f.address, f.path, f.start_line, f.plan) == (
+        "critical", "aws_lambda_function_url.agent", "fixtures/AL801/plan/public-admin-agent/main.tf", 32,
+        "fixtures/AL801/plan/public-admin-agent/tfplan.json")
     assert [s.address for s in f.trace] == [
         "aws_lambda_function_url.agent", "aws_lambda_function.agent", "aws_iam_role.agent",
         "aws_iam_role_policy_attachment.admin", "arn:aws:iam::aws:policy/AdministratorAccess"]

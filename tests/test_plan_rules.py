@@ -46,7 +46,7 @@ def expected_by_address(case) -> dict[str, list[dict]]:
 
 @pytest.mark.parametrize("case", [_param(c) for c in CASES])
 def test_plan_fixture_findings(case):
-    report = run(rel(case / "tfplan.json"))
+    report = run(rel(case / "tfplan.json"), rules={case.parent.parent.name: {"enabled": True}})  # opt-in rules too
     assert report.errors == []
     assert findings_by_address(report) == expected_by_address(case)
     # A plan finding names the plan it came from even when it is located in the code beside it.
