@@ -15,6 +15,7 @@ pays nothing, and one that attaches three policies pays for three.
 from __future__ import annotations
 
 import json
+import os
 import struct
 import zlib
 from functools import lru_cache
@@ -24,11 +25,20 @@ from typing import Any, Optional
 _MAGIC = b"agentlint-catalogue 1\n"
 
 
+def _read(filename: str) -> bytes:
+    """The data file beside this module; importlib.resources (a few ms to import) only for a zipped install."""
+    path = os.path.join(os.path.dirname(__file__), filename)
+    if os.path.isfile(path):
+        with open(path, "rb") as fh:
+            return fh.read()
+    from importlib import resources
+
+    return resources.files(__name__).joinpath(filename).read_bytes()
+
+
 class _Table:
     def __init__(self, filename: str, fold_case: bool):
-        from importlib import resources  # deferred: a scan that never asks pays nothing, not even the import
-
-        data = resources.files(__name__).joinpath(filename).read_bytes()
+        data = _read(filename)
         if not data.startswith(_MAGIC):
             raise ValueError(f"{filename} is not an agentlint catalogue")
         start = len(_MAGIC) + 4
@@ -88,6 +98,4 @@ def azure_role(name: str) -> Optional[dict]:
 @lru_cache(maxsize=None)
 def snapshot() -> dict[str, Any]:
     """Where the tables come from: {"source", "commit", "date", "entries": {table: count}}."""
-    from importlib import resources
-
-    return json.loads(resources.files(__name__).joinpath("SNAPSHOT.json").read_text(encoding="utf-8"))
+    return json.loads(_read("SNAPSHOT.json"))
