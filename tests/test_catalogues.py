@@ -91,3 +91,28 @@ def test_a_scan_pays_only_for_the_entries_it_touches(tmp_path):
     assert _loaded_after_scan("fixtures/AL401/bad/managed-s3-full-access", tmp_path) == (1, 1)
     # AdministratorAccess is curated: the catalogue is never opened for it.
     assert _loaded_after_scan("fixtures/AL201/bad/managed-attachment", tmp_path) == (0, 0)
+
+
+def test_gcp_roles_judged_by_permissions():
+    from agentlint.iam.gcp_roles import data_read_permissions, escalation_permissions
+
+    assert escalation_permissions("roles/iam.dataScientist") == ["iam.serviceAccounts.actAs"]
+    assert data_read_permissions("roles/secretmanager.secretAccessor") == ["secretmanager.versions.access"]
+    assert escalation_permissions("roles/logging.logWriter") == data_read_permissions("roles/logging.logWriter") == []
+    # Google's own service agents need these; their roles are not judged.
+    assert escalation_permissions("roles/run.serviceAgent") == data_read_permissions("roles/run.serviceAgent") == []
+
+
+def test_azure_roles_judged_by_actions_minus_not_actions():
+    from agentlint.iam.azure_roles import data_reads, management_actions, permissions
+
+    assert management_actions(permissions("owner")) == list(
+        ("Microsoft.Authorization/roleAssignments/write", "Microsoft.Authorization/roleDefinitions/write",
+         "Microsoft.Storage/storageAccounts/listKeys/action"))
+    # Contributor has '*' but NotActions take Microsoft.Authorization/*/Write away.
+    assert management_actions(permissions("contributor")) == ["Microsoft.Storage/storageAccounts/listKeys/action"]
+    assert data_reads(permissions("storage blob data reader")) == [
+        "Microsoft.Storage/storageAccounts/blobServices/containers/blobs/read"]
+    assert data_reads(permissions(None, {"data_actions": ["Microsoft.KeyVault/vaults/secrets/*"]})) == [
+        "Microsoft.KeyVault/vaults/secrets/getSecret/action"]
+    assert management_actions(permissions("reader")) == data_reads(permissions("reader")) == []

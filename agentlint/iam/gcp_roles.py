@@ -38,7 +38,11 @@ DATA_READS = {
 
 
 def permissions(role: str) -> Optional[list[str]]:
-    """A predefined role's permissions, or None for a role the catalogue does not know (custom, or newer)."""
+    """A predefined role's permissions, or None for a role the catalogue does not know (custom, or newer) and for
+    service agent roles (`roles/run.serviceAgent`...): Google grants those to its own service identities, which
+    need them to run the service (actAs, token minting); granting them is following Google's setup, not a choice."""
+    if isinstance(role, str) and role.lower().endswith("serviceagent"):
+        return None
     entry = gcp_role(role) if isinstance(role, str) and role.startswith("roles/") else None
     return entry["permissions"] if entry else None
 
