@@ -82,8 +82,10 @@ def _reached(st) -> list[str]:
         lower = name.lower()
         if is_credential_action(lower):
             return False
-        if lower.split(":", 1)[-1].startswith(_READ_VERBS):
-            return False  # reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing
+        if lower.split(":", 1)[-1].startswith(_READ_VERBS) or lower == "iam:createservicelinkedrole":
+            # Reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing; a service-linked
+            # role's trust and permissions are fixed by its service (AmazonEKSClusterPolicy creates one).
+            return False
         return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)
 
     if st.actions is None:  # NotAction: everything else, each action on its own merits
