@@ -385,6 +385,11 @@ def list_rules(fmt):
                                 "severity_without_agent": severity_without_agent(r).value} for r in rules],
                               indent=2))
         return
+    from agentlint.iam.catalogues import snapshot
+
+    cat = snapshot()  # the dates users need to judge what a managed policy or predefined role was known to grant
+    click.echo(f"IAM catalogues: AWS managed policies, Google Cloud predefined roles and Azure built-in roles as of "
+               f"{cat['date']} ({cat['source'].split(' ')[0]} {cat['commit']})")
     width = max(len(r.name) for r in rules)
     for r in rules:  # severity: "with an agent / without" for ranked rules
         click.echo(f"{r.id}  {r.name:<{width}}  {severity_label(r):<17} {r.category:<22} {r.title}")

@@ -74,10 +74,17 @@ class IdentityControl(Rule):
                 f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}"))
 
 
+_READ_VERBS = ("get", "list", "describe", "view")
+
+
 def _reached(st) -> list[str]:
     def wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
         lower = name.lower()
         if is_credential_action(lower):
+            return False
+        if lower.split(":", 1)[-1].startswith(_READ_VERBS) or lower == "iam:createservicelinkedrole":
+            # Reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing; a service-linked
+            # role's trust and permissions are fixed by its service (AmazonEKSClusterPolicy creates one).
             return False
         return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)
 

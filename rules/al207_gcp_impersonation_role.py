@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from agentlint.graph.schema import NodeKind, Rel
+from agentlint.iam.gcp_roles import BASIC, ESCALATION, escalation_permissions
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, gcp_member_phrase
 
@@ -27,7 +28,11 @@ class GcpImpersonationRole(Rule):
     service-account token creator, user, key admin and admin, workload identity user, security admin,
     project/folder/organization IAM admin, workload identity pool admin and role admin. At project, folder or
     organization scope these roles apply to every service account underneath; a grant on one service account
-    (`google_service_account_iam_*`) is reported when it goes to an agent's service account.
+    (`google_service_account_iam_*`) is reported when it goes to an agent's service account. Any other predefined
+    role is judged by its permissions (agentlint ships Google's list for every predefined role): one that includes
+    `iam.serviceAccounts.actAs`, `getAccessToken`, `signBlob`, `signJwt`, `implicitDelegation`, key creation,
+    `setIamPolicy` on projects, folders, the organization or service accounts, or `iam.roles.create`/`update` is
+    reported the same way, naming the permission.
 
     ## Why is this bad?
     An agent that can mint a token for, or act as, any service account of the project holds the union of their
@@ -59,7 +64,9 @@ class GcpImpersonationRole(Rule):
         g = ctx.graph
         for binding in g.relations(Rel.GCP_BINDING):
             role, member = binding.role, binding.source
-            if role not in ROLES:
+            # A predefined role not named above is judged by its permissions (the shipped catalogue).
+            held = escalation_permissions(role) if role not in ROLES and role not in BASIC else []
+            if role not in ROLES and not held:
                 continue
             is_principal = g.node(member).kind == NodeKind.PRINCIPAL
             one_account = binding.scope_kind == "service_account"
@@ -68,7 +75,13 @@ class GcpImpersonationRole(Rule):
             target = (f"service account {g.address_of(binding.account)}" if one_account and binding.account
                       else f"every service account in the {binding.scope_kind}")
             via = binding.via
+            if held:
+                what = "; ".join(f"{ESCALATION[p]} ({p})" for p in held)
+                message = (f"{gcp_member_phrase(g, binding)} can {what}, on every service account in the "
+                           f"{binding.scope_kind}: {role} on {binding.scope} by {via.address}") if not one_account \
+                    else (f"{gcp_member_phrase(g, binding)} can {what} for {target}: {role} by {via.address}")
+            else:
+                message = (f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
+                           f"{role} on {binding.scope} by {via.address}")
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
-                              key=f"{role}:{binding.member}", message=(
-                                  f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
-                                  f"{role} on {binding.scope} by {via.address}"))
+                              key=f"{role}:{binding.member}", message=message)

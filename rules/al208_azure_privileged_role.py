@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from agentlint.graph.azure import PRIVILEGED_ROLES
 from agentlint.graph.schema import NodeKind, Rel
+from agentlint.iam.azure_roles import MANAGEMENT, management_actions, permissions
 from agentlint.model import Confidence, Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -14,7 +15,10 @@ class AzurePrivilegedRole(Rule):
     `Microsoft.Authorization/*`, to any principal. The scope is named (management group, subscription, resource
     group, resource); an assignment to the managed identity of an agent (a Container App, Function or Web App, AI
     Foundry project, VM... system- or user-assigned) names the agent and ranks higher. An assignment with an ABAC
-    `condition` is reported with medium confidence.
+    `condition` is reported with medium confidence. Any other role, built-in (agentlint ships Azure's definitions)
+    or custom, is judged by its actions minus its NotActions: one that can write role assignments or role
+    definitions (`Microsoft.Authorization/roleDefinitions/write`: the holder can rewrite its own role to `*`) or
+    list storage account keys (`listKeys/action`) is reported, naming the action.
 
     ## Why is this bad?
     Owner and the access administrators can grant themselves anything; Contributor can change or delete every
@@ -52,9 +56,14 @@ class AzurePrivilegedRole(Rule):
             else:
                 actions = (role.permissions or {}).get("actions")
                 wild = [a for a in actions if a in ("*", "Microsoft.Authorization/*")] if isinstance(actions, list) else []
-                if not wild:
+                # Other roles by their actions: built-in ones from the shipped catalogue, custom ones as written.
+                perms = None if wild else permissions(builtin, role.permissions)
+                held = management_actions(perms)
+                if not wild and not held:
                     continue
-                what = f"custom role {role.address} with actions {', '.join(repr(a) for a in wild)}"
+                kind = f"built-in role {perms['name']}" if builtin else f"custom role {role.address}"
+                what = (f"custom role {role.address} with actions {', '.join(repr(a) for a in wild)}" if wild else
+                        f"{kind}, which can " + "; ".join(f"{MANAGEMENT[a]} ({a})" for a in held))
             via = edge.via
             is_principal = g.node(principal).kind == NodeKind.PRINCIPAL
             who = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if is_principal

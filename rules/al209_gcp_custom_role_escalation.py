@@ -1,24 +1,10 @@
 from __future__ import annotations
 
+from agentlint.iam.gcp_roles import ESCALATION
 from agentlint.model import Severity
 from agentlint.rule import Ranking, Rule, RuleContext
 
-# Permissions that let the holder become another identity or change IAM (Google Cloud IAM permissions reference).
-DANGEROUS = {
-    "iam.serviceAccounts.getAccessToken": "mint access tokens for service accounts",
-    "iam.serviceAccounts.getOpenIdToken": "mint ID tokens for service accounts",
-    "iam.serviceAccounts.signBlob": "sign as service accounts",
-    "iam.serviceAccounts.signJwt": "sign JWTs as service accounts",
-    "iam.serviceAccounts.implicitDelegation": "chain impersonation through service accounts",
-    "iam.serviceAccounts.actAs": "attach service accounts to workloads it creates",
-    "iam.serviceAccountKeys.create": "create service account keys",
-    "iam.serviceAccounts.setIamPolicy": "grant itself roles on service accounts",
-    "resourcemanager.projects.setIamPolicy": "change the project's IAM policy",
-    "resourcemanager.folders.setIamPolicy": "change folders' IAM policies",
-    "resourcemanager.organizations.setIamPolicy": "change the organization's IAM policy",
-    "iam.roles.update": "add permissions to custom roles",
-    "iam.roles.create": "create custom roles",
-}
+DANGEROUS = ESCALATION  # one table for custom and predefined roles (agentlint.iam.gcp_roles)
 TYPES = ("google_project_iam_custom_role", "google_organization_iam_custom_role")
 
 

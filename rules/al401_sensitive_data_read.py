@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+from agentlint.graph.schema import NodeKind, Rel
+from agentlint.iam.azure_roles import DATA as AZURE_DATA
+from agentlint.iam.azure_roles import data_reads
+from agentlint.iam.azure_roles import permissions as azure_permissions
 from agentlint.iam.evaluate import allows_action, is_conditional
+from agentlint.iam.gcp_roles import BASIC, DATA_READS, data_read_permissions
 from agentlint.iam.risky import SENSITIVE_READS
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase
 
 
 class SensitiveDataRead(Rule):
@@ -14,6 +19,12 @@ class SensitiveDataRead(Rule):
     (`kms:Decrypt`), whether the action is written out or reached through a wildcard (`secretsmanager:*`,
     `s3:Get*`, `NotAction`), on every resource (`*` or a whole-service ARN like `arn:aws:s3:::*/*`). An
     unconditional Deny of the same action on every resource, in any policy of the identity, cancels it.
+    On Google Cloud, flags predefined roles granted on a project, folder or organization whose permissions read
+    every secret or dataset underneath (`secretmanager.versions.access`, `storage.objects.get`,
+    `bigquery.tables.getData`, Cloud SQL login, Spanner and Datastore reads, KMS decryption), judged from
+    Google's permission list for the role, which agentlint ships. On Azure, flags role assignments whose data
+    actions read every Key Vault secret or every blob under a scope wider than one secret or container (Key Vault
+    Secrets User/Officer/Administrator, Storage Blob Data Reader/Contributor/Owner...).
 
     ## Why is this bad?
     Agents read untrusted input. An agent that can read every secret can be instructed, by text it reads, to
@@ -50,6 +61,47 @@ class SensitiveDataRead(Rule):
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can read "
                 f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
                 f"{sg.policy_address(g)}"))
+        yield from _gcp_reads(self, ctx)
+        yield from _azure_reads(self, ctx)
+
+
+def _gcp_reads(rule: Rule, ctx: RuleContext):
+    """Predefined roles granted on a project, folder or organization that read secrets or data underneath."""
+    g = ctx.graph
+    for binding in g.relations(Rel.GCP_BINDING):
+        if binding.scope_kind not in ("project", "folder", "organization") or binding.role in BASIC:
+            continue
+        reads = data_read_permissions(binding.role)
+        if not reads:
+            continue
+        via, member = binding.via, binding.source
+        what = "; ".join(f"{DATA_READS[p]} ({p})" for p in reads)
+        yield ctx.finding(rule, at=via, line=via.line_of("role"),
+                          identity=member if g.node(member).kind == NodeKind.PRINCIPAL else None,
+                          key=f"{binding.role}:{binding.member}", message=(
+                              f"{gcp_member_phrase(g, binding)} can {what} in the {binding.scope_kind}: "
+                              f"{binding.role} on {binding.scope} by {via.address}"))
+
+
+def _azure_reads(rule: Rule, ctx: RuleContext):
+    """Azure roles whose data actions read every secret or blob under a scope wider than one secret or container."""
+    g = ctx.graph
+    for edge in g.relations(Rel.AZURE_ASSIGNMENT):
+        role = g.node(edge.target)
+        scope = edge.scope or ""
+        if any(narrow in scope.lower() for narrow in ("container", "secret", "blob")):
+            continue  # one container or secret: the grant the task needs
+        perms = azure_permissions(role.builtin, role.permissions)
+        reads = data_reads(perms)
+        if not reads:
+            continue
+        principal, via = edge.source, edge.via
+        is_principal = g.node(principal).kind == NodeKind.PRINCIPAL
+        who = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if is_principal
+               else f"principal {g.address_of(principal)}")
+        what = "; ".join(f"{AZURE_DATA[a]} ({a})" for a in reads)
+        yield ctx.finding(rule, at=via, identity=principal if is_principal else None, key=f"azure:{role.address}",
+                          message=f"{who} can {what}: {perms.get('name', role.address)} on {scope} by {via.address}")
 
 
 def _candidates(st) -> list[str]:

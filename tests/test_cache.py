@@ -41,7 +41,7 @@ def test_cache_is_keyed_by_content(tmp_path, monkeypatch):
     assert [f.rule_id for f in scan([str(work)], Config(), use_cache=True).findings] == ["AL201"]
     main = work / "main.tf"
     main.write_text(main.read_text().replace("AdministratorAccess", "ReadOnlyAccess"))
-    assert [f.rule_id for f in scan([str(work)], Config(), use_cache=True).findings] == ["AL401"]
+    assert [f.rule_id for f in scan([str(work)], Config(), use_cache=True).findings] == ["AL401", "AL402"]
     # Parse failures are cached too, and fixing the file is a new key.
     main.write_text("resource {\n")
     assert [e.kind for e in scan([str(work)], Config(), use_cache=True).errors] == ["parse-error"]

@@ -174,7 +174,10 @@ def policy_node(b: "IdentityGraph", stack: str, value: Any) -> Optional[str]:
             managed = lookup_managed(name)
             doc = managed.document() if managed else PolicyDocument.unknown(
                 f"AWS managed policy {name} is not in agentlint's table of managed policies")
-            b.store.add_node(node, kind="policy", address=f"arn:aws:iam::aws:policy/{name}", rtype="aws_managed_policy",
+            # A deprecated policy still grants what it says while attached: judged as any other, and every message
+            # that names it says it is deprecated.
+            address = f"arn:aws:iam::aws:policy/{name}" + (" (deprecated)" if managed and managed.deprecated else "")
+            b.store.add_node(node, kind="policy", address=address, rtype="aws_managed_policy",
                             resource=None, stack=stack, managed=managed, document=doc)
         return node
     for target, resolved in b.targets(stack, value, "policy"):

@@ -1,20 +1,24 @@
 """AWS managed policies that agentlint knows by ARN.
 
-Each entry records what the policy grants, in the same statement model as written policies, and where that
-content was read: the AWS Managed Policy Reference (docs.aws.amazon.com/aws-managed-policy/latest/reference/
-<PolicyName>.html). Documents marked `abridged` keep only the statements that matter to agentlint's rules; the
-`tier` says how a rule should rank the policy as a whole even when its content is not modelled.
+Most come from the catalogue shipped with agentlint (`agentlint.iam.catalogues`: every managed policy document
+AWS publishes, as of the snapshot date in its SNAPSHOT.json), read only when a scan attaches the policy. The
+curated table below holds only the policies that snapshot lacks, each read from the AWS Managed Policy Reference
+(docs.aws.amazon.com/aws-managed-policy/latest/reference/<PolicyName>.html); its `tier` lets AL201 name an
+administrator policy as such. A catalogue policy has no tier: rules judge it by its statements, exactly as they
+judge a customer's policy.
 
-An AWS managed policy that is not in this table is "not modelled": rules cannot see what it grants, and the
+An AWS managed policy in neither is "not modelled": rules cannot see what it grants, and the
 unverifiable-permissions rule says so for agent identities instead of treating it as harmless.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Optional
 
+from agentlint.iam.catalogues import aws_managed_policy
 from agentlint.iam.policy import PolicyDocument, from_json_object
 from agentlint.values import Unknown
 
@@ -25,16 +29,20 @@ _MANAGED_ARN = re.compile(r"arn:[^:]*:iam::aws:policy/(?:[\w+=,.@-]+/)*([\w+=,.@
 @dataclass(frozen=True)
 class ManagedPolicy:
     name: str
-    tier: str  # "admin" | "near-admin" | "service-full" | "scoped"
+    tier: str  # "admin" | "near-admin" | "scoped" (curated); "content" (catalogue: judged by statements only)
     summary: str
     statements: Optional[tuple] = None  # IAM JSON statements; None = content not modelled
     abridged: bool = False
+    deprecated: bool = False  # AWS marks it deprecated: it cannot be newly attached, but still grants while attached
+    document_json: Optional[dict] = field(default=None, compare=False, repr=False)  # the catalogue's document
 
     @property
     def source(self) -> str:
         return _REFERENCE.format(name=self.name)
 
     def document(self) -> PolicyDocument:
+        if self.document_json is not None:
+            return from_json_object(self.document_json)
         if self.statements is None:
             return PolicyDocument.unknown(f"AWS managed policy {self.name} is known only by tier ({self.tier})")
         return from_json_object({"Statement": list(self.statements)})
@@ -47,6 +55,7 @@ def _allow(actions: Any, resource: Any = "*", not_action: bool = False, conditio
     return st
 
 
+# Only policies the catalogue snapshot lacks (tests/test_catalogues.py fails when the snapshot gains one).
 _TABLE = [
     ManagedPolicy("AdministratorAccess", "admin", "full access to every AWS service and resource",
                   (_allow("*"),)),
@@ -55,47 +64,13 @@ _TABLE = [
                    _allow(["iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles",
                            "organizations:DescribeOrganization", "account:ListRegions",
                            "account:GetAccountInformation"]))),
-    ManagedPolicy("IAMFullAccess", "near-admin", "full IAM access, which can grant itself any other permission",
-                  (_allow("iam:*"),), abridged=True),
-    ManagedPolicy("AWSOrganizationsFullAccess", "near-admin", "full control of the AWS Organization",
-                  (_allow("organizations:*"),), abridged=True),
-    ManagedPolicy("SystemAdministrator", "near-admin", "job function: broad administration of compute, storage, "
-                  "networking and monitoring services (content not modelled)"),
-    ManagedPolicy("NetworkAdministrator", "near-admin", "job function: administration of all network services "
-                  "(content not modelled)"),
-    ManagedPolicy("DatabaseAdministrator", "near-admin", "job function: administration of all database services "
-                  "(content not modelled)"),
-    ManagedPolicy("AmazonBedrockFullAccess", "service-full", "full access to Amazon Bedrock",
-                  (_allow("bedrock:*"),), abridged=True),
-    ManagedPolicy("BedrockAgentCoreFullAccess", "service-full", "full access to Bedrock AgentCore",
-                  (_allow("bedrock-agentcore:*", "arn:aws:bedrock-agentcore:*:*:*"),
-                   _allow("iam:PassRole", "arn:aws:iam::*:role/*BedrockAgentCore*",
-                          condition={"StringEquals": {"iam:PassedToService": "bedrock-agentcore.amazonaws.com"}}),
-                   _allow(["secretsmanager:CreateSecret", "secretsmanager:PutSecretValue",
-                           "secretsmanager:GetSecretValue", "secretsmanager:DeleteSecret"],
-                          "arn:aws:secretsmanager:*:*:secret:bedrock-agentcore*")), abridged=True),
-    ManagedPolicy("AmazonS3FullAccess", "service-full", "every S3 action on every bucket and object",
-                  (_allow(["s3:*", "s3-object-lambda:*"]),)),
-    ManagedPolicy("AmazonS3ReadOnlyAccess", "scoped", "read every bucket and object",
-                  (_allow(["s3:Get*", "s3:List*", "s3:Describe*", "s3-object-lambda:Get*",
-                           "s3-object-lambda:List*"]),)),
-    ManagedPolicy("SecretsManagerReadWrite", "service-full", "read and write every Secrets Manager secret",
-                  (_allow("secretsmanager:*"),), abridged=True),
-    ManagedPolicy("ReadOnlyAccess", "scoped", "read-only access to every service, including object and "
-                  "parameter contents", (_allow(["s3:Get*", "s3:List*", "ssm:Get*", "ssm:List*", "ssm:Describe*",
-                                                 "dynamodb:Get*", "dynamodb:Query", "dynamodb:Scan"]),),
-                  abridged=True),
-    ManagedPolicy("AWSLambdaBasicExecutionRole", "scoped", "write CloudWatch Logs",
-                  (_allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"]),)),
-    ManagedPolicy("AWSLambdaVPCAccessExecutionRole", "scoped", "write logs and manage Lambda's VPC interfaces",
-                  (_allow(["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents",
-                           "ec2:CreateNetworkInterface", "ec2:DescribeNetworkInterfaces", "ec2:DescribeSubnets",
-                           "ec2:DeleteNetworkInterface", "ec2:AssignPrivateIpAddresses",
-                           "ec2:UnassignPrivateIpAddresses"]),)),
-    ManagedPolicy("AmazonECSTaskExecutionRolePolicy", "scoped", "pull images from ECR and write logs",
-                  (_allow(["ecr:GetAuthorizationToken", "ecr:BatchCheckLayerAvailability",
-                           "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage", "logs:CreateLogStream",
-                           "logs:PutLogEvents"]),)),
+    ManagedPolicy("AIDevOpsAgentActionsPolicy", "scoped", "operator-approved changes by the AWS DevOps Agent",
+                  (_allow(["autoscaling:UpdateAutoScalingGroup", "cloudformation:UpdateStack",
+                           "cloudwatch:PutMetricAlarm", "ec2:CreateTags", "ec2:ModifyInstanceAttribute",
+                           "ecs:UpdateService", "elasticloadbalancing:ModifyTargetGroup",
+                           "lambda:UpdateFunctionConfiguration", "logs:PutMetricFilter", "rds:ModifyDBInstance"]),)),
+    ManagedPolicy("AWSMcpServiceActionsFullAccess", "scoped", "every action, when called as an MCP service action",
+                  (_allow("*", condition={"Bool": {"aws:IsMcpServiceAction": "true"}}),)),
 ]
 
 MANAGED: dict[str, ManagedPolicy] = {p.name.lower(): p for p in _TABLE}
@@ -113,4 +88,17 @@ def managed_policy_name(value: Any) -> Optional[str]:
 
 
 def lookup_managed(name: str) -> Optional[ManagedPolicy]:
-    return MANAGED.get(name.lower())
+    """The curated entry, else the catalogue's (decompressed on first use; None when neither knows the name)."""
+    curated = MANAGED.get(name.lower())
+    if curated is not None:
+        return curated
+    return _from_catalogue(name.lower())
+
+
+@lru_cache(maxsize=None)
+def _from_catalogue(name: str) -> Optional[ManagedPolicy]:
+    entry = aws_managed_policy(name)
+    if entry is None:
+        return None
+    return ManagedPolicy(entry["name"], "content", "", deprecated=entry["deprecated"],
+                         document_json=entry["document"])
