@@ -10,13 +10,20 @@ from __future__ import annotations
 
 from html import escape
 
-BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 230, 40, 70, 18, 12
+BOX_W, BOX_H, GAP_X, GAP_Y, PAD = 230, 40, 110, 22, 12
+MAX_EDGE_CHARS = 18
 MAX_CHARS = 34
 COLOURS = {"agent": "#dbeafe", "identity": "#fef3c7", "credential": "#fee2e2", "external": "#ede9fe"}
 
 
 def _short(text: str) -> str:
     return text if len(text) <= MAX_CHARS else text[: MAX_CHARS - 1] + "\u2026"
+
+
+def _edge(label: str) -> str:
+    """An edge label without its parenthesis (the identity list says it in full)."""
+    text = label.split(" (")[0]
+    return text if len(text) <= MAX_EDGE_CHARS else text[: MAX_EDGE_CHARS - 1] + "\u2026"
 
 
 def diagram(agent: dict) -> str:
@@ -64,7 +71,7 @@ def _draw(boxes, edges) -> str:
         ay, by = (y1 + BOX_H // 2, y2 + BOX_H // 2) if forward else (y1, y2 + BOX_H)
         parts.append(f'<line x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}" stroke="#555" marker-end="url(#arrow)"/>')
         parts.append(f'<text x="{(ax + bx) // 2}" y="{(ay + by) // 2 - 4}" text-anchor="middle" fill="#333" '
-                     f'font-size="10">{escape(_short(label))}</text>')
+                     f'font-size="10">{escape(_edge(label))}</text>')
     for label, kind, _ in boxes:
         x, y = pos[label]
         parts.append(f'<g class="node {kind}"><title>{escape(label)}</title><rect x="{x}" y="{y}" width="{BOX_W}" '

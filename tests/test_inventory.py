@@ -1,0 +1,125 @@
+"""`agentlint inventory`: the records of the inventory fixtures (exact JSON), the rendered forms (snapshots) and the
+command's exit codes. The HTML page is loaded in a real browser in tests/test_inventory_html.py."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from agentlint import __version__
+from agentlint.cli import main
+from agentlint.config import Config
+from agentlint.inventory.build import inventory
+from agentlint.inventory.score import blast_radius
+from agentlint.outputs import inventory_text
+from conftest import FIXTURES
+
+INV = FIXTURES / "inventory"
+PATHS = ["fixtures/inventory/aws", "fixtures/inventory/clouds", "fixtures/inventory/k8s"]
+
+
+def _inv() -> dict:
+    return inventory(PATHS, Config())
+
+
+def _agent(inv: dict, address: str) -> dict:
+    return next(a for a in inv["agents"] if a["address"] == address)
+
+
+def test_json_is_exactly_the_recorded_contract():
+    """The whole document, as the README documents it (fixtures/inventory/expected.json, read before recording)."""
+    got = json.loads(inventory_text.to_json(_inv()))
+    assert got["tool"] == {"name": "agentlint", "version": __version__}
+    expected = json.loads((INV / "expected.json").read_text())
+    got["tool"]["version"] = expected["tool"]["version"]
+    assert got == expected
+
+
+def test_permissions_through_inline_managed_and_assumed_role():
+    a = _agent(_inv(), "aws_lambda_function.researcher")
+    assert [(i["how"], i["address"]) for i in a["identities"]] == [
+        ("runs as", "aws_iam_role.agent"), ("can assume (sts:AssumeRole and trust)", "aws_iam_role.ops")]
+    groups = {(p["identity"], p["service"], p["level"]): p for p in a["permissions"]["aws"]}
+    assert groups[("aws_iam_role.agent", "s3", "Read")]["actions"] == ["s3:GetObject"]  # inline
+    assert groups[("aws_iam_role.agent", "secretsmanager", "Read")]["count"] == 5  # AWS managed policy
+    assert groups[("aws_iam_role.ops", "iam", "Permissions management")]["actions"] == ["iam:CreateAccessKey"]
+    assert ("aws_iam_role.agent", "s3", "Write") not in groups  # the Deny on s3:DeleteObject
+    assert groups[("aws_iam_role.agent", "sts", "Write")]["on_all_resources"] is False
+    assert inventory_text.sensitive_kinds(a) == ["secrets", "data", "identity control", "code execution"]
+
+
+def test_agents_sharing_an_identity_and_a_carried_key():
+    inv = _inv()
+    summariser = _agent(inv, "aws_lambda_function.summariser")
+    assert summariser["shared_with"] == [{"identity": "aws_iam_role.agent", "address": "aws_lambda_function.researcher",
+                                          "kind": "agent"}]
+    assert [(c["address"], c["belongs_to"], c["lifetime"], c["where"]) for c in summariser["credentials"]] == [
+        ("aws_iam_access_key.ci", "aws_iam_user.ci", "no expiry", "in the agent's configuration")]
+    assert inv["external_principals"][0]["principal"] == "arn:aws:iam::999988887777:root"
+    assert inv["external_principals"][0]["agents"] == ["aws_lambda_function.researcher",
+                                                       "aws_lambda_function.summariser"]
+
+
+def test_gcp_azure_and_kubernetes_grants():
+    inv = _inv()
+    gcp = _agent(inv, "google_vertex_ai_reasoning_engine.planner")
+    assert [r["role"] for r in gcp["permissions"]["gcp"]] == ["roles/editor", "roles/secretmanager.secretAccessor"]
+    assert gcp["credentials"][0]["kind"] == "service account key"
+    azure = _agent(inv, "azurerm_ai_foundry_project.helper")
+    assert azure["permissions"]["azure"][0]["role"] == "contributor"
+    k8s = _agent(inv, "kubernetes_deployment_v1.triage")
+    assert [(r["role"], r["kind"], r["scope"]) for r in k8s["permissions"]["kubernetes"]] == [
+        ("cluster-admin", "ClusterRole", "cluster")]
+    assert k8s["findings"] == {"total": 1, "by_severity": {"critical": 1, "high": 0, "medium": 0, "low": 0,
+                                                           "info": 0}, "rule_ids": ["AL204"]}
+
+
+def test_agents_sorted_by_blast_radius_and_formula():
+    inv = _inv()
+    scores = [a["blast_radius"]["score"] for a in inv["agents"]]
+    assert scores == sorted(scores, reverse=True)
+    record = {"permissions": {"aws": [{"level": "Write", "on_all_resources": True},
+                                      {"level": "Read", "on_all_resources": False}],
+                              "kubernetes": [{"role": "cluster-admin"}], "gcp": [{"role": "roles/viewer"}],
+                              "azure": [], "sensitive": [{"kind": "secrets"}, {"kind": "secrets"}, {"kind": "data"}]},
+              "credentials": [{"lifetime": "no expiry"}, {"lifetime": "end_date = 2027-01-01"}],
+              "trusted_by": [{"external": True}, {"external": False}], "shared_with": [{}]}
+    # breadth 3 + 1 + 9 + 3, sensitivity 2 kinds, credentials 5 + 2, trust 5 + 1 + 2
+    assert blast_radius(record) == {"score": 51.0, "breadth": 16.0, "sensitivity": 20.0, "credentials": 7.0,
+                                    "trust": 8.0}
+
+
+def test_text_snapshot(snapshot):
+    assert inventory_text.to_text(_inv()) == snapshot
+
+
+def test_csv_snapshot(snapshot):
+    assert inventory_text.to_csv(_inv()) == snapshot
+
+
+def test_markdown_snapshot(snapshot):
+    assert inventory_text.to_markdown(_inv()) == snapshot
+
+
+def test_cli_formats_and_exit_codes(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(main, ["inventory", *PATHS, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["summary"]["agents"] == 6
+    out = tmp_path / "inv.csv"
+    result = runner.invoke(main, ["inventory", "fixtures/inventory/k8s", "--format", "csv", "-o", str(out)])
+    assert result.exit_code == 0 and result.output == ""
+    assert out.read_text().splitlines()[0].startswith("address,type,path,start_line,stack,blast_radius")
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "main.tf").write_text('resource "aws_iam_role" "r" {\n')
+    result = runner.invoke(main, ["inventory", str(bad)])
+    assert result.exit_code == 2
+    assert runner.invoke(main, ["inventory", *PATHS, "--select", "NOPE"]).exit_code == 2
+
+
+def test_select_limits_the_findings_counted():
+    result = CliRunner().invoke(main, ["inventory", "fixtures/inventory/k8s", "--format", "json", "--select", "AL1"])
+    assert result.exit_code == 0
+    assert all(a["findings"]["total"] == 0 for a in json.loads(result.output)["agents"])
