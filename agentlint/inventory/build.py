@@ -7,6 +7,7 @@ inventory"); renderers in agentlint/outputs/inventory_*.py read them.
 
 from __future__ import annotations
 
+import gc
 from typing import Optional
 
 from agentlint import __version__
@@ -24,11 +25,19 @@ SCHEMA_VERSION = 1
 
 def inventory(paths: list[str], config: Config, use_cache: bool = True, root: Optional[str] = None,
               variables: Optional[dict] = None, plan_options=None) -> dict:
-    graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables,
-                        plan_options=plan_options)
-    report = scan(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options,
-                  graph=graph)
-    return from_graph(graph, report)
+    # As engine.scan does: the cyclic collector would walk the graph's millions of live objects again and again
+    # between the graph, the scan and the records, and free nothing (the caller's setting is restored).
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables,
+                            plan_options=plan_options)
+        report = scan(paths, config, use_cache=use_cache, root=root, variables=variables,
+                      plan_options=plan_options, graph=graph)
+        return from_graph(graph, report)
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def from_graph(graph, report) -> dict:
