@@ -49,6 +49,15 @@ def test_permissions_through_inline_managed_and_assumed_role():
     assert inventory_text.sensitive_kinds(a) == ["secrets", "data", "identity control", "code execution"]
 
 
+def test_permissions_through_a_group_are_the_members():
+    a = _agent(_inv(), "aws_lambda_function.summariser")
+    assert ("member of", "aws_iam_group.deployers", "aws_iam_user.ci") in [
+        (i["how"], i["address"], i["from"]) for i in a["identities"]]
+    ecr = [p for p in a["permissions"]["aws"] if p["service"] == "ecr"]
+    assert [(p["identity"], p["level"], p["actions"]) for p in ecr] == [
+        ("aws_iam_user.ci", "Read", ["ecr:GetAuthorizationToken"])]
+
+
 def test_agents_sharing_an_identity_and_a_carried_key():
     inv = _inv()
     summariser = _agent(inv, "aws_lambda_function.summariser")
@@ -59,6 +68,7 @@ def test_agents_sharing_an_identity_and_a_carried_key():
     assert inv["external_principals"][0]["principal"] == "arn:aws:iam::999988887777:root"
     assert inv["external_principals"][0]["agents"] == ["aws_lambda_function.researcher",
                                                        "aws_lambda_function.summariser"]
+    assert inv["external_principals"][0]["sensitive"] == ["data", "identity control"]  # what aws_iam_role.ops holds
 
 
 def test_gcp_azure_and_kubernetes_grants():

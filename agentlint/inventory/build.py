@@ -93,7 +93,7 @@ def external_principals(agents: list[dict]) -> list[dict]:
                                                     "identities": set(), "agents": set(), "sensitive": set()})
             entry["identities"].add(t["identity"])
             entry["agents"].add(a["address"])
-            entry["sensitive"] |= {s["kind"] for s in a["permissions"]["sensitive"]}
+            entry["sensitive"] |= {s["kind"] for s in a["permissions"]["sensitive"] if s["identity"] == t["identity"]}
     return [{**e, "identities": sorted(e["identities"]), "agents": sorted(e["agents"]),
              "sensitive": sorted(e["sensitive"])} for _, e in sorted(out.items())]
 

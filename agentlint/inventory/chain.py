@@ -169,13 +169,14 @@ def _is_external(kind: str, value) -> bool:
 def shared_with(g, agent: str, identities: list[dict]) -> list[dict]:
     """Other agents and workloads that act as an identity of the chain (they hold the same access)."""
     out: dict[tuple, dict] = {}
+    mine = {ident["node"] for ident in identities}
     for ident in identities:
         for path in g.agent_paths(ident["node"]):
             if path.agent != agent:
                 out[(ident["address"], g.address_of(path.agent))] = {
                     "identity": ident["address"], "address": g.address_of(path.agent), "kind": "agent"}
         for e in g.edges_in(ident["node"], Rel.RUNS_AS) + g.edges_in(ident["node"], Rel.MEMBER_OF):
-            if e.source != agent and e.source not in g.agents:
+            if e.source != agent and e.source not in g.agents and e.source not in mine:
                 src = g.node(e.source)
                 what = "person" if src.rtype == "aws_iam_user" else "workload"
                 out.setdefault((ident["address"], src.address), {

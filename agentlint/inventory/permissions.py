@@ -56,7 +56,9 @@ def permissions(g, ctx, identities: list[dict]) -> dict:
     for ident in identities:
         node = ident["node"]
         rec = g.node(node)
-        if rec.kind in (NodeKind.PRINCIPAL, NodeKind.EXTERNAL) and rec.rtype.startswith("aws_") or g.grants(node):
+        if ident["how"] == "member of":
+            pass  # a group's policies are counted on its member (effective permissions are per member)
+        elif rec.kind in (NodeKind.PRINCIPAL, NodeKind.EXTERNAL) and rec.rtype.startswith("aws_") or g.grants(node):
             _aws(g, ctx, ident, out)
         for e in g.edges_out(node, Rel.K8S_BINDING):
             _k8s(g, ident, e, out)
