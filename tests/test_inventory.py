@@ -133,3 +133,56 @@ def test_select_limits_the_findings_counted():
     result = CliRunner().invoke(main, ["inventory", "fixtures/inventory/k8s", "--format", "json", "--select", "AL1"])
     assert result.exit_code == 0
     assert all(a["findings"]["total"] == 0 for a in json.loads(result.output)["agents"])
+
+
+UNKNOWN_TF = '''
+variable "actions" { type = list(string) }
+variable "boundary" { type = string }
+
+resource "aws_lambda_function" "a" {
+  function_name = "a"
+  role          = aws_iam_role.r.arn
+  environment {
+    variables = { ANTHROPIC_API_KEY = "x" }
+  }
+}
+
+resource "aws_iam_role" "r" {
+  name                 = "r"
+  assume_role_policy   = "{}"
+  permissions_boundary = var.boundary
+}
+
+resource "aws_iam_role_policy" "p" {
+  role = aws_iam_role.r.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = var.actions, Resource = "*" }]
+  })
+}
+
+resource "aws_lambda_function" "b" {
+  function_name = "b"
+  environment {
+    variables = { ANTHROPIC_API_KEY = "x" }
+  }
+}
+'''
+
+
+def test_unknown_parts_are_stated(tmp_path):
+    (tmp_path / "main.tf").write_text(UNKNOWN_TF)
+    inv = inventory([str(tmp_path)], Config())
+    assert _agent(inv, "aws_lambda_function.a")["permissions"]["unknown"] == [
+        "aws_iam_role.r: aws_iam_role_policy.p statement #1 has actions unknown until apply",
+        "aws_iam_role.r: permissions boundary unknown until apply"]
+    assert _agent(inv, "aws_lambda_function.b")["permissions"]["unknown"] == [
+        "no identity found in the scanned code: the agent's runtime identity is set outside it, or it has none"]
+
+
+def test_csv_cells_from_the_tree_cannot_be_formulas():
+    inv = _inv()
+    inv["agents"][0]["trusted_by"] = [{"identity": "r", "kind": "account", "principal": "=HYPERLINK(\"x\")",
+                                       "external": True}]
+    row = inventory_text.to_csv(inv).splitlines()[1]
+    assert ",'=HYPERLINK" in row.replace('"', "")

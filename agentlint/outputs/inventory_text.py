@@ -80,13 +80,22 @@ CSV_COLUMNS = ("address", "type", "path", "start_line", "stack", "blast_radius",
                "findings", "critical", "high", "medium", "low", "rule_ids")
 
 
+def _cell(value):
+    """A cell a spreadsheet will not run: text from the scanned tree starting with = + - @ is quoted with '."""
+    if isinstance(value, str):
+        value = printable(value)
+        if value[:1] in ("=", "+", "-", "@"):
+            return "'" + value
+    return value
+
+
 def to_csv(inv: dict) -> str:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(CSV_COLUMNS)
     for a in inv["agents"]:
         sev = a["findings"]["by_severity"]
-        w.writerow([a["address"], a["type"], a["path"], a["start_line"], a["stack"], a["blast_radius"]["score"],
+        w.writerow(_cell(v) for v in [a["address"], a["type"], a["path"], a["start_line"], a["stack"], a["blast_radius"]["score"],
                     "; ".join(i["address"] for i in a["identities"]),
                     len(a["credentials"]), sum(1 for c in a["credentials"] if c["lifetime"] == "no expiry"),
                     "; ".join(grants(a)), "; ".join(sensitive_kinds(a)), len(a["permissions"]["unknown"]),
