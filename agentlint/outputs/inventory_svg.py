@@ -2,7 +2,7 @@
 
 Columns left to right: the agent, then the identities of its chain by distance (each joined to the one it was
 reached from, the edge labelled with how), then its credentials (joined to the identity they belong to, or to the
-agent that carries them). External principals that can become an identity are drawn below, joined to it. Every
+agent that carries them). External principals that can become an identity are drawn in the last column too, pointing back at it. Every
 label is escaped text.
 """
 
@@ -42,7 +42,7 @@ def diagram(agent: dict) -> str:
         edges.append((owner, cred["address"], cred["lifetime"]))
     for trust in agent["trusted_by"]:
         if trust["external"]:
-            boxes.append((trust["principal"], "external", depth.get(trust["identity"], 1)))
+            boxes.append((trust["principal"], "external", last))
             edges.append((trust["principal"], trust["identity"], "can become"))
     return _draw(boxes, edges)
 
@@ -59,16 +59,17 @@ def _draw(boxes, edges) -> str:
     width = PAD * 2 + (max(c for _, _, c in boxes) + 1) * (BOX_W + GAP_X) - GAP_X
     height = PAD * 2 + max(rows.values()) * (BOX_H + GAP_Y) - GAP_Y
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="diagram" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+             f'height="{height}" style="max-width:100%;height:auto" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
              '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
              'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>']
     for src, dst, label in edges:
         if src not in pos or dst not in pos:
             continue
         (x1, y1), (x2, y2) = pos[src], pos[dst]
-        forward = x2 > x1
-        ax, bx = (x1 + BOX_W, x2) if forward else (x1 + BOX_W // 2, x2 + BOX_W // 2)
-        ay, by = (y1 + BOX_H // 2, y2 + BOX_H // 2) if forward else (y1, y2 + BOX_H)
+        # Forward edges leave a box's right side; an external principal (drawn in the last column) points back at
+        # the identity it can become, from its left side to the identity's right side.
+        ax, bx = (x1 + BOX_W, x2) if x2 > x1 else (x1, x2 + BOX_W)
+        ay, by = y1 + BOX_H // 2, y2 + BOX_H // 2
         parts.append(f'<line x1="{ax}" y1="{ay}" x2="{bx}" y2="{by}" stroke="#555" marker-end="url(#arrow)"/>')
         parts.append(f'<text x="{(ax + bx) // 2}" y="{(ay + by) // 2 - 4}" text-anchor="middle" fill="#333" '
                      f'font-size="10">{escape(_edge(label))}</text>')
