@@ -81,8 +81,24 @@ def test_gcp_azure_and_kubernetes_grants():
     k8s = _agent(inv, "kubernetes_deployment_v1.triage")
     assert [(r["role"], r["kind"], r["scope"]) for r in k8s["permissions"]["kubernetes"]] == [
         ("cluster-admin", "ClusterRole", "cluster")]
-    assert k8s["findings"] == {"total": 1, "by_severity": {"critical": 1, "high": 0, "medium": 0, "low": 0,
-                                                           "info": 0}, "rule_ids": ["AL204"]}
+    assert k8s["findings"] == {"total": 3, "by_severity": {"critical": 2, "high": 0, "medium": 1, "low": 0,
+                                                           "info": 0}, "rule_ids": ["AL102", "AL204", "AL602"]}
+
+
+def test_chains_across_clouds_irsa_and_impersonation():
+    inv = _inv()
+    k8s = _agent(inv, "kubernetes_deployment_v1.triage")
+    assert [(i["how"], i["address"]) for i in k8s["identities"]] == [
+        ("runs as", "kubernetes_service_account_v1.triage"), ("assumes (workload identity)", "aws_iam_role.triage")]
+    assert [(p["identity"], p["actions"]) for p in k8s["permissions"]["aws"]] == [
+        ("aws_iam_role.triage", ["logs:PutLogEvents"])]
+    oidc = "arn:aws:iam::111122223333:oidc-provider/token.actions.githubusercontent.com"
+    assert {"identity": "aws_iam_role.triage", "kind": "oidc provider", "principal": oidc,
+            "external": True} in k8s["trusted_by"]
+    gcp = _agent(inv, "google_vertex_ai_reasoning_engine.planner")
+    assert gcp["identities"][1]["how"] == "impersonates (roles/iam.serviceAccountTokenCreator)"
+    assert ("google_service_account.deployer", "roles/owner") in [(r["identity"], r["role"])
+                                                                   for r in gcp["permissions"]["gcp"]]
 
 
 def test_agents_sorted_by_blast_radius_and_formula():
