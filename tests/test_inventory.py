@@ -202,3 +202,15 @@ def test_csv_cells_from_the_tree_cannot_be_formulas():
                                        "external": True}]
     row = inventory_text.to_csv(inv).splitlines()[1]
     assert ",'=HYPERLINK" in row.replace('"', "")
+
+
+def test_an_administrator_is_one_entry_not_thousands():
+    inv = inventory(["fixtures/AL201/bad/managed-attachment"], Config())
+    (agent,) = inv["agents"]
+    (entry,) = agent["permissions"]["aws"]
+    assert (entry["identity"], entry["service"], entry["level"], entry["actions"]) == ("aws_iam_role.agent", "*",
+                                                                                       "all", [])
+    assert entry["services"] > 400 and entry["count"] > 15000 and entry["on_all_resources"] is True
+    assert set(entry["levels"]) == {"List", "Read", "Tagging", "Write", "Permissions management"}
+    assert inventory_text.sensitive_kinds(agent) == ["secrets", "data", "identity control", "code execution"]
+    assert "aws_iam_role.agent: every action of " in inventory_text.to_text(inv)

@@ -10,12 +10,16 @@ boundary) is listed under `unknown`, never dropped.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from agentlint.graph.schema import NodeKind, Rel
 from agentlint.iam.catalog import CatalogUnavailable, catalog
+from agentlint.iam.effective import covers
 from agentlint.iam.evaluate import on_all_resources
 
 LEVELS = ("List", "Read", "Tagging", "Write", "Permissions management")
 MAX_NAMES = 8
+MAX_WHOLE_SERVICES = 20  # more services held whole than this: one `*` entry (an administrator)
 
 # Sensitive reach. AWS: action -> kind (exact names, lower case) and service -> kind for whole services.
 SECRET_ACTIONS = {"secretsmanager:getsecretvalue", "ssm:getparameter", "ssm:getparameters",
@@ -79,15 +83,29 @@ def permissions(g, ctx, identities: list[dict]) -> dict:
 
 
 def _aws(g, ctx, ident: dict, out: dict) -> None:
+    """Per identity once (agents sharing an identity share its entries), kept on the rule context."""
+    memo = ctx.__dict__.setdefault("_inventory_aws", {})
+    node = ident["node"]
+    if node not in memo:
+        part = {"aws": [], "sensitive": [], "unknown": []}
+        _aws_compute(g, ctx, ident, part)
+        memo[node] = part
+    for key, items in memo[node].items():
+        out[key] += items
+
+
+def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
     eff = ctx.effective(ident["node"])
     if eff.boundary_unknown:
         out["unknown"].append(f"{ident['address']}: permissions boundary unknown until apply")
-    groups: dict[tuple[str, str], dict] = {}
     try:
         cat = catalog()
     except CatalogUnavailable:
         out["unknown"].append("the AWS action catalogue is unavailable: actions not expanded")
         return
+    # Deny and boundary checks cost a match per action: skip them when nothing can take an action away.
+    restricted = eff.boundary is not None or any(h.statement.is_deny for h in eff.holdings)
+    groups: dict[tuple[str, str], dict] = {}
     for h in eff.holdings:
         st = h.statement
         if not st.is_allow:
@@ -97,42 +115,78 @@ def _aws(g, ctx, ident: dict, out: dict) -> None:
                                   "until apply")
         everywhere = on_all_resources(st) is True
         if st.actions is not None:
-            found = [a for p in st.action_strings() for a in cat.expand(p)]
+            found = [_grouped(cat, p.strip().lower()) for p in st.action_strings()]
         elif st.not_actions is not None:
-            found = [a for a in cat.expand("*") if _allowed_by_not_action(st, a.name)]
+            found = [{key: {n for n in names if covers(st, n)} for key, names in _grouped(cat, "*").items()}]
         else:
             found = []
-        for action in found:
-            if eff.denied(action.name) or not eff.within_boundary(action.name):
-                continue
-            grp = groups.setdefault((action.service, action.level), {"names": set(), "everywhere": False})
-            grp["names"].add(action.name)
-            grp["everywhere"] = grp["everywhere"] or everywhere
+        for by_level in found:
+            for key, names in by_level.items():
+                if restricted:
+                    names = {n for n in names if not eff.denied(n) and eff.within_boundary(n)}
+                if not names:
+                    continue
+                grp = groups.setdefault(key, {"names": set(), "everywhere": False})
+                grp["names"] |= names
+                grp["everywhere"] = grp["everywhere"] or everywhere
+    whole = _whole_services(cat, groups)
+    if len(whole) > MAX_WHOLE_SERVICES:  # `Action: "*"` and the like: one entry, not thousands
+        keys = [k for k in groups if k[0] in whole]
+        collapsed = [groups.pop(key) for key in keys]
+        levels = {level: sum(1 for k in keys if k[1] == level) for level in LEVELS}
+        out["aws"].append({"identity": ident["address"], "service": "*", "level": "all",
+                           "count": sum(len(grp["names"]) for grp in collapsed), "services": len(whole),
+                           "levels": {level: n for level, n in levels.items() if n},
+                           "actions": [], "truncated": True,
+                           "on_all_resources": all(grp["everywhere"] for grp in collapsed)})
+        for service in sorted(whole):
+            for level in LEVELS:
+                names = _grouped(cat, f"{service}:*").get((service, level))
+                if names:
+                    _aws_sensitive(out, ident, service, level, names)
     for (service, level), grp in sorted(groups.items(), key=lambda kv: (kv[0][0], LEVELS.index(kv[0][1]))):
         names = sorted(grp["names"])
         out["aws"].append({"identity": ident["address"], "service": service, "level": level, "count": len(names),
                            "actions": names[:MAX_NAMES], "truncated": len(names) > MAX_NAMES,
                            "on_all_resources": grp["everywhere"]})
-        _aws_sensitive(out, ident, service, level, names)
+        _aws_sensitive(out, ident, service, level, grp["names"])
 
 
-def _allowed_by_not_action(st, name: str) -> bool:
-    from agentlint.iam.effective import covers
+def _whole_services(cat, groups: dict) -> set[str]:
+    """Services every action of which the identity holds."""
+    held: dict[str, int] = {}
+    for (service, _level), grp in groups.items():
+        held[service] = held.get(service, 0) + len(grp["names"])
+    return {service for service, count in held.items()
+            if count == sum(len(names) for names in _grouped(cat, f"{service}:*").values())}
 
-    return covers(st, name)
+
+@lru_cache(maxsize=2048)
+def _grouped(cat, pattern: str) -> dict[tuple[str, str], frozenset]:
+    """The catalogue actions a pattern matches, by (service, access level); computed once per pattern."""
+    out: dict[tuple[str, str], set] = {}
+    for action in cat.expand(pattern):
+        out.setdefault((action.name.split(":", 1)[0], action.level), set()).add(action.name)
+    return {key: frozenset(names) for key, names in out.items()}
 
 
-def _aws_sensitive(out: dict, ident: dict, service: str, level: str, names: list[str]) -> None:
-    lower = {n.lower() for n in names}
+# Named sensitive actions by service, so that a service's actions are lowered only when one of them may be there.
+_NAMED = {}
+for _name in SECRET_ACTIONS | CODE_EXEC_ACTIONS:
+    _NAMED.setdefault(_name.split(":", 1)[0], set()).add(_name)
+
+
+def _aws_sensitive(out: dict, ident: dict, service: str, level: str, names) -> None:
+    named = {n for n in names if n.lower() in _NAMED[service]} if service in _NAMED else set()
     hits = []
-    if lower & SECRET_ACTIONS or service == "secretsmanager" and level in ("Read", "Write"):
+    if {n.lower() for n in named} & SECRET_ACTIONS or service == "secretsmanager" and level in ("Read", "Write"):
         hits.append(("secrets", f"{service} {level}"))
     if service in DATA_SERVICES and level in ("Read", "Write"):
         hits.append(("data", f"{service} {level}"))
     if service in IDENTITY_SERVICES and level in ("Write", "Permissions management"):
         hits.append(("identity control", f"{service} {level}"))
-    for name in sorted(lower & CODE_EXEC_ACTIONS):
-        hits.append(("code execution", next(n for n in names if n.lower() == name)))
+    for name in sorted(n for n in named if n.lower() in CODE_EXEC_ACTIONS):
+        hits.append(("code execution", name))
     for kind, what in hits:
         out["sensitive"].append({"kind": kind, "identity": ident["address"], "what": what})
 

@@ -3,7 +3,8 @@
     blast_radius = breadth + sensitivity + credentials + trust
 
 - breadth: for each AWS (identity, service, access level) group, its level's weight (List 1, Tagging 1, Read 2,
-  Write 3, Permissions management 5), halved when no action of the group is granted on every resource; 3 for each
+  Write 3, Permissions management 5), halved when no action of the group is granted on every resource (a `*` entry,
+  services held whole, counts each of its services' levels the same way); 3 for each
   Kubernetes, Google Cloud or Azure role granted, 9 when the role is a primitive one (cluster-admin, admin, edit,
   roles/owner, roles/editor, Owner, Contributor, User Access Administrator);
 - sensitivity: 10 for each kind of sensitive reach (secrets, data, identity control, code execution);
@@ -26,7 +27,12 @@ EXTERNAL_TRUST_WEIGHT, TRUST_WEIGHT, SHARED_WEIGHT = 5, 1, 2
 def blast_radius(record: dict) -> dict:
     """The parts and their sum, for a record built by inventory.build."""
     perms = record["permissions"]
-    breadth = sum(LEVEL_WEIGHT[p["level"]] * (1 if p["on_all_resources"] else 0.5) for p in perms["aws"])
+    breadth = 0.0
+    for p in perms["aws"]:
+        # `service: "*"` (every action of many services): `levels` counts the services holding each level.
+        weight = sum(LEVEL_WEIGHT[level] * n for level, n in p["levels"].items()) if p["service"] == "*" \
+            else LEVEL_WEIGHT[p["level"]]
+        breadth += weight * (1 if p["on_all_resources"] else 0.5)
     for role in [p["role"] for p in perms["kubernetes"] + perms["gcp"] + perms["azure"]]:
         breadth += PRIMITIVE_WEIGHT if role.lower() in PRIMITIVE_ROLES else ROLE_WEIGHT
     sensitivity = SENSITIVE_WEIGHT * len({s["kind"] for s in perms["sensitive"]})

@@ -23,7 +23,9 @@ def sensitive_kinds(agent: dict) -> list[str]:
 def grants(agent: dict) -> list[str]:
     """One line per group of permissions: AWS service and level, or a role with its scope."""
     p = agent["permissions"]
-    out = [f"{g['identity']}: {g['service']} {g['level']} ({g['count']} action{'s' if g['count'] != 1 else ''}"
+    out = [f"{g['identity']}: every action of {g['services']} services ({g['count']} actions"
+           f"{'' if g['on_all_resources'] else ', some resources'})" if g["service"] == "*" else
+           f"{g['identity']}: {g['service']} {g['level']} ({g['count']} action{'s' if g['count'] != 1 else ''}"
            f"{'' if g['on_all_resources'] else ', some resources'})" for g in p["aws"]]
     out += [f"{k['identity']}: Kubernetes {k['kind']} {k['role']} ({k['scope']})" for k in p["kubernetes"]]
     out += [f"{r['identity']}: Google Cloud {r['role']} ({r['scope']})" for r in p["gcp"]]
