@@ -105,14 +105,16 @@ def test_agents_sorted_by_blast_radius_and_formula():
     inv = _inv()
     scores = [a["blast_radius"]["score"] for a in inv["agents"]]
     assert scores == sorted(scores, reverse=True)
-    record = {"permissions": {"aws": [{"level": "Write", "on_all_resources": True},
-                                      {"level": "Read", "on_all_resources": False}],
+    record = {"permissions": {"aws": [{"service": "s3", "level": "Write", "on_all_resources": True},
+                                      {"service": "s3", "level": "Read", "on_all_resources": False},
+                                      {"service": "*", "level": "all", "levels": {"List": 2, "Write": 1},
+                                       "on_all_resources": False}],
                               "kubernetes": [{"role": "cluster-admin"}], "gcp": [{"role": "roles/viewer"}],
                               "azure": [], "sensitive": [{"kind": "secrets"}, {"kind": "secrets"}, {"kind": "data"}]},
               "credentials": [{"lifetime": "no expiry"}, {"lifetime": "end_date = 2027-01-01"}],
               "trusted_by": [{"external": True}, {"external": False}], "shared_with": [{}]}
-    # breadth 3 + 1 + 9 + 3, sensitivity 2 kinds, credentials 5 + 2, trust 5 + 1 + 2
-    assert blast_radius(record) == {"score": 51.0, "breadth": 16.0, "sensitivity": 20.0, "credentials": 7.0,
+    # breadth 3 + 1 + (2 + 3) / 2 + 9 + 3, sensitivity 2 kinds, credentials 5 + 2, trust 5 + 1 + 2
+    assert blast_radius(record) == {"score": 53.5, "breadth": 18.5, "sensitivity": 20.0, "credentials": 7.0,
                                     "trust": 8.0}
 
 
