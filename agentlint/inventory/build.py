@@ -55,8 +55,8 @@ def agent_record(g, ctx, node: str, report) -> dict:
     agent = g.agents[node]
     chain_ = chain(g, node)
     record = {
-        "address": agent.address, "type": agent.type, "path": agent.repo_path if hasattr(agent, "repo_path")
-        else agent.path, "start_line": agent.start_line, "stack": agent.stack,
+        "address": agent.address, "type": agent.type, "path": agent.path, "start_line": agent.start_line,
+        "stack": agent.stack,
         "evidence": [e.model_dump(mode="json", exclude_none=True) for e in agent.evidence],
         "identities": [{k: v for k, v in i.items() if k != "node"} for i in chain_],
         "credentials": credentials(g, node, chain_),
