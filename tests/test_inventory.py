@@ -77,7 +77,12 @@ def test_gcp_azure_and_kubernetes_grants():
         "roles/editor", "roles/secretmanager.secretAccessor", "roles/iam.serviceAccountTokenCreator", "roles/owner"]
     assert gcp["credentials"][0]["kind"] == "service account key"
     azure = _agent(inv, "azurerm_ai_foundry_project.helper")
-    assert azure["permissions"]["azure"][0]["role"] == "contributor"
+    assert [(r["identity"], r["role"]) for r in azure["permissions"]["azure"]] == [
+        ("azurerm_ai_foundry_project.helper (system-assigned identity)", "contributor"),
+        ("azurerm_user_assigned_identity.helper", "key vault secrets user")]
+    assert azure["trusted_by"] == [{"identity": "azurerm_user_assigned_identity.helper", "kind": "oidc subject",
+                                    "principal": "https://token.actions.githubusercontent.com subject "
+                                                 "repo:acme/helper:ref:refs/heads/main", "external": True}]
     k8s = _agent(inv, "kubernetes_deployment_v1.triage")
     assert [(r["role"], r["kind"], r["scope"]) for r in k8s["permissions"]["kubernetes"]] == [
         ("cluster-admin", "ClusterRole", "cluster")]

@@ -85,7 +85,7 @@ def credentials(g, agent: str, identities: list[dict]) -> list[dict]:
     wanted = {ident["address"] for ident in identities}
     wanted |= {ident["address"].split(" (")[0] for ident in identities}
     stack = g.node(agent).stack
-    for res in _key_resources(g, stack):
+    for res in _stack_resources(g, stack, *KEY_RESOURCES):
         kind, attr, lifetime_attrs = KEY_RESOURCES[res.type]
         owners = {r.base for r in refs_in(res.values.get(attr))}
         if owners & wanted:
@@ -107,13 +107,6 @@ def _credential(g, node: str, why: str) -> dict:
         out["lifetime"] = "inactive"
     out["where"] = why
     return out
-
-
-def _key_resources(g, stack: str) -> list:
-    cache = g.__dict__.setdefault("_inventory_keys", {})
-    if stack not in cache:
-        cache[stack] = [r for r in g.model.resources if r.stack == stack and r.type in KEY_RESOURCES]
-    return cache[stack]
 
 
 def _lifetime(values: dict, attrs) -> str:
@@ -147,8 +140,32 @@ def trusted_by(g, identities: list[dict]) -> list[dict]:
                 out.append({"identity": ident["address"], "kind": "member", "principal": e.member or
                             g.address_of(e.source), "external": not g.has(e.source) or
                             g.node(e.source).kind == NodeKind.EXTERNAL})
+        if node.rtype == "azurerm_user_assigned_identity":
+            out += _azure_federation(g, node, ident["address"])
     uniq = {(t["identity"], t["kind"], t["principal"]): t for t in out}
     return [uniq[k] for k in sorted(uniq)]
+
+
+def _azure_federation(g, node, address: str) -> list[dict]:
+    """Federated identity credentials of a user-assigned identity: an OIDC issuer's subject can become it
+    (`user_assigned_identity_id`, named `parent_id` before azurerm 4)."""
+    out = []
+    for res in _stack_resources(g, node.stack, "azurerm_federated_identity_credential"):
+        parent = res.values.get("user_assigned_identity_id", res.values.get("parent_id"))
+        if address in {r.base for r in refs_in(parent)}:
+            principal = f"{display(res.values.get('issuer'))} subject {display(res.values.get('subject'))}"
+            out.append({"identity": address, "kind": "oidc subject", "principal": principal, "external": True})
+    return out
+
+
+def _stack_resources(g, stack: str, *types: str) -> list:
+    """Resources of these types in one stack, from an index built once per graph (kept on the graph object)."""
+    index = g.__dict__.get("_inventory_by_type")
+    if index is None:
+        index = g.__dict__["_inventory_by_type"] = {}
+        for res in g.model.resources:
+            index.setdefault((res.stack, res.type), []).append(res)
+    return [res for t in types for res in index.get((stack, t), ())]
 
 
 def _principal_kind(kind: str, value: str) -> str:
