@@ -90,9 +90,10 @@ def credentials(g, agent: str, identities: list[dict]) -> list[dict]:
         owners = {r.base for r in refs_in(res.values.get(attr))}
         if owners & wanted:
             nid = g.nid(res)
+            owner = sorted(owners & wanted)[0]
             found.setdefault(nid, {"address": res.address, "kind": kind, "type": res.type, "path": res.path,
-                                   "line": res.start_line, "belongs_to": sorted(owners & wanted)[0],
-                                   "lifetime": _lifetime(res.values, lifetime_attrs)})
+                                   "line": res.start_line, "belongs_to": owner,
+                                   "lifetime": _lifetime(res.values, lifetime_attrs), "where": f"key of {owner}"})
     return sorted(found.values(), key=lambda c: c["address"])
 
 
