@@ -1,9 +1,9 @@
 """An agent's identity diagram as inline SVG, drawn here (no JavaScript library, no external process).
 
 Columns left to right: the agent, then the identities of its chain by distance (each joined to the one it was
-reached from, the edge labelled with how), then its credentials (joined to the identity they belong to, or to the
-agent that carries them). External principals that can become an identity are drawn in the last column too, pointing back at it. Every
-label is escaped text.
+reached from, the edge labelled with how); a credential sits a column right of the identity it belongs to (or of the
+agent that carries it). External principals that can become an identity are drawn in the last column, pointing back
+at it. Every label is escaped text.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ def diagram(agent: dict) -> str:
     last = max(c for _, _, c in boxes) + 1
     for cred in agent["credentials"]:
         owner = cred.get("belongs_to") if cred.get("belongs_to") in depth else agent["address"]
-        boxes.append((cred["address"], "credential", last))
+        boxes.append((cred["address"], "credential", depth[owner] + 1))  # beside its owner: no line crosses a box
         edges.append((owner, cred["address"], cred["lifetime"]))
     for trust in agent["trusted_by"]:
         if trust["external"]:
