@@ -452,3 +452,5 @@ def config(schema):
     cfg, source = _load_config(None)
     click.echo(f"# from {source or '(defaults)'}")
     click.echo(json.dumps(cfg.model_dump(mode="json", by_alias=True), indent=2))
+from agentlint.cli_inventory import inventory as _inventory  # noqa: E402 - registered last: it reads cli's helpers
+main.add_command(_inventory)

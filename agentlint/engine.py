@@ -97,17 +97,19 @@ def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, ro
 
 def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
          diff_base: Optional[str] = None, use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict] = None, plan_options=None) -> Report:
-    """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source)."""
+         variables: Optional[dict] = None, plan_options=None, graph: Optional[IdentityGraph] = None) -> Report:
+    """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source). `graph`: one
+    already built from the same inputs (`agentlint inventory` reads it too, and must not build it twice)."""
     with _collector_paused():
         return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, root, variables,
-                     plan_options)
+                     plan_options, graph)
 
 
 def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool, diff_base: Optional[str],
           use_cache: bool, progress, root: Optional[str] = None, variables: Optional[dict] = None,
-          plan_options=None) -> Report:
-    graph = _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
+          plan_options=None, graph: Optional[IdentityGraph] = None) -> Report:
+    if graph is None:
+        graph = _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
     rules = selected_rules(config)
     ctx = RuleContext(graph, ran_rules={r.id for r in rules} | {r.name for r in rules})
     findings: list[Finding] = []

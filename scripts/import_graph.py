@@ -8,6 +8,7 @@ The parts, lowest first (a part may import only parts below it, never one above)
     graph       model -> identity graph (builder, provider modules, agent detection, typed queries)
     rule        the rule contract, registry, context, finding builder (agentlint.rule) and the rules themselves
     engine      one scan end to end: engine, supersedes, changes, baseline
+    inventory   per agent: identities, credentials, effective permissions, trust, findings, blast radius
     outputs     findings -> reports (text, JSON, SARIF, ...)
     cli         the command line and the integrations (pre-commit, Checkov)
 
@@ -23,13 +24,14 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LAYERS = ["foundation", "loaders", "iam", "graph", "rule", "engine", "outputs", "cli"]
+LAYERS = ["foundation", "loaders", "iam", "graph", "rule", "engine", "inventory", "outputs", "cli"]
 TOP_MODULES = {"model": "foundation", "values": "foundation", "config": "loaders", "__init__": "foundation",
                "__main__": "cli", "engine": "engine", "supersedes": "engine", "changes": "engine",
                "baseline": "engine", "cli": "cli", "rule": "rule", "rules": "rule", "suppressions": "loaders",
-               "failures": "engine", "cli_output": "cli", "locations": "foundation"}
+               "failures": "engine", "cli_output": "cli", "locations": "foundation",
+               "cli_inventory": "cli"}
 SUBPACKAGES = {"iam": "iam", "loaders": "loaders", "graph": "graph", "rule": "rule", "rules": "rule",
-               "outputs": "outputs", "integrations": "cli"}
+               "outputs": "outputs", "integrations": "cli", "inventory": "inventory"}
 
 
 def part_of(module: str) -> str | None:
