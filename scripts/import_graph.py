@@ -28,7 +28,7 @@ LAYERS = ["foundation", "loaders", "iam", "graph", "rule", "engine", "inventory"
 TOP_MODULES = {"model": "foundation", "values": "foundation", "config": "loaders", "__init__": "foundation",
                "__main__": "cli", "engine": "engine", "supersedes": "engine", "changes": "engine",
                "baseline": "engine", "cli": "cli", "rule": "rule", "rules": "rule", "suppressions": "loaders",
-               "failures": "engine", "cli_output": "cli", "locations": "foundation",
+               "failures": "engine", "cli_output": "cli", "hcl2_check": "cli", "locations": "foundation",
                "cli_inventory": "cli"}
 SUBPACKAGES = {"iam": "iam", "loaders": "loaders", "graph": "graph", "rule": "rule", "rules": "rule",
                "outputs": "outputs", "integrations": "cli", "inventory": "inventory"}
