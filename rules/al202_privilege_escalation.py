@@ -65,10 +65,11 @@ class PrivilegeEscalation(Rule):
             used = [a for m in methods for a in found[m]]
             # One entry per statement as held through one grant, in the order the methods use them.
             holdings = list({(id(a.by.grant), a.by.policy, a.by.statement.digest()): a.by for a in used}.values())
-            if len({(id(h.grant), h.policy) for h in holdings}) == 1:
+            at, line = (g.resource_of(principal), None) if principal else (None, None)
+            if at is None or len({(id(h.grant), h.policy) for h in holdings}) == 1:
+                # One grant, or a principal the scanned code does not define (a role named by a module output):
+                # the place the first statement was wired in.
                 at, line = ctx.grant_location(holdings[0].grant, holdings[0].policy)
-            else:
-                at, line = g.resource_of(principal), None
             trace = []
             for h in holdings:
                 trace += [s for s in ctx.policy_trace(h.grant, h.policy, h.statement) if s not in trace]

@@ -291,3 +291,25 @@ def test_string_and_collection_budgets_are_configurable(tmp_path):
         ("limit", 4, "aws_iam_group.g: range(): collection too large (limit max-elements); values past it are "
                      "unknown")]
     assert scan([str(tmp_path)], Config()).errors == []  # the next scan runs with its own (default) budgets
+
+
+def test_escalation_split_across_grants_of_a_role_the_code_does_not_define(tmp_path):
+    """Found on the shared corpus after the catalogues landed (cloudposse mwaa): AL202 failed with an internal error
+    when the actions of one method came through two grants of a role named only by a module output; it is located
+    at the first grant instead."""
+    (tmp_path / "main.tf").write_text('''
+variable "role_name" {}
+
+resource "aws_iam_role_policy" "pass" {
+  role   = var.role_name
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = "iam:PassRole", Resource = "*" }] })
+}
+
+resource "aws_iam_role_policy" "lambda" {
+  role   = var.role_name
+  policy = jsonencode({ Statement = [{ Effect = "Allow", Action = ["lambda:CreateFunction", "lambda:InvokeFunction"], Resource = "*" }] })
+}
+''')
+    report = scan([str(tmp_path)], Config(select=["AL202"]))
+    assert report.errors == []
+    assert [(f.rule_id, f.start_line) for f in report.findings] == [("AL202", 4)]
