@@ -158,30 +158,36 @@ def render(report: Report, limit: int = LIMIT) -> str:
     level = "####" if several else "###"
     budget = limit - _size(head) - _size(tail) - 600  # the closing note
     budget -= sum(_size([_root_heading(r), ""]) for r in {s.roots for s in sections}) if several else 0
-    # What fits, most severe first: for each severity in turn, the tables of the sections whose worst finding has it
-    # (as many rows as fit), then their diagrams.
-    tables: dict[int, list[str]] = {}
+    # What fits, most severe first: for each severity in turn, its rows in every section (a section's heading and
+    # table head are paid with its first row), then the diagrams of the sections whose worst finding has it. Once a
+    # row does not fit, nothing less severe is shown: a comment never shows a low finding and hides a critical one.
+    rows = [list(zip(s.findings, _rows(s.findings))) for s in sections]
+    picked: dict[int, set[int]] = {}
     diagrams: dict[int, list[str]] = {}
     shown: set[int] = set()  # ids of the findings shown somewhere
+    full = False
     for severity in Severity:
-        tier = [i for i, s in enumerate(sections) if s.rank == severity.rank]
-        for i in tier:
-            s = sections[i]
-            lines = [f"{level} {s.heading}", ""] + TABLE_HEAD
-            for f, row in zip(s.findings, _rows(s.findings)):
-                if _size(lines + [row, ""]) > budget:
-                    break
-                lines.append(row)
+        for i, s in enumerate(sections):
+            for f, row in rows[i]:
+                if f.severity != severity:
+                    continue
+                cost = _size([row]) + (0 if i in picked else _size([f"{level} {s.heading}", "", *TABLE_HEAD, ""]))
+                if cost > budget:
+                    full = True
+                    continue
+                picked.setdefault(i, set()).add(id(f))
                 shown.add(id(f))
-            if len(lines) > 4:  # else not one row fits: the section is left out
-                tables[i] = lines + [""]
-                budget -= _size(tables[i])
-        for i in tier:
-            if i in tables and sections[i].agent is not None:
-                diagram = sections[i].diagram()
+                budget -= cost
+        for i, s in enumerate(sections):
+            if s.rank == severity.rank and i in picked and s.agent is not None:
+                diagram = s.diagram()
                 if _size(diagram) <= budget:
                     diagrams[i] = diagram
                     budget -= _size(diagram)
+        if full:
+            break
+    tables = {i: [f"{level} {sections[i].heading}", ""] + TABLE_HEAD
+              + [row for f, row in rows[i] if id(f) in picked[i]] + [""] for i in picked}
     body: list[str] = []
     current = None
     for i, s in enumerate(sections):
