@@ -22,6 +22,10 @@ def _compile(pattern: str) -> re.Pattern:
 
 def matches(pattern: str, value: str) -> bool:
     """Does an IAM pattern (from a policy) match a concrete action or resource?"""
+    if pattern == "*":
+        return True
+    if "*" not in pattern and "?" not in pattern:  # most patterns are plain names: no regular expression needed
+        return pattern.lower() == value.lower()
     return _compile(pattern).match(value) is not None
 
 

@@ -203,12 +203,16 @@ def survey(root: str, named: list[str], exclude: list, limits: Limits,
 
 
 def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bool = False) -> None:
-    from agentlint.loaders.exclude import Excluder
-    from agentlint.loaders.gitignore import GitIgnore
-
     root = repo.root
-    excluder = Excluder(exclude, root)
-    gitignore = GitIgnore() if respect_gitignore else None
+    excluder = gitignore = None
+    if exclude:  # pathspec is imported only when there are patterns (start-up time of a pre-commit run)
+        from agentlint.loaders.exclude import Excluder
+
+        excluder = Excluder(exclude, root)
+    if respect_gitignore:
+        from agentlint.loaders.gitignore import GitIgnore
+
+        gitignore = GitIgnore()
     named_paths = [*repo.selection.files, *repo.selection.folders, *repo.selection.plans]
 
     def git_ignored(rel: str, full: str, is_dir: bool) -> bool:  # what is named on the command line is read
