@@ -17,6 +17,9 @@ import pytest
 
 from conftest import FIXTURES, ROOT
 
+# Every documented command in a child process: slow for the fast run, always in .ci/run.
+pytestmark = pytest.mark.slow
+
 README = (ROOT / "README.md").read_text()
 CI_DOC = (ROOT / "docs" / "ci.md").read_text()
 

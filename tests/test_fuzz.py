@@ -92,6 +92,7 @@ def _check(report, what):
     assert rendered["summary"]["errors"] == len(report.errors)
 
 
+@pytest.mark.slow  # always in .ci/run
 def test_structure_aware_plan_mutants(tmp_path):
     from mutants import mutate_json
 
@@ -113,6 +114,7 @@ def test_structure_aware_plan_mutants(tmp_path):
     assert ran >= min(MUTANTS, 100), f"only {ran} plan mutants in {BUDGET_SECONDS}s"
 
 
+@pytest.mark.slow  # always in .ci/run
 def test_structure_aware_hcl_mutants(tmp_path):
     from mutants import mutate_hcl
 

@@ -18,7 +18,8 @@ import time
 
 import pytest
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="ru_maxrss in KB and FIFOs: Linux")
+pytestmark = [pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc VmHWM and FIFOs: Linux"),
+              pytest.mark.slow]  # a child process per case; always in .ci/run
 
 MAX_SECONDS = 10.0
 MAX_RSS_MB = 500

@@ -70,6 +70,7 @@ def _png_is_not_blank(data: bytes) -> bool:
     return len(set(pixels[: 4_000_000])) > 8
 
 
+@pytest.mark.slow  # a real browser / thousands of scans: always in .ci/run
 def test_page_renders_in_chromium(page, tmp_path):
     missing = _browser_missing()
     if missing:

@@ -52,6 +52,7 @@ def _hostile_diagram() -> str:
     return "\n".join(d.render()[1:-1]) + "\n"
 
 
+@pytest.mark.slow  # a real browser / thousands of scans: always in .ci/run
 def test_every_diagram_of_the_fixtures_comment_renders(tmp_path):
     missing = _tools()
     if missing:
