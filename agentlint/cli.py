@@ -46,6 +46,21 @@ def main() -> None:
     check_hcl2()
 
 
+def with_options(config, updates: dict, var_files, select, ignore, respect_gitignore: bool, excludes):
+    """The configuration with the options `scan` and `inventory` share (command line over file), selectors checked."""
+    if var_files:
+        updates["var_files"] = list(config.var_files) + list(var_files)
+    if select:
+        updates["select"] = _selectors(select)
+    if ignore:
+        updates["ignore"] = list(config.ignore) + _selectors(ignore)
+    if respect_gitignore:
+        updates["respect_gitignore"] = True
+    config = config.model_copy(update=updates).with_cli_exclude(excludes)
+    _check_selectors(config)
+    return config
+
+
 def _load_config(config_path: Optional[str]):
     from agentlint.config import ConfigError, load_config
     from agentlint.engine import check_rule_keys
@@ -187,16 +202,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     fail_on = fail_on.lower() if fail_on else None
     if fail_on and fail_on != "none":
         updates["fail_on"] = Severity(fail_on)
-    if var_files:
-        updates["var_files"] = list(config.var_files) + list(var_files)
-    if select:
-        updates["select"] = _selectors(select)
-    if ignore:
-        updates["ignore"] = list(config.ignore) + _selectors(ignore)
-    if respect_gitignore:
-        updates["respect_gitignore"] = True
-    config = config.model_copy(update=updates).with_cli_exclude(excludes)
-    _check_selectors(config)
+    config = with_options(config, updates, var_files, select, ignore, respect_gitignore, excludes)
     baseline = _read_baseline(baseline_path)
     stdin = "-" in paths
     if changed_only and not stdin and not any(_is_plan(p) for p in paths):

@@ -11,7 +11,7 @@ import sys
 
 import click
 
-from agentlint.cli import _check_selectors, _input_options, _load_config, _plan_options, _selectors, _variables
+from agentlint.cli import _input_options, _load_config, _plan_options, _variables, with_options
 
 INVENTORY_FORMATS = ("text", "json", "csv", "markdown", "html")
 
@@ -52,17 +52,7 @@ def inventory(paths, fmt, output, config_path, var_files, select, ignore, exclud
     from agentlint.values import scrub
 
     config, _ = _load_config(config_path)
-    updates: dict = {}
-    if var_files:
-        updates["var_files"] = list(config.var_files) + list(var_files)
-    if select:
-        updates["select"] = _selectors(select)
-    if ignore:
-        updates["ignore"] = list(config.ignore) + _selectors(ignore)
-    if respect_gitignore:
-        updates["respect_gitignore"] = True
-    config = config.model_copy(update=updates).with_cli_exclude(excludes)
-    _check_selectors(config)
+    config = with_options(config, {}, var_files, select, ignore, respect_gitignore, excludes)
     inv = build([p for p in paths if p != "-"], config, use_cache=not no_cache, root=root,
                 variables=_variables(var_args), plan_options=_plan_options(False, None, sources, "-" in paths))
     body = scrub(render(fmt.lower(), inv))

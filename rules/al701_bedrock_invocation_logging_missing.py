@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.graph.paths import AgentPath
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Ranking, Rule, RuleContext
+from agentlint.rule import CentralLoggingOptions, Ranking, Rule, RuleContext
 
 # Bedrock workloads whose model calls only model invocation logging records (prompts, completions, tool calls).
 BEDROCK_AGENT_TYPES = {
@@ -68,9 +67,7 @@ class BedrockInvocationLoggingMissing(Rule):
     fix = ("Add aws_bedrock_model_invocation_logging_configuration (CloudWatch Logs or S3), or set "
            "central-logging = true when it is configured centrally.")
 
-    class Options(BaseModel):
-        model_config = ConfigDict(extra="forbid", populate_by_name=True)
-        central_logging: bool = Field(False, alias="central-logging")
+    Options = CentralLoggingOptions
 
     def check(self, ctx: RuleContext):
         if self.options.central_logging or ctx.managed(*LOGGING_TYPES):

@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.graph.paths import AgentPath
 from agentlint.graph.schema import Rel
 from agentlint.model import Confidence, Resource, Severity
-from agentlint.rule import Ranking, Rule, RuleContext
+from agentlint.rule import CentralLoggingOptions, Ranking, Rule, RuleContext
 from agentlint.values import Unknown, blocks, refs_in
 
 AUDIT_TYPES = {"google_project_iam_audit_config": "project", "google_folder_iam_audit_config": "folder",
@@ -69,9 +68,7 @@ class VertexDataAccessLoggingMissing(Rule):
     fix = ("Enable DATA_READ/DATA_WRITE audit logs for aiplatform.googleapis.com and exempt no agent service "
            "account, or set central-logging = true when it is configured centrally.")
 
-    class Options(BaseModel):
-        model_config = ConfigDict(extra="forbid", populate_by_name=True)
-        central_logging: bool = Field(False, alias="central-logging")
+    Options = CentralLoggingOptions
 
     def check(self, ctx: RuleContext):
         g = ctx.graph

@@ -1,10 +1,9 @@
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.graph.paths import AgentPath
 from agentlint.model import Confidence, Resource, Severity
-from agentlint.rule import Ranking, Rule, RuleContext
+from agentlint.rule import CentralLoggingOptions, Ranking, Rule, RuleContext
 from agentlint.values import blocks, refs_in
 
 ACCOUNT_TYPES = ("azurerm_cognitive_account", "azurerm_ai_foundry", "azurerm_ai_services")
@@ -56,9 +55,7 @@ class AzureAiDiagnosticsMissing(Rule):
     enabled_by_default = False
     fix = "Add an azurerm_monitor_diagnostic_setting sending allLogs (Audit, RequestResponse) for the account."
 
-    class Options(BaseModel):
-        model_config = ConfigDict(extra="forbid", populate_by_name=True)
-        central_logging: bool = Field(False, alias="central-logging")
+    Options = CentralLoggingOptions
 
     def check(self, ctx: RuleContext):
         if self.options.central_logging:

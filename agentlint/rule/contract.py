@@ -12,7 +12,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING, ClassVar, Iterable, Optional
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from agentlint.model import Confidence, Finding, Severity
 
@@ -31,6 +31,14 @@ class Ranking(str, Enum):
 
 class NoOptions(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class CentralLoggingOptions(BaseModel):
+    """The options of the missing-audit rules: `central-logging = true` says the logging is configured outside the
+    scanned code (per account, project or subscription), so its absence here is not a finding."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    central_logging: bool = Field(False, alias="central-logging")
 
 
 class Rule:
