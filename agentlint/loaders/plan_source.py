@@ -63,7 +63,9 @@ def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=N
                result: Optional[LoadResult] = None) -> dict[str, Resource]:
     """Module-qualified address (no instance keys) -> the code's resource, for the root module in `folder`."""
     root = os.path.abspath(folder)
-    scanned = [r for r in model.resources if r.source == "hcl" and os.path.abspath(r.stack) == root]
+    stacks: dict[str, str] = {}  # one abspath per root module, not per resource (60 plans x 4,000 resources)
+    scanned = [r for r in model.resources if r.source == "hcl"
+               and (stacks.get(r.stack) or stacks.setdefault(r.stack, os.path.abspath(r.stack))) == root]
     if not scanned:
         scanned = _read_code(folder, model, limits, cache, result)
     index: dict[str, Resource] = {}
