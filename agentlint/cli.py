@@ -20,8 +20,12 @@ from agentlint.cli_output import FAIL_ON, FORMATS, SEVERITIES, rules_dir_option 
 class _Group(click.Group):
     def main(self, *args, **kwargs):
         # click exits 2 for usage errors already; make sure nothing else escapes as a traceback.
+        import gc
         import os
 
+        # One short process whose objects nearly all live until it exits: the cyclic collector would walk them
+        # again and again (during imports, and once more when the scan re-enabled it) and free next to nothing.
+        gc.disable()
         try:
             return super().main(*args, **kwargs)
         except KeyboardInterrupt:
