@@ -28,11 +28,16 @@ def side(graph, report, key_of) -> dict:
     for node in graph.agents:
         record = agent_record(graph, ctx, node, report)
         actions: dict[str, tuple[str, str]] = {}
+        unknown = list(record["permissions"]["unknown"])
         for ident in chain(graph, node):
             for (service, level), grp in held_actions(ctx, ident["node"]).items():
                 for name in grp["names"]:
                     actions[name] = (service, level)
-        unknown = list(record["permissions"]["unknown"])
+            # A policy whose document is unknown (until apply, or from a variable) grants what cannot be listed.
+            for grant in graph.grants(ident["node"]):
+                doc = graph.document(grant.policy)
+                if not doc.known:
+                    unknown.append(f"{ident['address']}: {graph.address_of(grant.policy)}: {doc.reason}")
         unknown += [f"{t['identity']}: a trust principal is unknown until apply" for t in record["trusted_by"]
                     if UNKNOWN_MARK in t["principal"]]
         unknown += [f"{c['address']}: lifetime unknown until apply" for c in record["credentials"]
