@@ -51,7 +51,10 @@ def rows(drift: dict) -> list[str]:
         for c in a["lifetime_changes"]:
             lost += f"<br>lifetime {_code(c['address'])}: {_cell(c['before'])} → {_cell(c['after'])}"
         if a["unknown"]["reasons"]:
-            lost += f"<br>unknown until apply: {len(a['unknown']['reasons'])} reason(s) (nothing counted as lost)"
+            unknown = _part(a["unknown"])
+            reasons = len(a["unknown"]["reasons"])
+            lost += (f"<br>unknown ({reasons} part{'s' if reasons != 1 else ''} not known until apply; not counted as "
+                     f"lost){': ' + unknown if unknown != '–' else ''}")
         out.append(_row(a, _part(a["gained"]), lost))
     for a in drift["added_agents"]:
         out.append(_row({**a, "address": a["address"]}, "new agent: " + _part(a["gained"]), "–"))
