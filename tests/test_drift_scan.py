@@ -25,7 +25,7 @@ def test_text_report_has_the_scope_drift_section(repo, snapshot):  # noqa: F811
 def test_markdown_comment_has_the_scope_drift_section(repo, snapshot):  # noqa: F811
     code, out = _scan("HEAD~1", "--fail-on", "none", "--format", "markdown")
     assert code == 0
-    assert out.index("### Scope drift since `HEAD\\~1`") < out.index("### How to fix")
+    assert out.index("### Scope drift since `HEAD~1`") < out.index("### How to fix")
     start = out.index("### Scope drift")
     assert out[start:out.index("\n", out.index("| `aws_lambda_function.retired`"))] == snapshot
 
