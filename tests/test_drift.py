@@ -5,7 +5,6 @@ snapshots of the text and Markdown forms, the invocation forms, and the `--fail-
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
