@@ -237,3 +237,30 @@ def test_renderers_escape_text_from_the_tree():
     assert md.count("<img") == 1 and '| `aws_lambda_function.x["<img src=x> @team"]?[31m` |' in md  # a code span
     assert "trusted \\<b\\>account\\</b\\> @\u200bteam `arn:aws" in md  # plain text: escaped, no mention
     assert "\x1b" not in md and "\x1b" not in drift_text.to_text(doc)
+
+
+def test_an_agent_whose_evidence_is_unknown_until_apply_is_never_removed(tmp_path):
+    """Without its tag, the researcher is an agent by its environment: known in the prior state, unknown in the
+    planned values (a new key's id in it makes Terraform mark the whole map unknown)."""
+    doc = json.loads(PLAN.read_text())
+    for res in doc["prior_state"]["values"]["root_module"]["resources"] + doc["planned_values"]["root_module"][
+            "resources"]:
+        res["values"].pop("tags", None)
+        res["values"].pop("tags_all", None)
+    for rc in doc["resource_changes"]:
+        for side in ("before", "after"):
+            if isinstance(rc["change"].get(side), dict):
+                rc["change"][side].pop("tags", None)
+                rc["change"][side].pop("tags_all", None)
+    for res in doc["configuration"]["root_module"]["resources"]:
+        res["expressions"].pop("tags", None)
+    plan = tmp_path / "tfplan.json"
+    plan.write_text(json.dumps(doc))
+    result = _json(str(plan))
+    assert [a["address"] for a in result["removed_agents"]] == ["aws_lambda_function.retired"]
+    (agent,) = result["agents"]
+    assert agent["address"] == "aws_lambda_function.researcher" and agent["level"] == "any"
+    assert agent["lost"]["actions"] == [] and agent["unknown"]["actions"] == ["s3:GetObject", "s3:ListBucket"]
+    assert agent["unknown"]["reasons"] == [
+        "still planned, but not recognised as an agent from the planned values (what made it one is known only "
+        "after apply)"]

@@ -112,9 +112,24 @@ def _header(record: dict) -> dict:
     return {k: record[k] for k in ("address", "type", "path", "start_line", "stack")}
 
 
-def compare(before: dict, after: dict, base: str, head: str, errors: list[dict]) -> dict:
-    """The drift document from two sides ({key: agent}, records.side)."""
+NOT_RECOGNISED = ("still planned, but not recognised as an agent from the planned values (what made it one is "
+                  "known only after apply)")
+
+
+def compare(before: dict, after: dict, base: str, head: str, errors: list[dict],
+            still_planned: set | None = None) -> dict:
+    """The drift document from two sides ({key: agent}, records.side). `still_planned`: for a plan, the (stack key,
+    address) of every planned resource: an agent of the prior state that the plan keeps but no longer shows as an
+    agent (its environment unknown until apply...) is unknown, never removed."""
     agents, added, removed = [], [], []
+    after = dict(after)
+    for key in set(before) - set(after):
+        if still_planned is not None and key in still_planned:
+            record = before[key]["record"]
+            after[key] = {"record": {**record, "permissions": {**record["permissions"], "aws": [], "kubernetes": [],
+                                                               "gcp": [], "azure": [], "sensitive": []},
+                                     "credentials": [], "trusted_by": [], "identities": []},
+                          "actions": {}, "unknown": [NOT_RECOGNISED], "admin": False}
     for key in sorted(set(before) | set(after), key=str):
         b, a = before.get(key), after.get(key)
         if b is None:

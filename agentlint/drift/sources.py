@@ -16,12 +16,14 @@ from agentlint.engine import build_graph, scan
 
 
 def _side(paths: list[str], config: Config, use_cache: bool, root, variables, plan_options,
-          key_of=None) -> tuple[dict, list]:
+          key_of=None) -> tuple[dict, list, set]:
+    """({key: agent}, errors, {(stack key, address)} of every resource read) for one side."""
     graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options)
     report = scan(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options,
                   graph=graph)
-    return (side(graph, report, key_of or relative_key(graph.model.roots)),
-            [e.model_dump(mode="json") for e in report.errors])
+    key_of = key_of or relative_key(graph.model.roots)
+    resources = {(key_of(r.stack), r.address) for r in graph.model.resources}
+    return side(graph, report, key_of), [e.model_dump(mode="json") for e in report.errors], resources
 
 
 def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = True, root: Optional[str] = None,
@@ -35,7 +37,7 @@ def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = Tru
 
         raise ChangeError("--base compares the paths of one git repository at a time")
     top = tops.pop()
-    after, errors = _side(paths, config, use_cache, root, variables, plan_options)
+    after, errors, _ = _side(paths, config, use_cache, root, variables, plan_options)
     work = os.path.realpath(tempfile.mkdtemp(prefix="agentlint-drift-"))
     try:
         base_top = os.path.join(work, "tree")
@@ -52,8 +54,8 @@ def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = Tru
             base_config._exclude_base = there(config._exclude_base)
         base_paths = [there(p) for p in paths]
         base_paths = [b for b in base_paths if os.path.exists(b)]
-        before, base_errors = (_side(base_paths, base_config, use_cache, there(root) if root else base_top,
-                                     variables, plan_options) if base_paths else ({}, []))
+        before, base_errors, _ = (_side(base_paths, base_config, use_cache, there(root) if root else base_top,
+                                        variables, plan_options) if base_paths else ({}, [], set()))
         relative = not all(os.path.isabs(p) for p in paths)
         back = _remap(base_top, top, relative)
         before = back(before)
@@ -108,7 +110,7 @@ def plan_drift(plan: str, config: Config, use_cache: bool = True, variables: Opt
     def key_of(stack: str) -> str:
         return "(plan)"  # one plan, one stack: its prior state and planned values are the same root module
 
-    after, errors = _side([plan], config, use_cache, None, variables, plan_options, key_of)
+    after, errors, planned = _side([plan], config, use_cache, None, variables, plan_options, key_of)
     try:
         doc = read_plan_document(plan, config.limits.limits())
     except PlanError:
@@ -119,10 +121,10 @@ def plan_drift(plan: str, config: Config, use_cache: bool = True, variables: Opt
         before_path = os.path.join(work, os.path.basename(plan))
         with open(before_path, "w", encoding="utf-8") as fh:
             json.dump(before_document(doc), fh)
-        before, base_errors = _side([before_path], config, use_cache, work, variables, None, key_of)
+        before, base_errors, _ = _side([before_path], config, use_cache, work, variables, None, key_of)
         back = _remap(work, os.path.dirname(os.path.abspath(plan)), not os.path.isabs(plan))
         before = back(before)
         errors += [{**e, "message": f"prior state: {e['message']}"} for e in back(base_errors)]
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return compare(before, after, base="prior state", head="planned values", errors=errors)
+    return compare(before, after, base="prior state", head="planned values", errors=errors, still_planned=planned)
