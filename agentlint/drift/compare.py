@@ -122,6 +122,7 @@ def compare(before: dict, after: dict, base: str, head: str, errors: list[dict],
     address) of every planned resource: an agent of the prior state that the plan keeps but no longer shows as an
     agent (its environment unknown until apply...) is unknown, never removed."""
     agents, added, removed = [], [], []
+    agents_after = len(after)
     after = dict(after)
     for key in set(before) - set(after):
         if still_planned is not None and key in still_planned:
@@ -154,7 +155,7 @@ def compare(before: dict, after: dict, base: str, head: str, errors: list[dict],
         agents.append({**_header(a["record"]), "level": level(gained, lifetimes, new_unknown), "gained": gained,
                        "lost": lost, "lifetime_changes": lifetimes, "unknown": unknown})
     top = max((DRIFT_LEVELS.index(x["level"]) for x in agents + added if x["level"]), default=None)
-    summary = {"agents_before": len(before), "agents_after": len(after), "drifted": len(agents),
+    summary = {"agents_before": len(before), "agents_after": agents_after, "drifted": len(agents),
                "added": len(added), "removed": len(removed),
                "gained_actions": sum(len(x["gained"]["actions"]) for x in agents + added),
                "lost_actions": sum(len(x["lost"]["actions"]) for x in agents + removed),
