@@ -175,6 +175,8 @@ def _variable_value(raw: str):
               help="Plans: report only findings on resources (or agent paths) the plan creates or changes.")
 @click.option("--diff-base", metavar="REF",
               help="Code: report only findings on blocks (or agent paths) that differ from git REF.")
+@click.option("--fail-on-drift", type=click.Choice(["any", "sensitive", "permissions-management", "admin"],
+              case_sensitive=False), help="With --diff-base: exit 1 when an agent's scope grew at this level or above.")
 @click.option("--no-cache", is_flag=True, envvar="AGENTLINT_NO_CACHE",
               help="Parse every file again instead of using the parse cache (also AGENTLINT_NO_CACHE=1).")
 @click.option("--terraform-show", is_flag=True,
@@ -191,10 +193,11 @@ def _variable_value(raw: str):
 @_input_options
 @rules_dir_option
 def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, select, ignore, color, excludes,
-         no_ignore, respect_gitignore, baseline_path, changed_only, diff_base, no_cache, terraform_show, terraform_bin, sources,
-         show_agents, root, var_args):
+         no_ignore, respect_gitignore, baseline_path, changed_only, diff_base, fail_on_drift, no_cache, terraform_show,
+         terraform_bin, sources, show_agents, root, var_args):
     """Scan Terraform/OpenTofu folders, files and plan JSON files (`-`: a plan JSON on standard input)."""
     from agentlint import cli_output
+    from agentlint.cli_drift import check_gate_option, gate, scan_drift
     from agentlint.engine import scan as run_scan
     from agentlint.model import Severity
     from agentlint.values import scrub
@@ -207,6 +210,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     if fail_on and fail_on != "none":
         updates["fail_on"] = Severity(fail_on)
     config = with_options(config, updates, var_files, select, ignore, respect_gitignore, excludes)
+    check_gate_option(fail_on_drift, diff_base)
     baseline = _read_baseline(baseline_path)
     stdin = "-" in paths
     if changed_only and not stdin and not any(_is_plan(p) for p in paths):
@@ -223,6 +227,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
+    drift = scan_drift(diff_base, paths, config, no_cache, root, _variables(var_args), plan_options)
     if baseline is not None:
         from agentlint.baseline import apply
 
@@ -232,12 +237,14 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     colour = cli_output.use_colour(color)
     terminal = cli_output.quiet_report(report) if quiet else report
     for extra_fmt, path in ([(fmt, output)] if output else []) + extra_reports:
-        cli_output.write_file(path, cli_output.render(extra_fmt, report, config, colour=False, agents=show_agents))
+        cli_output.write_file(path, cli_output.render(extra_fmt, report, config, colour=False, agents=show_agents,
+                                                      drift=drift))
     shown = "text" if output else fmt
     body = cli_output.render(shown, terminal if shown == "text" else report, config, colour=colour,
-                             agents=show_agents, terminal=True)
+                             agents=show_agents, terminal=True, drift=drift)
     click.echo(scrub(body), nl=False, color=colour and shown == "text")
-    sys.exit(cli_output.exit_code(report, fail_on or config.fail_on.value))
+    sys.exit(gate(cli_output.exit_code(report, fail_on or config.fail_on.value), drift,
+                  fail_on_drift or config.fail_on_drift))
 
 
 def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources, stdin: bool = False):
@@ -430,4 +437,6 @@ def config(schema):
     click.echo(f"# from {source or '(defaults)'}")
     click.echo(json.dumps(cfg.model_dump(mode="json", by_alias=True), indent=2))
 from agentlint.cli_inventory import inventory as _inventory  # noqa: E402 - registered last: it reads cli's helpers
+from agentlint.cli_drift import drift as _drift  # noqa: E402
 main.add_command(_inventory)
+main.add_command(_drift)

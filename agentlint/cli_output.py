@@ -48,8 +48,10 @@ def quiet_report(report):
     return report.model_copy(update={"agents": [], "notices": []})
 
 
-def render(fmt: str, report, config, colour: bool, agents: bool = False, terminal: bool = False) -> str:
-    """`agents`: the text report lists the agents (--agents); `terminal`: wrap text to the terminal's width."""
+def render(fmt: str, report, config, colour: bool, agents: bool = False, terminal: bool = False,
+           drift: Optional[dict] = None) -> str:
+    """`agents`: the text report lists the agents (--agents); `terminal`: wrap text to the terminal's width;
+    `drift`: the scope drift of `scan --diff-base` (text and markdown show it)."""
     if fmt == "json":
         from agentlint.outputs.json_report import render
 
@@ -71,14 +73,14 @@ def render(fmt: str, report, config, colour: bool, agents: bool = False, termina
     if fmt == "markdown":
         from agentlint.outputs.markdown import render
 
-        return render(report)
+        return render(report, drift=drift)
     if fmt == "gitlab":
         from agentlint.outputs.gitlab import render
 
         return render(report)
     from agentlint.outputs.text import render, terminal_width
 
-    return render(report, colour=colour, agents=agents, width=terminal_width() if terminal else None)
+    return render(report, colour=colour, agents=agents, width=terminal_width() if terminal else None, drift=drift)
 
 
 def write_file(path: str, text: str) -> None:

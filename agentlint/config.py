@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -93,6 +93,9 @@ class Config(BaseModel):
                                                 "Terraform reads gitignored tfvars and .terraform/ modules).")
     var_files: list[str] = Field(default_factory=list, alias="var-files",
                                  description="Variable files applied to every root module.")
+    fail_on_drift: Optional[Literal["any", "sensitive", "permissions-management", "admin"]] = Field(
+        None, alias="fail-on-drift", description="`scan --diff-base` and `drift`: exit 1 when an agent's scope grows "
+                                                 "at this level or above (README, Scope drift).")
     agents: AgentsConfig = Field(default_factory=AgentsConfig)
     limits: LimitsConfig = Field(default_factory=LimitsConfig)
     rules: dict[str, RuleConfig] = Field(default_factory=dict, description="Per-rule settings, by id or name.")

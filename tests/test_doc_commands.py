@@ -102,6 +102,9 @@ README_EXPECTED = {
     "agentlint scan infra/ --format sarif -o agentlint.sarif": 1,
     "agentlint scan tfplan.json --changed-only": 1,
     "agentlint scan infra/ --diff-base origin/main": 1,
+    "agentlint scan infra/ --diff-base origin/main --fail-on-drift sensitive": 1,  # the findings; no scope grew
+    "agentlint drift --base origin/main infra/": 0,
+    "agentlint drift tfplan.json": 0,
     "agentlint scan infra/ --report sarif=agentlint.sarif --report gitlab=gl-code-quality.json": 1,
     "agentlint scan infra/ -q --fail-on none": 0,
     "terraform show -json tfplan | agentlint scan -": 0,

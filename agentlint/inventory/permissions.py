@@ -94,15 +94,18 @@ def _aws(g, ctx, ident: dict, out: dict) -> None:
         out[key] += items
 
 
-def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
+def action_groups(g, ctx, ident: dict, unknown: list) -> dict | None:
+    """Every action the identity holds after Deny and the boundary, by (service, access level): {"names": set of
+    action names, "everywhere": granted on every resource}; None when the catalogue is unavailable. What cannot be
+    read is appended to `unknown`. (`agentlint drift` compares these sets in full.)"""
     eff = ctx.effective(ident["node"])
     if eff.boundary_unknown:
-        out["unknown"].append(f"{ident['address']}: permissions boundary unknown until apply")
+        unknown.append(f"{ident['address']}: permissions boundary unknown until apply")
     try:
         cat = catalog()
     except CatalogUnavailable:
-        out["unknown"].append("the AWS action catalogue is unavailable: actions not expanded")
-        return
+        unknown.append("the AWS action catalogue is unavailable: actions not expanded")
+        return None
     # Deny and boundary checks cost a match per action: skip them when nothing can take an action away.
     restricted = eff.boundary is not None or any(h.statement.is_deny for h in eff.holdings)
     groups: dict[tuple[str, str], dict] = {}
@@ -111,8 +114,8 @@ def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
         if not st.is_allow:
             continue
         if any(not isinstance(a, str) for a in (st.actions or []) + (st.not_actions or [])):
-            out["unknown"].append(f"{ident['address']}: {g.address_of(h.policy)} {st.label()} has actions unknown "
-                                  "until apply")
+            unknown.append(f"{ident['address']}: {g.address_of(h.policy)} {st.label()} has actions unknown "
+                           "until apply")
         everywhere = on_all_resources(st) is True
         if st.actions is not None:
             found = [_grouped(cat, p.strip().lower()) for p in st.action_strings()]
@@ -129,6 +132,16 @@ def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
                 grp = groups.setdefault(key, {"names": set(), "everywhere": False})
                 grp["names"] |= names
                 grp["everywhere"] = grp["everywhere"] or everywhere
+    return groups
+
+
+def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
+    groups = action_groups(g, ctx, ident, out["unknown"])
+    if groups is None:
+        return
+    # Kept whole on the rule context for `agentlint drift` (held_actions), before the record collapses them.
+    ctx.__dict__.setdefault("_inventory_groups", {})[ident["node"]] = dict(groups)
+    cat = catalog()
     whole = _whole_services(cat, groups)
     if len(whole) > MAX_WHOLE_SERVICES:  # `Action: "*"` and the like: one entry, not thousands
         keys = [k for k in groups if k[0] in whole]
@@ -150,6 +163,11 @@ def _aws_compute(g, ctx, ident: dict, out: dict) -> None:
                            "actions": names[:MAX_NAMES], "truncated": len(names) > MAX_NAMES,
                            "on_all_resources": grp["everywhere"]})
         _aws_sensitive(out, ident, service, level, grp["names"])
+
+
+def held_actions(ctx, node: str) -> dict:
+    """{(service, level): {"names", "everywhere"}} of an identity whose record `permissions` built (empty if none)."""
+    return ctx.__dict__.get("_inventory_groups", {}).get(node, {})
 
 
 def _whole_services(cat, groups: dict) -> set[str]:

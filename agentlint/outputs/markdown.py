@@ -132,7 +132,8 @@ def _root_heading(roots: tuple[str, ...]) -> str:
     return f"### Root modules {', '.join(_code(r or '.') for r in roots)} (the same code in each)"
 
 
-def render(report: Report, limit: int = LIMIT) -> str:
+def render(report: Report, limit: int = LIMIT, drift: dict | None = None) -> str:
+    """`drift`: `scan --diff-base`'s scope drift (agentlint.drift), shown after the counts when something drifted."""
     findings = report.findings
     counts = report.summary["by_severity"]
     head = [MARKER, f"## agentlint: {len(findings)} finding{'s' if len(findings) != 1 else ''}", ""]
@@ -143,6 +144,10 @@ def render(report: Report, limit: int = LIMIT) -> str:
                  f" | {len(report.agents)} | {len(report.errors)} |", ""]
     else:
         head += [f"No findings. {len(report.agents)} agent(s) checked.", ""]
+    if drift is not None:
+        from agentlint.outputs.drift_markdown import section
+
+        head += section(drift)
     fixes, errors = _fixes(findings), _errors(report)
     # The fix table is bounded too: under a small limit the least severe rules' rows give way to the findings.
     dropped_fixes = 0

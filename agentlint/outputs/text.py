@@ -47,9 +47,10 @@ def _loc(path, line) -> str:
 
 
 def render(report: Report, colour: bool = False, agents: bool = False, width: Optional[int] = None,
-           cwd: Optional[str] = None) -> str:
+           cwd: Optional[str] = None, drift: Optional[dict] = None) -> str:
     """`agents`: list the agents found (after the findings); `width`: wrap long lines (None: never);
-    `cwd`: the folder paths are shown relative to (default: the working directory)."""
+    `cwd`: the folder paths are shown relative to (default: the working directory); `drift`: `scan --diff-base`'s
+    scope drift (agentlint.drift), a section before the errors when something drifted."""
     # Addresses, keys, paths and messages come from the scanned tree: control characters are replaced before any
     # colour of ours is added, so the terminal shows text, never escape sequences from a pull request.
     where = lambda path: printable(for_terminal(path, report.repo_roots, cwd))  # noqa: E731
@@ -91,6 +92,11 @@ def render(report: Report, colour: bool = False, agents: bool = False, width: Op
             for ev in agent.evidence:
                 out.extend(wrap(ev.detail, 4, f"- {ev.kind}: "))
         out.append("")
+    if drift is not None:
+        from agentlint.outputs.drift_text import scan_section
+
+        lines = scan_section(drift)
+        out += [s(lines[0], bold=True)] + lines[1:] if lines else []
     if report.errors:
         out.append(s(f"Errors ({len(report.errors)})", bold=True, fg="red"))
         for e in report.errors:
