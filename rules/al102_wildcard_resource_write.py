@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import expanded_actions, on_all_resources, wildcard_resources
+from agentlint.iam.evaluate import expanded_actions, on_all_resources, resources_reach, wildcard_resources
 from agentlint.iam.risky import reported_elsewhere
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -58,7 +58,8 @@ class WildcardResourceWrite(Rule):
             writes: dict[str, str] = {}
             for p, _, a in expanded_actions(st, whole_services=False):  # whole services are AL101's
                 if (a.level in ("Write", "Tagging") and not a.star_only
-                        and not reported_elsewhere(a.name) and not ctx.denied(sg.principal, a.name)):
+                        and not reported_elsewhere(a.name) and resources_reach(st, a.name) is True
+                        and not sg.removed(a.name)):
                     writes.setdefault(a.name, p)
             if not writes:
                 continue
@@ -70,4 +71,4 @@ class WildcardResourceWrite(Rule):
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} may write with "
                 f"{len(names)} action{'s' if len(names) > 1 else ''} on "
                 f"{', '.join(repr(r) for r in wildcard_resources(st))}: {shown}{through}, by {st.label()} of "
-                f"{sg.policy_address(g)}"))
+                f"{sg.policy_address(g)}{sg.limits_phrase()}"))

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Optional
+
 from agentlint.iam.evaluate import admin_level, is_conditional
 from agentlint.model import Confidence, Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -49,13 +51,16 @@ class AdminAccess(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         seen = set()
-        # Managed policies known by tier, whatever their modelled content.
+        # Managed policies known by tier, whatever their modelled content, unless a Deny or the boundary leaves
+        # less than the tier says (then what is left is judged below, statement by statement).
         for principal in sorted(g.principals()):
             for grant in g.grants(principal):
                 if grant.group is not None:
                     continue  # reported on the group itself
                 managed = g.node(grant.policy).managed
                 if managed is None or managed.tier not in ("admin", "near-admin"):
+                    continue
+                if _left_level(ctx.effective(principal), g.document(grant.policy)) != managed.tier:
                     continue
                 seen.add((principal, grant.policy))
                 at, line = ctx.grant_location(grant, grant.policy)
@@ -65,23 +70,42 @@ class AdminAccess(Rule):
                 yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
                                   key=f"managed:{managed.name}",
                                   trace_tail=ctx.policy_trace(grant, grant.policy, None))
-        for principal, grant, policy, st in ctx.statement_grants():
+        for sg in ctx.allow_statements():
+            st, principal, policy = sg.statement, sg.principal, sg.policy
             level = admin_level(st)
             if level is None or (principal, policy) in seen:
                 continue
             seen.add((principal, policy))
-            at, line = ctx.grant_location(grant, policy)
+            at, line = ctx.grant_location(sg.grant, policy)
             if level == "admin":
                 what = "full administrator access (Allow * on *)"
             elif st.not_actions is not None:
                 what = ("near-administrator access (every action except " +
                         ", ".join(repr(str(a)) for a in st.not_actions) + " on every resource)")
+            elif st.not_resources is not None and not (st.action_strings() or ["*"])[0].lower().startswith("iam:"):
+                what = ("near-administrator access (every action on every resource except " +
+                        ", ".join(repr(str(r)) for r in st.not_resources) + ")")
             else:
                 what = "near-administrator access (iam:* on every resource can grant itself anything)"
+            conditional = is_conditional(st) or sg.conditional_deny
             cond = " under a condition" if is_conditional(st) else ""
             message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} has {what}{cond} through "
-                       f"{st.label()} of {g.address_of(policy)}")
-            yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
-                              key=f"{g.address_of(policy)}#{st.digest()}",
-                              confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(grant, policy, st), subject=principal or policy)
+                       f"{st.label()} of {g.address_of(policy)}{sg.limits_phrase()}{sg.conditional_deny_phrase()}")
+            yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=sg.key,
+                              confidence=Confidence.MEDIUM if conditional else Confidence.HIGH,
+                              trace_tail=ctx.policy_trace(sg.grant, policy, st), subject=principal or policy)
+
+
+_RANK = {"admin": 2, "near-admin": 1, None: 0}
+
+
+def _left_level(eff, doc) -> Optional[str]:
+    """The highest administrator level among what the principal's Denies and boundary leave of a policy."""
+    best = None
+    for st in doc.statements:
+        if st.is_allow:
+            for piece in eff.restricted(st).pieces:
+                level = admin_level(piece)
+                if _RANK[level] > _RANK[best]:
+                    best = level
+    return best

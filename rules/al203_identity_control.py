@@ -71,7 +71,7 @@ class IdentityControl(Rule):
             cond = " under a condition" if is_conditional(st) else ""
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can, on every resource{cond}, "
-                f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}"))
+                f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}{sg.limits_phrase()}"))
 
 
 _READ_VERBS = ("get", "list", "describe", "view")

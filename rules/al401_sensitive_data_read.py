@@ -60,7 +60,7 @@ class SensitiveDataRead(Rule):
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can read "
                 f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
-                f"{sg.policy_address(g)}"))
+                f"{sg.policy_address(g)}{sg.limits_phrase()}"))
         yield from _gcp_reads(self, ctx)
         yield from _azure_reads(self, ctx)
 

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Optional
 
 from agentlint.iam.actions import (is_full_wildcard, is_resource_wildcard, is_service_wildcard,
-                                   matches)
+                                   matches, service_of)
 from agentlint.iam.policy import Statement
 
 # More excluded services than this in an Allow+NotAction statement is no longer "near everything".
@@ -42,6 +42,41 @@ def on_all_resources(st: Statement) -> Optional[bool]:
     return None if len(known) < len(st.resources) else False
 
 
+def _arn_service(resource: str) -> Optional[str]:
+    parts = resource.strip().split(":", 5)
+    return parts[2] if len(parts) == 6 and parts[0].lower() == "arn" else None
+
+
+def resources_reach(st: Statement, action: str) -> Optional[bool]:
+    """Does the statement apply to every resource this action can act on: `*`, `NotResource`, or a whole-service
+    ARN wildcard of the action's own service (`arn:aws:s3:::*` reaches every bucket for `s3:GetObject`, and no
+    secret for `secretsmanager:GetSecretValue`)?"""
+    if st.not_resources is not None:
+        return True
+    if st.resources is None:
+        return False
+    known = st.resource_strings()
+    service = service_of(action)
+    for r in known:
+        if r.strip() == "*":
+            return True
+        arn_service = _arn_service(r)
+        if is_resource_wildcard(r) and arn_service is not None and (matches(arn_service, service) or not service):
+            return True
+    return None if len(known) < len(st.resources) else False
+
+
+def denies_everywhere(st: Statement, action: str) -> bool:
+    """Does a Deny statement's `Resource` take the action away on every resource (not `NotResource`, which spares
+    what it lists)?"""
+    return st.not_resources is None and resources_reach(st, action) is True
+
+
+def on_every_resource(st: Statement) -> bool:
+    """`Resource "*"` (or `NotResource`): every resource of every service, not one service's whole-ARN wildcard."""
+    return st.not_resources is not None or any(r.strip() == "*" for r in st.resource_strings())
+
+
 def wildcard_resources(st: Statement) -> list[str]:
     if st.not_resources is not None:
         return ["NotResource " + ", ".join(str(r) for r in st.not_resources)]
@@ -49,17 +84,22 @@ def wildcard_resources(st: Statement) -> list[str]:
 
 
 def admin_level(st: Statement) -> Optional[str]:
-    """'admin' for Allow * on *, 'near-admin' for everything-but-a-few or iam:* on *; None otherwise."""
+    """'admin' for Allow * on `Resource "*"`, 'near-admin' for `*` on everything but a few resources
+    (`NotResource`), everything-but-a-few actions on every resource, or iam:* on every IAM resource; None otherwise.
+    `Action "*"` on one service's resources (`arn:aws:s3:::*`) is that service's actions: the other rules' to judge."""
     if not st.is_allow or on_all_resources(st) is not True:
         return None
     actions = st.action_strings()
+    iam = any(a.lower() in ("iam:*",) for a in actions) and resources_reach(st, "iam:PassRole") is True
+    if not on_every_resource(st):
+        return "near-admin" if iam else None
     if st.actions is not None and any(is_full_wildcard(a) for a in actions):
-        return "admin"
+        return "admin" if st.not_resources is None else "near-admin"
     if st.not_actions is not None:
         known = [a for a in st.not_actions if isinstance(a, str)]
         if len(known) == len(st.not_actions) and len(known) <= NEAR_ADMIN_NOT_ACTION_LIMIT:
             return "near-admin"
-    if any(a.lower() in ("iam:*",) for a in actions):
+    if iam:
         return "near-admin"
     return None
 
