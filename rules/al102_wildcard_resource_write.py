@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from agentlint.iam.evaluate import expanded_actions, on_all_resources, resources_reach, wildcard_resources
-from agentlint.iam.risky import reported_elsewhere
+from agentlint.iam.risky import controls_identity, reported_elsewhere
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -20,8 +20,9 @@ class WildcardResourceWrite(Rule):
     Actions that only accept `Resource "*"` (`ec2:RunInstances`'s siblings such as `ec2:CreateKeyPair`,
     `logs:CreateLogGroup`... whatever the catalogue says takes no ARN) are not flagged: `*` is the only way to
     grant them. Reads are AL401's (which knows which reads expose data), "Permissions management" actions and
-    agent invocations AL203's, credential-returning actions AL402's, whole services (`s3:*`) AL101's. AWS managed
-    policies are left out: AWS scopes its job policies, and `AWSLambdaBasicExecutionRole`'s log writes on `*` are
+    agent invocations AL203's (except the few that change no one's access, such as `sns:CreateTopic`: writes
+    here), credential-returning actions AL402's, whole services (`s3:*`) AL101's. AWS managed policies are left
+    out: AWS scopes its job policies, and `AWSLambdaBasicExecutionRole`'s log writes on `*` are
     not the user's to change. An unconditional Deny or the permissions boundary takes an action away.
 
     ## Why is this bad?
@@ -57,7 +58,9 @@ class WildcardResourceWrite(Rule):
                 continue  # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope
             writes: dict[str, str] = {}
             for p, _, a in expanded_actions(st, whole_services=False):  # whole services are AL101's
-                if (a.level in ("Write", "Tagging") and not a.star_only
+                write = a.level in ("Write", "Tagging") or (a.level == "Permissions management"
+                                                            and not controls_identity(a.name))
+                if (write and not a.star_only
                         and not reported_elsewhere(a.name) and resources_reach(st, a.name) is True
                         and not sg.removed(a.name)):
                     writes.setdefault(a.name, p)

@@ -60,15 +60,18 @@ class AdminAccess(Rule):
                 managed = g.node(grant.policy).managed
                 if managed is None or managed.tier not in ("admin", "near-admin"):
                     continue
-                if _left_level(ctx.effective(principal), g.document(grant.policy)) != managed.tier:
+                left, conditional_deny = _left_level(ctx.effective(principal), g.document(grant.policy))
+                if left != managed.tier:
                     continue
                 seen.add((principal, grant.policy))
                 at, line = ctx.grant_location(grant, grant.policy)
                 level = "full administrator" if managed.tier == "admin" else "near-administrator"
                 message = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)} has {level} access: "
-                           f"AWS managed policy {managed.name} ({managed.summary}) is attached")
+                           f"AWS managed policy {managed.name} ({managed.summary}) is attached"
+                           f"{'; a Deny under a condition may take some of it away' if conditional_deny else ''}")
                 yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
                                   key=f"managed:{managed.name}",
+                                  confidence=Confidence.MEDIUM if conditional_deny else None,
                                   trace_tail=ctx.policy_trace(grant, grant.policy, None))
         for sg in ctx.allow_statements():
             st, principal, policy = sg.statement, sg.principal, sg.policy
@@ -99,13 +102,16 @@ class AdminAccess(Rule):
 _RANK = {"admin": 2, "near-admin": 1, None: 0}
 
 
-def _left_level(eff, doc) -> Optional[str]:
-    """The highest administrator level among what the principal's Denies and boundary leave of a policy."""
-    best = None
+def _left_level(eff, doc) -> tuple[Optional[str], bool]:
+    """The highest administrator level among what the principal's Denies and boundary leave of a policy, and
+    whether a conditional Deny may take more."""
+    best, conditional = None, False
     for st in doc.statements:
         if st.is_allow:
-            for piece in eff.restricted(st).pieces:
+            left = eff.restricted(st)
+            conditional = conditional or left.conditional_deny
+            for piece in left.pieces:
                 level = admin_level(piece)
                 if _RANK[level] > _RANK[best]:
                     best = level
-    return best
+    return best, conditional

@@ -121,13 +121,54 @@ NARROWING_KEYS = {"aws:principalorgid", "aws:principalorgpaths", "aws:principala
                   "aws:userid", "sts:externalid"}
 
 
+_ACCOUNT_KEYS = {"aws:principalaccount", "aws:sourceaccount", "aws:sourceowner", "aws:resourceaccount"}
+_ARN_KEYS = {"aws:principalarn", "aws:sourcearn"}
+_ORG_KEYS = {"aws:principalorgid", "aws:sourceorgid", "aws:resourceorgid"}
+_ORG_PATH_KEYS = {"aws:principalorgpaths", "aws:sourceorgpaths"}
+
+
+def _wild(text: str) -> bool:
+    return "*" in text or "?" in text
+
+
+def pins(key: str, value) -> bool:
+    """Does one condition value tie the request to a known account, organization or caller? A value that matches
+    any account does not: `arn:aws:iam::*:role/qa-*` for aws:PrincipalArn, `*` or `1111*` for an account key, an
+    organization id with a wildcard. A computed value (a variable) is taken to pin, as written."""
+    if not isinstance(value, str):
+        return True
+    v, k = value.strip(), key.lower()
+    if v.strip("*?") == "":
+        return False
+    if k in _ACCOUNT_KEYS or k in _ORG_KEYS:
+        return not _wild(v)
+    if k in _ORG_PATH_KEYS:
+        return not _wild(v.split("/", 1)[0])
+    if k == "aws:userid":
+        return not _wild(v.split(":", 1)[0])
+    if k in _ARN_KEYS:
+        parts = v.split(":", 5)
+        if len(parts) < 6:
+            return not _wild(v)
+        account = parts[4]
+        if _wild(account) or _wild(parts[2]):
+            return False
+        return bool(account) or parts[5].strip("*?/") != ""  # S3 ARNs have no account: the bucket name pins
+    return True
+
+
+def narrows(c) -> bool:
+    """A condition that only lets some callers through: a positive operator (not `StringNotEquals`, not `Null`)
+    whose every value pins an account, organization or caller (`pins`)."""
+    op = c.operator.lower().split(":")[-1]
+    if "not" in op or op.startswith("null"):
+        return False
+    return bool(c.values) and all(pins(c.key, v) for v in c.values)
+
+
 def narrowing_conditions(st: Statement) -> list:
-    """Conditions on a narrowing key whose values are not all wildcards."""
-    out = []
-    for c in st.conditions:
-        if c.key.lower() in NARROWING_KEYS and c.values and not all(str(v).strip("*?") == "" for v in c.values):
-            out.append(c)
-    return out
+    """Conditions on a narrowing key that narrow (`narrows`)."""
+    return [c for c in st.conditions if c.key.lower() in NARROWING_KEYS and narrows(c)]
 
 
 def allows_assume(st: Statement, action: str = "sts:AssumeRole") -> bool:
@@ -183,9 +224,9 @@ def account_of(principal: str) -> Optional[str]:
 
 
 def condition_keys(st: Statement) -> set[str]:
-    """Condition keys (lower case) whose values are not all wildcards."""
-    return {c.key.lower() for c in st.conditions
-            if c.values and not all(isinstance(v, str) and v.strip("*?") == "" for v in c.values)}
+    """Condition keys (lower case) of the conditions that narrow (`narrows`: not only wildcards, not a wildcard
+    account)."""
+    return {c.key.lower() for c in st.conditions if narrows(c)}
 
 # Conditions that pick identities out of a trusted account (or prove a third party's identity).
 WHOLE_ACCOUNT_NARROWING = {"aws:principalarn", "aws:userid", "sts:externalid", "aws:principalorgpaths",
@@ -198,8 +239,7 @@ def identity_narrowing(st: Statement) -> list:
     grants, with less reach."""
     keys = NARROWING_KEYS | {"iam:passedtoservice", "aws:resourceorgid", "aws:resourceaccount", "aws:sourcevpc",
                              "aws:sourcevpce", "aws:calledvia"}
-    return [c for c in st.conditions if c.key.lower() in keys and c.values
-            and not all(isinstance(v, str) and v.strip("*?") == "" for v in c.values)]
+    return [c for c in st.conditions if c.key.lower() in keys and narrows(c)]
 
 
 def expanded_actions(st: Statement, whole_services: bool = True):
