@@ -23,7 +23,8 @@ class WildcardResourceWrite(Rule):
     agent invocations AL203's (except the few that change no one's access, such as `sns:CreateTopic`: writes
     here), credential-returning actions AL402's, whole services (`s3:*`) AL101's. AWS managed policies are left
     out: AWS scopes its job policies, and `AWSLambdaBasicExecutionRole`'s log writes on `*` are
-    not the user's to change. An unconditional Deny or the permissions boundary takes an action away.
+    not the user's to change (what a boundary or a Deny of the user's leaves of a managed policy is judged). An
+    unconditional Deny or the permissions boundary takes an action away.
 
     ## Why is this bad?
     Write access to every bucket, table or function in the account lets an agent that is steered by hostile
@@ -54,8 +55,10 @@ class WildcardResourceWrite(Rule):
             st = sg.statement
             if st.actions is None or on_all_resources(st) is not True:
                 continue
-            if g.node(sg.policy).rtype == "aws_managed_policy":
-                continue  # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope
+            if g.node(sg.policy).rtype == "aws_managed_policy" and not sg.limited_by:
+                # AWS's own job policies (AWSLambdaBasicExecutionRole's logs:*): not the user's to scope. What the
+                # user's boundary or Deny leaves of one (AdministratorAccess capped to writes on '*') is.
+                continue
             writes: dict[str, str] = {}
             for p, _, a in expanded_actions(st, whole_services=False):  # whole services are AL101's
                 write = a.level in ("Write", "Tagging") or (a.level == "Permissions management"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from agentlint.graph.schema import NodeKind, Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, gcp_member_phrase
+from agentlint.rule import Rule, RuleContext, gcp_member_phrase, scope_phrase
 
 BASIC_ROLES = {
     "roles/owner": "Owner: every permission in the scope, IAM included",
@@ -56,4 +56,4 @@ class GcpBasicRole(Rule):
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
                               key=f"{role}:{binding.member}", message=(
                                   f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
-                                  f"{binding.scope} by {via.address}"))
+                                  f"{scope_phrase(binding.scope)} by {via.address}"))

@@ -8,7 +8,7 @@ from agentlint.iam.evaluate import allows_action, is_conditional
 from agentlint.iam.gcp_roles import BASIC, DATA_READS, data_read_permissions
 from agentlint.iam.risky import SENSITIVE_READS
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase, scope_phrase
 
 
 class SensitiveDataRead(Rule):
@@ -80,7 +80,7 @@ def _gcp_reads(rule: Rule, ctx: RuleContext):
                           identity=member if g.node(member).kind == NodeKind.PRINCIPAL else None,
                           key=f"{binding.role}:{binding.member}", message=(
                               f"{gcp_member_phrase(g, binding)} can {what} in the {binding.scope_kind}: "
-                              f"{binding.role} on {binding.scope} by {via.address}"))
+                              f"{binding.role} on {scope_phrase(binding.scope)} by {via.address}"))
 
 
 def _azure_reads(rule: Rule, ctx: RuleContext):
@@ -101,7 +101,7 @@ def _azure_reads(rule: Rule, ctx: RuleContext):
                else f"principal {g.address_of(principal)}")
         what = "; ".join(f"{AZURE_DATA[a]} ({a})" for a in reads)
         yield ctx.finding(rule, at=via, identity=principal if is_principal else None, key=f"azure:{role.address}",
-                          message=f"{who} can {what}: {perms.get('name', role.address)} on {scope} by {via.address}")
+                          message=f"{who} can {what}: {perms.get('name', role.address)} on {scope_phrase(edge.scope)} by {via.address}")
 
 
 def _candidates(st) -> list[str]:
