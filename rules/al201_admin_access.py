@@ -2,9 +2,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+from agentlint.graph.schema import NodeKind, Rel
 from agentlint.iam.evaluate import admin_level, is_conditional
+from agentlint.iam.gcp_roles import escalation_permissions, write_breadth
+from agentlint.iam.gcp_roles import title as role_title
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+from agentlint.rule import (Rule, RuleContext, agents_phrase, describe_identity, gcp_condition, gcp_condition_phrase,
+                            gcp_member_phrase, scope_phrase)
 
 
 class AdminAccess(Rule):
@@ -15,6 +19,18 @@ class AdminAccess(Rule):
     `AdministratorAccess`, `PowerUserAccess`, `IAMFullAccess`, `AWSOrganizationsFullAccess` or the job-function
     administrator policies. The finding points at the line that wired the access in: the policy attachment, the
     `managed_policy_arns` entry or the `inline_policy` block.
+
+    Administrator means everything on every resource once the identity's unconditional Deny statements (their
+    `Action`, `NotAction`, `Resource` and `NotResource`) and its permissions boundary (a customer policy or an AWS
+    managed one) apply: a boundary that caps AdministratorAccess to a few actions, or a Deny that leaves only model
+    invocation, is not administrator access, and what is left is judged by the other rules. `Action "*"` on one
+    service's resources (`arn:aws:s3:::*`) is that service's actions (AL101, AL102, AL401). A Deny under a condition
+    takes nothing away but lowers the confidence.
+
+    Google Cloud: a predefined role granted on a project, folder or organization whose write permissions span as
+    many services as an administrator's (15 services and 200 write permissions or more, such as
+    `roles/iam.infrastructureAdmin`), when it holds none of the permissions AL207 reports. Owner and Editor are
+    AL206's. A grant with an IAM `condition` is reported with medium confidence.
 
     When this rule runs, it stands for what AL101, AL102, AL202, AL203, AL401 and AL402 would also say about the
     same identity (or the same policy no identity holds): those findings are left out, so an administrator is
@@ -97,6 +113,31 @@ class AdminAccess(Rule):
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=sg.key,
                               confidence=Confidence.MEDIUM if conditional else Confidence.HIGH,
                               trace_tail=ctx.policy_trace(sg.grant, policy, st), subject=principal or policy)
+        yield from _gcp_breadth(self, ctx)
+
+
+def _gcp_breadth(rule: Rule, ctx: RuleContext):
+    """Google Cloud predefined roles granted on a project, folder or organization that write in as many services
+    as an administrator (`write_breadth`), without a permission AL207 names (those are reported there)."""
+    g = ctx.graph
+    for binding in g.relations(Rel.GCP_BINDING):
+        role = binding.role
+        if binding.scope_kind not in ("project", "folder", "organization") or escalation_permissions(role):
+            continue
+        breadth = write_breadth(role)
+        if breadth is None:
+            continue
+        services = sorted(breadth["services"].items(), key=lambda kv: (-kv[1], kv[0]))
+        shown = ", ".join(f"{svc}: {n}" for svc, n in services[:5])
+        via, member = binding.via, binding.source
+        is_principal = g.node(member).kind == NodeKind.PRINCIPAL
+        yield ctx.finding(rule, at=via, line=via.line_of("role"), identity=member if is_principal else None,
+                          key=f"gcp-breadth:{role}:{binding.member}",
+                          confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
+                              f"{gcp_member_phrase(g, binding)} has near-administrator access: {role} "
+                              f"({role_title(role)}) includes {breadth['writes']} write permissions in "
+                              f"{len(services)} services ({shown} and {len(services) - 5} more) on "
+                              f"{scope_phrase(binding.scope)} by {via.address}{gcp_condition_phrase(binding)}"))
 
 
 _RANK = {"admin": 2, "near-admin": 1, None: 0}

@@ -7,8 +7,8 @@ from agentlint.iam.azure_roles import permissions as azure_permissions
 from agentlint.iam.evaluate import allows_action, is_conditional
 from agentlint.iam.gcp_roles import BASIC, DATA_READS, data_read_permissions
 from agentlint.iam.risky import SENSITIVE_READS
-from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase, scope_phrase
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase, scope_phrase, gcp_condition, gcp_condition_phrase
 
 
 class SensitiveDataRead(Rule):
@@ -78,9 +78,11 @@ def _gcp_reads(rule: Rule, ctx: RuleContext):
         what = "; ".join(f"{DATA_READS[p]} ({p})" for p in reads)
         yield ctx.finding(rule, at=via, line=via.line_of("role"),
                           identity=member if g.node(member).kind == NodeKind.PRINCIPAL else None,
-                          key=f"{binding.role}:{binding.member}", message=(
+                          key=f"{binding.role}:{binding.member}",
+                          confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
                               f"{gcp_member_phrase(g, binding)} can {what} in the {binding.scope_kind}: "
-                              f"{binding.role} on {scope_phrase(binding.scope)} by {via.address}"))
+                              f"{binding.role} on {scope_phrase(binding.scope)} by {via.address}"
+                              f"{gcp_condition_phrase(binding)}"))
 
 
 def _azure_reads(rule: Rule, ctx: RuleContext):
