@@ -279,3 +279,21 @@ resource "google_project_iam_member" "no_project" {
     no_project = by_address["google_project_iam_member.no_project"]
     assert "None" not in no_project
     assert "on the project the provider is configured with (not set in the code)" in no_project
+
+
+def test_managed_boundary_on_a_user_leaves_what_it_allows(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+resource "aws_iam_user" "reporter" {
+  name                 = "reporting-bot"
+  permissions_boundary = "arn:aws:iam::aws:policy/ReadOnlyAccess"
+}
+resource "aws_iam_user_policy_attachment" "admin" {
+  user       = aws_iam_user.reporter.name
+  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"
+}
+''')
+    findings = run(str(tmp_path)).findings
+    assert "AL201" not in {f.rule_id for f in findings}
+    reads = [f for f in findings if f.rule_id == "AL401"]
+    assert reads and all(f.message.endswith(
+        "(what is left after the permissions boundary arn:aws:iam::aws:policy/ReadOnlyAccess)") for f in reads)

@@ -119,8 +119,6 @@ class RuleContext(FindingBuilder):
     def permission_sets(self) -> Iterable[tuple[Optional[str], Optional[str], "EffectivePermissions"]]:
         """(principal, None, its effective permissions) for every principal, then (None, policy, the policy alone)
         for every customer policy no principal holds, so that a policy is judged even before it is attached."""
-        from agentlint.iam.effective import EffectivePermissions, Holding
-
         g = self.graph
         for principal in sorted(g.principals()):
             yield principal, None, self.effective(principal)
