@@ -297,3 +297,29 @@ resource "aws_iam_user_policy_attachment" "admin" {
     reads = [f for f in findings if f.rule_id == "AL401"]
     assert reads and all(f.message.endswith(
         "(what is left after the permissions boundary arn:aws:iam::aws:policy/ReadOnlyAccess)") for f in reads)
+
+
+def test_condition_on_a_google_grant_lowers_confidence_and_is_named(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+resource "google_service_account" "agent" {
+  account_id = "triage-agent"
+}
+resource "google_project_iam_member" "editor_during_incident" {
+  project = "acme-prod"
+  role    = "roles/editor"
+  member  = google_service_account.agent.member
+  condition {
+    title      = "incident-window"
+    expression = "request.time < timestamp(\\"2026-12-01T00:00:00Z\\")"
+  }
+}
+resource "google_project_iam_member" "secrets" {
+  project = "acme-prod"
+  role    = "roles/secretmanager.secretAccessor"
+  member  = google_service_account.agent.member
+}
+''')
+    by_rule = {f.rule_id: f for f in run(str(tmp_path)).findings}
+    assert by_rule["AL206"].confidence.value == "medium"
+    assert by_rule["AL206"].message.endswith(", under the condition 'incident-window'")
+    assert by_rule["AL401"].confidence.value == "high" and "condition" not in by_rule["AL401"].message
