@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from agentlint.iam.evaluate import is_conditional, on_all_resources, service_wildcards
+from agentlint.iam.evaluate import (is_conditional, on_all_resources, on_every_resource, service_wildcards,
+                                    wildcard_resources)
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -50,7 +51,12 @@ class WildcardAction(Rule):
             wild = service_wildcards(st)
             if not wild and st.not_actions is None:
                 continue
-            scope = "every resource" if on_all_resources(st) else "the listed resources"
+            if on_every_resource(st):
+                scope = "every resource"
+            elif on_all_resources(st):  # one service's whole-ARN wildcard (`arn:aws:s3:::*`)
+                scope = "every resource of " + ", ".join(repr(r) for r in wildcard_resources(st))
+            else:
+                scope = "the listed resources"
             if wild:
                 what = f"Action {', '.join(repr(a) for a in wild)}"
             else:
@@ -58,4 +64,4 @@ class WildcardAction(Rule):
             cond = " under a condition" if is_conditional(st) else ""
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} is granted {what} on "
-                f"{scope}{cond} by {st.label()} of {sg.policy_address(g)}"))
+                f"{scope}{cond} by {st.label()} of {sg.policy_address(g)}{sg.limits_phrase()}"))

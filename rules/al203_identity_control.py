@@ -4,7 +4,7 @@ from collections import Counter
 
 from agentlint.iam.catalog import PERMISSIONS
 from agentlint.iam.evaluate import expanded_actions, granted_actions, is_conditional
-from agentlint.iam.risky import IDENTITY_ACTIONS, is_credential_action
+from agentlint.iam.risky import IDENTITY_ACTIONS, controls_identity, is_credential_action
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
 
@@ -24,7 +24,11 @@ class IdentityControl(Rule):
     away.
 
     Actions that only accept `Resource "*"` (`cognito-identity:SetIdentityPoolRoles`: what the catalogue says
-    takes no ARN) are not reported for it. Each action is reported by one rule: full administrator statements by AL201, actions that return
+    takes no ARN) are not reported for it, nor the few "Permissions management" actions that change no one's access
+    to what exists (`sns:CreateTopic` and `sqs:CreateQueue` create a resource of one's own,
+    `ec2:CreateNetworkInterfacePermission` lets an AWS service attach a network interface,
+    `iam:CreateInstanceProfile` makes an empty profile, `*:AllowVendedLogDeliveryForResource` delivers logs;
+    `NOT_IDENTITY_CONTROL` in `agentlint.iam.risky`): AL102 judges them as writes. Each action is reported by one rule: full administrator statements by AL201, actions that return
     credentials (`iam:CreateAccessKey`) by AL402. A whole-service wildcard (`s3:*`, reported by AL101) counts here
     only for the actions named above, so `s3:*` alone does not repeat AL101.
 
@@ -71,7 +75,7 @@ class IdentityControl(Rule):
             cond = " under a condition" if is_conditional(st) else ""
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can, on every resource{cond}, "
-                f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}"))
+                f"{'; '.join(parts)}, by {st.label()} of {sg.policy_address(g)}{sg.limits_phrase()}"))
 
 
 _READ_VERBS = ("get", "list", "describe", "view")
@@ -80,7 +84,7 @@ _READ_VERBS = ("get", "list", "describe", "view")
 def _reached(st) -> list[str]:
     def wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
         lower = name.lower()
-        if is_credential_action(lower):
+        if is_credential_action(lower) or not controls_identity(lower):
             return False
         if lower.split(":", 1)[-1].startswith(_READ_VERBS) or lower == "iam:createservicelinkedrole":
             # Reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing; a service-linked

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from agentlint.graph.schema import NodeKind, Rel
-from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, gcp_member_phrase
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, gcp_member_phrase, scope_phrase, gcp_condition, gcp_condition_phrase
 
 BASIC_ROLES = {
     "roles/owner": "Owner: every permission in the scope, IAM included",
@@ -54,6 +54,7 @@ class GcpBasicRole(Rule):
             via = binding.via
             identity = binding.source if g.node(binding.source).kind == NodeKind.PRINCIPAL else None
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
-                              key=f"{role}:{binding.member}", message=(
+                              key=f"{role}:{binding.member}",
+                              confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
                                   f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
-                                  f"{binding.scope} by {via.address}"))
+                                  f"{scope_phrase(binding.scope)} by {via.address}{gcp_condition_phrase(binding)}"))

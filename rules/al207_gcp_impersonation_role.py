@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from agentlint.graph.schema import NodeKind, Rel
 from agentlint.iam.gcp_roles import BASIC, ESCALATION, escalation_permissions
-from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, gcp_member_phrase
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, gcp_member_phrase, scope_phrase, gcp_condition, gcp_condition_phrase
 
 # Predefined roles that let the holder become other identities or change who can do what.
 ROLES = {
@@ -78,10 +78,12 @@ class GcpImpersonationRole(Rule):
             if held:
                 what = "; ".join(f"{ESCALATION[p]} ({p})" for p in held)
                 message = (f"{gcp_member_phrase(g, binding)} can {what}, on every service account in the "
-                           f"{binding.scope_kind}: {role} on {binding.scope} by {via.address}") if not one_account \
+                           f"{binding.scope_kind}: {role} on {scope_phrase(binding.scope)} by {via.address}") if not one_account \
                     else (f"{gcp_member_phrase(g, binding)} can {what} for {target}: {role} by {via.address}")
             else:
                 message = (f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
-                           f"{role} on {binding.scope} by {via.address}")
+                           f"{role} on {scope_phrase(binding.scope)} by {via.address}")
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
-                              key=f"{role}:{binding.member}", message=message)
+                              key=f"{role}:{binding.member}",
+                              confidence=Confidence.MEDIUM if gcp_condition(binding) else None,
+                              message=message + gcp_condition_phrase(binding))

@@ -4,7 +4,7 @@ from agentlint.graph.azure import PRIVILEGED_ROLES
 from agentlint.graph.schema import NodeKind, Rel
 from agentlint.iam.azure_roles import MANAGEMENT, management_actions, permissions
 from agentlint.model import Confidence, Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, scope_phrase
 
 
 class AzurePrivilegedRole(Rule):
@@ -70,4 +70,4 @@ class AzurePrivilegedRole(Rule):
                    else f"principal {g.address_of(principal)}")
             yield ctx.finding(self, at=via, identity=principal if is_principal else None, key=f"{role.address}",
                               confidence=Confidence.MEDIUM if edge.conditioned else None, message=(
-                                  f"{who} is assigned {what} on {edge.scope} by {via.address}"))
+                                  f"{who} is assigned {what} on {scope_phrase(edge.scope)} by {via.address}"))

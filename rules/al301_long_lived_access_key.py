@@ -48,6 +48,10 @@ class LongLivedAccessKey(Rule):
             direct = [AgentPath(w, [w, node]) for w in g.credential_carriers(node) if w in g.agents]
             user = users[0] if users else None
             owner = f"IAM user {g.address_of(user)}" if user else "an IAM user outside the scanned code"
+            pgp = res.values.get("pgp_key")
+            # With pgp_key, state holds `encrypted_secret` (PGP-encrypted for that key) instead of `secret`.
+            stored = (", and its secret is in Terraform state encrypted for the PGP key in pgp_key"
+                      if pgp not in (None, "") else " and their secret is stored in Terraform state")
             message = (f"{res.address} is a long-lived access key for {owner}{agents_phrase(g, user)}; "
-                       "access keys never expire and their secret is stored in Terraform state")
+                       f"access keys never expire{stored}")
             yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct)

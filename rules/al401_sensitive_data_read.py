@@ -7,8 +7,8 @@ from agentlint.iam.azure_roles import permissions as azure_permissions
 from agentlint.iam.evaluate import allows_action, is_conditional
 from agentlint.iam.gcp_roles import BASIC, DATA_READS, data_read_permissions
 from agentlint.iam.risky import SENSITIVE_READS
-from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity, gcp_member_phrase, scope_phrase, gcp_condition, gcp_condition_phrase
 
 
 class SensitiveDataRead(Rule):
@@ -60,7 +60,7 @@ class SensitiveDataRead(Rule):
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can read "
                 f"{' and '.join(scopes)}{cond}: {', '.join(reached)} allowed by {st.label()} of "
-                f"{sg.policy_address(g)}"))
+                f"{sg.policy_address(g)}{sg.limits_phrase()}"))
         yield from _gcp_reads(self, ctx)
         yield from _azure_reads(self, ctx)
 
@@ -78,9 +78,11 @@ def _gcp_reads(rule: Rule, ctx: RuleContext):
         what = "; ".join(f"{DATA_READS[p]} ({p})" for p in reads)
         yield ctx.finding(rule, at=via, line=via.line_of("role"),
                           identity=member if g.node(member).kind == NodeKind.PRINCIPAL else None,
-                          key=f"{binding.role}:{binding.member}", message=(
+                          key=f"{binding.role}:{binding.member}",
+                          confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
                               f"{gcp_member_phrase(g, binding)} can {what} in the {binding.scope_kind}: "
-                              f"{binding.role} on {binding.scope} by {via.address}"))
+                              f"{binding.role} on {scope_phrase(binding.scope)} by {via.address}"
+                              f"{gcp_condition_phrase(binding)}"))
 
 
 def _azure_reads(rule: Rule, ctx: RuleContext):
@@ -101,7 +103,7 @@ def _azure_reads(rule: Rule, ctx: RuleContext):
                else f"principal {g.address_of(principal)}")
         what = "; ".join(f"{AZURE_DATA[a]} ({a})" for a in reads)
         yield ctx.finding(rule, at=via, identity=principal if is_principal else None, key=f"azure:{role.address}",
-                          message=f"{who} can {what}: {perms.get('name', role.address)} on {scope} by {via.address}")
+                          message=f"{who} can {what}: {perms.get('name', role.address)} on {scope_phrase(edge.scope)} by {via.address}")
 
 
 def _candidates(st) -> list[str]:

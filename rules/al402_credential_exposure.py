@@ -52,7 +52,7 @@ class CredentialExposure(Rule):
             yield ctx.statement_finding(self, sg, (
                 f"{describe_identity(g, sg.principal)}{agents_phrase(g, sg.principal)} can obtain {shown}{cond}: "
                 f"{', '.join(reached[:6])}{' and more' if len(reached) > 6 else ''} allowed on every resource by "
-                f"{st.label()} of {sg.policy_address(g)}"))
+                f"{st.label()} of {sg.policy_address(g)}{sg.limits_phrase()}"))
 
 
 def _candidates(st) -> list[str]:

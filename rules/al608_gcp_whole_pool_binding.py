@@ -4,7 +4,7 @@ import re
 
 from agentlint.graph.schema import Rel
 from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, agents_phrase
+from agentlint.rule import Rule, RuleContext, agents_phrase, scope_phrase
 
 WHOLE_POOL = re.compile(r"^principalSet://iam\.googleapis\.com/.+/workloadIdentityPools/[^/]+/\*$")
 
@@ -49,5 +49,5 @@ class GcpWholePoolBinding(Rule):
             yield ctx.finding(self, at=via, line=via.line_of("member") if "member" in via.attr_lines
                               else via.line_of("members"), key=f"{binding.role}:{text}", extra_agents=extra,
                               message=(f"every identity of workload identity pool {text.rsplit('/', 2)[-2]} is "
-                                       f"granted {binding.role} on {binding.scope}{agents_phrase(g, target)} by "
+                                       f"granted {binding.role} on {scope_phrase(binding.scope)}{agents_phrase(g, target)} by "
                                        f"{via.address}"))

@@ -9,11 +9,12 @@ conditional; `iam:PassedToService` is understood, so a PassRole limited to Lambd
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from agentlint.iam.actions import matches
-from agentlint.iam.evaluate import allows_action, on_all_resources
+from agentlint.iam.evaluate import allows_action, denies_everywhere, resources_reach
 from agentlint.iam.policy import PolicyDocument, Statement
+from agentlint.iam.restrict import Limit, Restricted, restrict
 
 PASSED_TO_SERVICE = "iam:passedtoservice"
 
@@ -34,10 +35,7 @@ class Holding:
 class Allowed:
     action: str
     by: Holding
-
-    @property
-    def conditional(self) -> bool:
-        return bool(self.by.statement.conditions)
+    conditional: bool = False  # a condition on the statement (or on the boundary) or a conditional Deny applies
 
 
 def covers(st: Statement, action: str) -> bool:
@@ -62,25 +60,52 @@ def passes_to(st: Statement, service: str) -> bool:
 
 
 class EffectivePermissions:
-    def __init__(self, holdings: list[Holding], boundary: Optional[PolicyDocument] = None):
+    """`name(policy)` names a policy node in what `restricted` reports (the graph's address); `boundary_name` the
+    boundary policy."""
+
+    def __init__(self, holdings: list[Holding], boundary: Optional[PolicyDocument] = None,
+                 name: Callable[[str], str] = str, boundary_name: str = ""):
         self.holdings = holdings
         self.boundary = boundary if boundary is not None and boundary.known else None
         self.boundary_unknown = boundary is not None and not boundary.known
-        self._denies = [h.statement for h in holdings if h.statement.is_deny and not h.statement.conditions
-                        and on_all_resources(h.statement) is True]
+        self.boundary_name = boundary_name
+        denies = [Limit(h.statement, f"Deny {h.statement.label()} of {name(h.policy)}")
+                  for h in holdings if h.statement.is_deny]
+        if self.boundary is not None:
+            denies += [Limit(st, f"Deny {st.label()} of the permissions boundary {boundary_name}".rstrip())
+                       for st in self.boundary.statements if st.is_deny]
+        self._limits = [d for d in denies if not d.statement.conditions]
+        self._conditional_limits = [d for d in denies if d.statement.conditions]
+        self._denies = [d.statement for d in self._limits]
+        self._restricted: dict[int, Restricted] = {}
         self._cache: dict[tuple, Optional[Allowed]] = {}
 
     def denied(self, action: str) -> bool:
-        return any(covers(st, action) for st in self._denies)
+        """An unconditional Deny of the action on every resource it can act on."""
+        return any(covers(st, action) and denies_everywhere(st, action) for st in self._denies)
 
     def within_boundary(self, action: str) -> bool:
+        """The boundary (if any) allows the action on some resource, and denies it nowhere unconditionally (which
+        resources it allows is part of `restricted`)."""
         if self.boundary is None:
             return True
         statements = self.boundary.statements
-        if any(st.is_deny and not st.conditions and on_all_resources(st) is True and covers(st, action)
+        if any(st.is_deny and not st.conditions and covers(st, action) and denies_everywhere(st, action)
                for st in statements):
             return False
-        return any(st.is_allow and on_all_resources(st) is True and covers(st, action) for st in statements)
+        return any(st.is_allow and covers(st, action) for st in statements)
+
+    def restricted(self, st: Statement) -> Restricted:
+        """What is left of one Allow statement the principal holds after its Denies and its boundary."""
+        found = self._restricted.get(id(st))
+        if found is None:
+            boundary = None
+            if self.boundary is not None:
+                boundary = ([b for b in self.boundary.statements if b.is_allow],
+                            f"the permissions boundary {self.boundary_name}".rstrip())
+            found = restrict(st, self._limits, self._conditional_limits, boundary)
+            self._restricted[id(st)] = found
+        return found
 
     def unconstrained(self, action: str, passed_to: Optional[str] = None) -> Optional[Allowed]:
         """The statement that allows the action on every resource, unless a Deny or the boundary takes it away.
@@ -91,14 +116,19 @@ class EffectivePermissions:
         found: Optional[Allowed] = None
         if not self.denied(action) and self.within_boundary(action):
             for h in self.holdings:
-                st = h.statement
-                if not st.is_allow or allows_action(st, action) is not True or on_all_resources(st) is not True:
+                if not h.statement.is_allow:
                     continue
-                if passed_to is not None and not passes_to(st, passed_to):
-                    continue
-                if found is None or (found.conditional and not st.conditions):
-                    found = Allowed(action, h)
-                if not st.conditions:
+                left = self.restricted(h.statement)
+                for st in left.pieces:
+                    if allows_action(st, action) is not True or resources_reach(st, action) is not True:
+                        continue
+                    if passed_to is not None and not passes_to(st, passed_to):
+                        continue
+                    conditional = bool(st.conditions) or left.conditional_deny
+                    if found is None or (found.conditional and not conditional):
+                        found = Allowed(action, h, conditional)
+                    break
+                if found is not None and not found.conditional:
                     break
         self._cache[key] = found
         return found

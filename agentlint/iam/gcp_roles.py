@@ -57,3 +57,39 @@ def data_read_permissions(role: str) -> list[str]:
 
 # Owner, Editor and Viewer are judged as basic roles (AL206), whatever their permissions.
 BASIC = ("roles/owner", "roles/editor", "roles/viewer")
+
+
+# Administrator-like breadth: a predefined role that writes in many services at once (Editor's shape without being
+# Editor). Measured on the catalogue: Owner and Editor write in ~280 services; the job-function roles that come next
+# (roles/iam.infrastructureAdmin, roles/iam.networkAdmin, roles/firebase.admin, roles/dlp.projectdriver...) write in
+# 15 to 60 services with 200 to 1,000 write permissions; a single-service admin (roles/storage.admin,
+# roles/cloudsql.admin) writes in 5 to 7, with under 100.
+BREADTH_SERVICES = 15
+BREADTH_WRITES = 200
+_WRITE_VERBS = ("create", "update", "delete", "set", "patch", "insert", "write", "deploy", "attach", "detach",
+                "enable", "disable", "undelete", "import", "replace", "move", "upload", "reset", "resize", "apply",
+                "remove", "add", "destroy", "purge", "truncate", "drop", "rollback", "restore")
+
+
+def write_breadth(role: str) -> Optional[dict]:
+    """{"services": {service: write permissions}, "writes": n} for a predefined role whose write permissions span
+    BREADTH_SERVICES services and BREADTH_WRITES permissions, else None. Tag bindings (a tag on every kind of
+    resource) are not counted: attaching tags is one job, however many services it touches."""
+    perms = permissions(role)
+    if not perms or role in BASIC:
+        return None
+    services: dict[str, int] = {}
+    for p in perms:
+        verb = p.rsplit(".", 1)[-1].lower()
+        if verb.startswith(_WRITE_VERBS) and "tag" not in p.lower():
+            service = p.split(".", 1)[0]
+            services[service] = services.get(service, 0) + 1
+    writes = sum(services.values())
+    if len(services) < BREADTH_SERVICES or writes < BREADTH_WRITES:
+        return None
+    return {"services": services, "writes": writes}
+
+
+def title(role: str) -> str:
+    entry = gcp_role(role) if isinstance(role, str) and role.startswith("roles/") else None
+    return entry.get("title", "") if entry else ""

@@ -65,6 +65,31 @@ IDENTITY_ACTIONS = {
 }
 
 
+# Actions the Service Authorization Reference files under "Permissions management" that do not change who may act
+# on anything that already exists, so AL203 (identity control) leaves them to the write rules:
+# - creating a resource of one's own: a policy may be given at creation, but it can only open the new topic or
+#   queue; the policy writes on existing resources (sns:SetTopicAttributes, sqs:SetQueueAttributes,
+#   sns:AddPermission...) stay identity control;
+# - ec2:CreateNetworkInterfacePermission: lets an AWS service's account attach a network interface in the VPC (how
+#   Lambda, EKS and other services reach it), a network hand-off, not a grant to an identity;
+# - iam:CreateInstanceProfile: an empty instance profile; putting a role in it (iam:AddRoleToInstanceProfile) and
+#   passing the role stay reported;
+# - `*:AllowVendedLogDeliveryForResource`: lets CloudWatch Logs deliver the service's own logs.
+NOT_IDENTITY_CONTROL = {
+    "sns:createtopic": "creates a topic of its own",
+    "sqs:createqueue": "creates a queue of its own",
+    "ec2:createnetworkinterfacepermission": "lets an AWS service attach a network interface",
+    "iam:createinstanceprofile": "creates an empty instance profile",
+}
+_VENDED_LOGS = ":allowvendedlogdeliveryforresource"
+
+
+def controls_identity(action: str) -> bool:
+    """False for the "Permissions management" actions in NOT_IDENTITY_CONTROL (and vended log delivery)."""
+    lower = action.lower()
+    return lower not in NOT_IDENTITY_CONTROL and not lower.endswith(_VENDED_LOGS)
+
+
 def is_credential_action(action: str) -> bool:
     return action.lower() in _LOWER_CREDENTIAL
 

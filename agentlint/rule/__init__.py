@@ -5,9 +5,9 @@ asks (context), how its observations become findings (findings) and the phrases 
 from agentlint.rule.contract import DOC_SECTIONS, CentralLoggingOptions, NoOptions, Ranking, Rule, severity_label, severity_without_agent
 from agentlint.rule.context import RuleContext, StatementGrant
 from agentlint.rule.findings import fingerprints, repo_path
-from agentlint.rule.phrases import agents_phrase, bound_agents_phrase, describe_identity, gcp_member_phrase, trust_holder
+from agentlint.rule.phrases import agents_phrase, bound_agents_phrase, describe_identity, gcp_condition, gcp_condition_phrase, gcp_member_phrase, scope_phrase, trust_holder
 from agentlint.rule.registry import DuplicateRuleError, all_rules
 
 __all__ = ["CentralLoggingOptions", "DOC_SECTIONS", "DuplicateRuleError", "NoOptions", "Ranking", "Rule", "RuleContext", "StatementGrant",
            "agents_phrase", "all_rules", "bound_agents_phrase", "describe_identity", "fingerprints",
-           "gcp_member_phrase", "repo_path", "severity_label", "severity_without_agent", "trust_holder"]
+           "gcp_condition", "gcp_condition_phrase", "gcp_member_phrase", "repo_path", "scope_phrase", "severity_label", "severity_without_agent", "trust_holder"]

@@ -24,8 +24,22 @@ class StatementGrant:
     principal: Optional[str]
     grant: Optional[Grant]
     policy: str
-    statement: Statement
+    statement: Statement  # what is left of the statement once the Denies and the boundary apply
     key: str  # identifies the statement within its policy, for fingerprints
+    limited_by: tuple = ()  # the Denies and boundary that took something away from the statement as written
+    conditional_deny: bool = False  # a Deny under a condition would take more: lower confidence
+    effective: Optional["EffectivePermissions"] = None
+
+    def removed(self, action: str) -> bool:
+        """An unconditional Deny or the permissions boundary takes this action away altogether."""
+        eff = self.effective
+        return eff is not None and (eff.denied(action) or not eff.within_boundary(action))
+
+    def limits_phrase(self) -> str:
+        return f" (what is left after {' and '.join(self.limited_by)})" if self.limited_by else ""
+
+    def conditional_deny_phrase(self) -> str:
+        return "; a Deny under a condition may take some of it away" if self.conditional_deny else ""
 
     def policy_address(self, graph: IdentityGraph) -> str:
         return graph.address_of(self.policy)
@@ -39,6 +53,7 @@ class RuleContext(FindingBuilder):
     ran_rules: set[str] = field(default_factory=set)  # ids and names of the rules that ran (for AL003)
     subjects: dict = field(default_factory=dict)  # id(finding) -> (finding, graph node it is about)
     _effective: dict = field(default_factory=dict)
+    _alone: dict = field(default_factory=dict)
     _by_type: Optional[dict] = None
 
     # -- graph questions ---------------------------------------------------------------------------------------
@@ -87,20 +102,28 @@ class RuleContext(FindingBuilder):
                         for st in _canonical(g.document(grant.policy).statements)]
             boundary = g.boundary(principal)
             self._effective[principal] = EffectivePermissions(
-                holdings, g.document(boundary) if boundary is not None else None)
+                holdings, g.document(boundary) if boundary is not None else None, name=g.address_of,
+                boundary_name=g.address_of(boundary) if boundary is not None else "")
         return self._effective[principal]
+
+    def policy_alone(self, policy: str) -> "EffectivePermissions":
+        """A policy no principal holds, judged on its own: its Denies apply to its Allows."""
+        from agentlint.iam.effective import EffectivePermissions, Holding
+
+        if policy not in self._alone:
+            statements = _canonical(self.graph.document(policy).statements)
+            self._alone[policy] = EffectivePermissions([Holding(None, policy, st) for st in statements],
+                                                       name=self.graph.address_of)
+        return self._alone[policy]
 
     def permission_sets(self) -> Iterable[tuple[Optional[str], Optional[str], "EffectivePermissions"]]:
         """(principal, None, its effective permissions) for every principal, then (None, policy, the policy alone)
         for every customer policy no principal holds, so that a policy is judged even before it is attached."""
-        from agentlint.iam.effective import EffectivePermissions, Holding
-
         g = self.graph
         for principal in sorted(g.principals()):
             yield principal, None, self.effective(principal)
         for policy in self.unattached_policies():
-            statements = _canonical(g.document(policy).statements)
-            yield None, policy, EffectivePermissions([Holding(None, policy, st) for st in statements])
+            yield None, policy, self.policy_alone(policy)
 
     def k8s_role_agents(self, role: str) -> list[AgentPath]:
         """Agents whose pods run as a service account bound to this Kubernetes role, with the hops to the role."""
@@ -123,7 +146,10 @@ class RuleContext(FindingBuilder):
                 yield node, role, st
 
     def allow_statements(self) -> Iterable[StatementGrant]:
-        """Allow statements per principal (or per policy no principal holds), each once."""
+        """Allow statements per principal (or per policy no principal holds), each once, as the principal's
+        effective permissions leave them: an unconditional Deny (its `Action`, `NotAction`, `Resource`,
+        `NotResource`) and the permissions boundary apply first, so a statement may come out narrower, split
+        (one part per boundary statement), or not at all. Every rule that reads statements reads them here."""
         seen = set()
         for principal, grant, policy, st in self.statement_grants():
             if not st.is_allow:
@@ -132,17 +158,23 @@ class RuleContext(FindingBuilder):
             if (principal, key) in seen:
                 continue
             seen.add((principal, key))
-            yield StatementGrant(principal, grant, policy, st, key)
+            eff = self.effective(principal) if principal is not None else self.policy_alone(policy)
+            left = eff.restricted(st)
+            for i, piece in enumerate(left.pieces):
+                yield StatementGrant(principal, grant, policy, piece, key if i == 0 else f"{key}/{i}",
+                                     tuple(left.by), left.conditional_deny, eff)
 
     def reached_on_every_resource(self, candidates) -> Iterable[tuple[StatementGrant, list[str]]]:
-        """(statement, actions) for Allow statements on every resource, where `candidates(statement)` names the
-        actions of interest the statement grants and a Deny or the permissions boundary has not taken away."""
-        from agentlint.iam.evaluate import on_all_resources
+        """(statement, actions) for Allow statements, where `candidates(statement)` names the actions of interest
+        the statement grants on every resource they act on, and a Deny or the permissions boundary has not taken
+        away."""
+        from agentlint.iam.evaluate import on_all_resources, resources_reach
 
         for sg in self.allow_statements():
             if on_all_resources(sg.statement) is not True:
                 continue
-            reached = [a for a in candidates(sg.statement) if not self.denied(sg.principal, a)]
+            reached = [a for a in candidates(sg.statement)
+                       if resources_reach(sg.statement, a) is True and not sg.removed(a)]
             if reached:
                 yield sg, reached
 

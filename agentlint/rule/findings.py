@@ -89,7 +89,9 @@ class FindingBuilder:
         from agentlint.iam.evaluate import identity_narrowing, is_conditional
 
         at, line = self.grant_location(sg.grant, sg.policy)
-        confidence = Confidence.MEDIUM if is_conditional(sg.statement) else rule.confidence
+        # A condition on the statement (or on the boundary that caps it), or a Deny under a condition that would take
+        # some of it away: the grant may not hold. One level lower.
+        confidence = Confidence.MEDIUM if is_conditional(sg.statement) or sg.conditional_deny else rule.confidence
         # A condition that ties the request to one caller, source or organization narrows the risk: one level lower.
         narrowed = bool(identity_narrowing(sg.statement))
         return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional
+import re
+from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.graph.paths import AgentPath
 from agentlint.graph.schema import Edge, NodeKind
@@ -57,11 +58,34 @@ def agents_phrase(graph: IdentityGraph, node: Optional[str]) -> str:
     return f" (used by agent{'s' if len(agents) > 1 else ''} {shown})"
 
 
+_MEMBER = re.compile(r"^(?:[A-Za-z]+:\S|allUsers$|allAuthenticatedUsers$)")
+
+
 def gcp_member_phrase(graph: IdentityGraph, binding: Edge) -> str:
-    """'service account google_service_account.agent (used by agent ...)' or the member string."""
+    """'service account google_service_account.agent (used by agent ...)', the member string
+    (`serviceAccount:...`), or, for a member only an expression gives, 'the member computed by `...`'."""
     if graph.node(binding.source).kind == NodeKind.PRINCIPAL:
         return f"{describe_identity(graph, binding.source)}{agents_phrase(graph, binding.source)}"
-    return f"member {binding.member}"
+    text = one_line(binding.member)
+    if _MEMBER.match(text):
+        return f"member {text}"
+    return f"the member computed by `{text if len(text) <= 80 else text[:77] + '...'}`"
+
+
+def one_line(value: Any) -> str:
+    """A value as one line of text (expressions written over several lines keep their words, not their layout)."""
+    return " ".join(str(value).split())
+
+
+def scope_phrase(scope: Any) -> str:
+    """A grant's scope for a message: one line, and never `None` (a scope the code leaves out or that cannot be
+    read is said so)."""
+    text = one_line(scope) if scope is not None else ""
+    if text in ("", "None"):
+        return "a scope that cannot be read"
+    if text.endswith(" None"):  # "project None": the attribute is not set (the provider's default applies)
+        return f"the {text[:-5]} the provider is configured with (not set in the code)"
+    return text
 
 
 def bound_agents_phrase(graph: IdentityGraph, paths: list[AgentPath]) -> str:
@@ -69,3 +93,27 @@ def bound_agents_phrase(graph: IdentityGraph, paths: list[AgentPath]) -> str:
     if not paths:
         return ""
     return f"; bound to the service accounts of agents {', '.join(sorted({graph.address_of(p.agent) for p in paths}))}"
+
+
+def gcp_condition(binding: Edge) -> Optional[str]:
+    """The IAM condition of a Google Cloud grant (`condition { title, expression }` on an `*_iam_member` or
+    `*_iam_binding`), named by its title (else its expression), or None when the grant is unconditional. The grant
+    holds only while the condition is true: findings about it are one confidence level lower."""
+    via = binding.via
+    if via is None:
+        return None
+    cond = via.values.get("condition")
+    block = cond[0] if isinstance(cond, list) and cond else cond
+    if not isinstance(block, dict):
+        return None
+    for key in ("title", "expression"):
+        value = block.get(key)
+        if isinstance(value, str) and value.strip():
+            text = one_line(value)
+            return text if len(text) <= 80 else text[:77] + "..."
+    return "a condition"
+
+
+def gcp_condition_phrase(binding: Edge) -> str:
+    cond = gcp_condition(binding)
+    return f", under the condition {cond!r}" if cond else ""
