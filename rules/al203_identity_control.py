@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import lru_cache
 
 from agentlint.iam.catalog import PERMISSIONS
 from agentlint.iam.evaluate import expanded_actions, granted_actions, is_conditional
+from agentlint.iam.policy import Statement
 from agentlint.iam.risky import IDENTITY_ACTIONS, controls_identity, is_credential_action
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase, describe_identity
@@ -82,17 +84,32 @@ _READ_VERBS = ("get", "list", "describe", "view")
 
 
 def _reached(st) -> list[str]:
-    def wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
-        lower = name.lower()
-        if is_credential_action(lower) or not controls_identity(lower):
-            return False
-        if lower.split(":", 1)[-1].startswith(_READ_VERBS) or lower == "iam:createservicelinkedrole":
-            # Reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing; a service-linked
-            # role's trust and permissions are fixed by its service (AmazonEKSClusterPolicy creates one).
-            return False
-        return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)
+    # Only the Action / NotAction patterns decide the answer: statements that repeat them (one managed policy held
+    # by many roles, the parts a boundary leaves) share one expansion of up to 20,000 catalogue actions.
+    if st.actions is None:
+        known = [a for a in st.not_actions or [] if isinstance(a, str)]
+        if st.not_actions is None or len(known) < len(st.not_actions):
+            return []  # nothing granted, or a NotAction list that cannot be read whole (granted_actions: none)
+        return list(_reached_by(tuple(known), True))
+    return list(_reached_by(tuple(st.action_strings()), False))
 
-    if st.actions is None:  # NotAction: everything else, each action on its own merits
-        return [a.name for a in granted_actions(st) if wanted(a.name, a.level, False, a.star_only)]
-    return list(dict.fromkeys(a.name for _, whole, a in expanded_actions(st)
-                              if wanted(a.name, a.level, whole, a.star_only)))
+
+@lru_cache(maxsize=1024)
+def _reached_by(patterns: tuple, negated: bool) -> tuple:
+    st = Statement(effect="Allow", actions=None if negated else list(patterns),
+                   not_actions=list(patterns) if negated else None)
+    if negated:  # NotAction: everything else, each action on its own merits
+        return tuple(a.name for a in granted_actions(st) if _wanted(a.name, a.level, False, a.star_only))
+    return tuple(dict.fromkeys(a.name for _, whole, a in expanded_actions(st)
+                               if _wanted(a.name, a.level, whole, a.star_only)))
+
+
+def _wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:
+    lower = name.lower()
+    if is_credential_action(lower) or not controls_identity(lower):
+        return False
+    if lower.split(":", 1)[-1].startswith(_READ_VERBS) or lower == "iam:createservicelinkedrole":
+        # Reading a policy (billing:GetResourcePolicy in ReadOnlyAccess) controls nothing; a service-linked
+        # role's trust and permissions are fixed by its service (AmazonEKSClusterPolicy creates one).
+        return False
+    return lower in IDENTITY_ACTIONS or (level == PERMISSIONS and not whole_service and not star_only)

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Optional
 
 from agentlint.iam.actions import (is_full_wildcard, is_resource_wildcard, is_service_wildcard,
-                                   matches, service_of)
+                                   matches, pattern_set, service_of)
 from agentlint.iam.policy import Statement
 
 # More excluded services than this in an Allow+NotAction statement is no longer "near everything".
@@ -18,16 +18,27 @@ def allows_action(st: Statement, action: str) -> Optional[bool]:
     if not st.is_allow:
         return False
     if st.actions is not None:
-        known = st.action_strings()
-        if any(matches(p, action) for p in known):
+        known, complete = _action_patterns(st)
+        if known.matches(action):
             return True
-        return None if len(known) < len(st.actions) else False
+        return False if complete else None
     if st.not_actions is not None:
-        known = [a for a in st.not_actions if isinstance(a, str)]
-        if len(known) < len(st.not_actions):
+        known, complete = _action_patterns(st)
+        if not complete:
             return None
-        return not any(matches(p, action) for p in known)
+        return not known.matches(action)
     return False
+
+
+def _action_patterns(st: Statement):
+    """The statement's Action (or NotAction) patterns as one matcher, and whether every entry could be read. Kept
+    on the statement (never changed after it is read): rules ask one statement about thousands of actions."""
+    cached = st.__dict__.get("_action_patterns")
+    if cached is None:
+        items = st.actions if st.actions is not None else (st.not_actions or [])
+        known = tuple(a for a in items if isinstance(a, str))
+        cached = st.__dict__["_action_patterns"] = (pattern_set(known), len(known) == len(items))
+    return cached
 
 
 def on_all_resources(st: Statement) -> Optional[bool]:
