@@ -42,6 +42,12 @@ DEFAULT_ACCOUNTS = {
     "reasoning-engine": "the Vertex AI Reasoning Engine service agent",
 }
 DEFAULT_EMAIL = re.compile(r"^(\d+-compute@developer\.gserviceaccount\.com|[\w-]+@appspot\.gserviceaccount\.com)$")
+# The data sources that read the default accounts (hashicorp/google: `email` and `member` attributes), and the email
+# suffixes an expression ends with when it builds one from a project number or ID
+# ("${data.google_project.p.number}-compute@developer.gserviceaccount.com").
+DEFAULT_SA_DATA = {"google_compute_default_service_account": "compute",
+                   "google_app_engine_default_service_account": "appspot"}
+DEFAULT_SUFFIX = {"-compute@developer.gserviceaccount.com": "compute", "@appspot.gserviceaccount.com": "appspot"}
 
 # IAM grant resources -> (scope kind, attribute of the members: one `member` or a `members` list).
 IAM_GRANTS: dict[str, tuple[str, str]] = {
@@ -179,6 +185,9 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
     """The node of the service account a value names (reference, email, or nothing and a default); a reference
     to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
     if isinstance(value, Unknown):
+        which = default_named(b, stack, value)
+        if which is not None:
+            return default_account(b, stack, which)
         for ref in value.refs:
             res = b.lookup(stack, ref.address)
             if res is not None and res.type == "google_service_account":
@@ -196,6 +205,17 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
     if value is None and default is not None:
         return default_account(b, stack, default)
     return None
+
+
+def default_named(b: "IdentityGraph", stack: str, value: Unknown) -> Optional[str]:
+    """Which default account an expression names: `data.google_compute_default_service_account.x.email` (or
+    `.member`), or an email built from the project (`"${data.google_project.p.number}-compute@developer..."`)."""
+    for ref in value.refs:
+        res = b.lookup(stack, ref.address)
+        if res is not None and res.type in DEFAULT_SA_DATA and res.mode == "data":
+            return DEFAULT_SA_DATA[res.type]
+    text = value.text.strip().strip('"')
+    return next((which for suffix, which in DEFAULT_SUFFIX.items() if text.endswith(suffix)), None)
 
 
 def default_account(b: "IdentityGraph", stack: str, which: str) -> str:
