@@ -14,6 +14,7 @@ BASIC_WHAT = {
     "roles/viewer": "read almost every resource and its data in the scope",
 }
 SHOWN = 4
+SHOWN_PERMISSIONS = 2
 
 
 class GcpDefaultServiceAccountGrant(Rule):
@@ -98,12 +99,12 @@ def judge(role: Optional[str], scope_kind: Optional[str]) -> Optional[tuple[bool
         return True, BASIC_WHAT[role]
     held = escalation_permissions(role)
     if held:
-        return True, "; ".join(f"{ESCALATION[p]}: {p}" for p in held[:SHOWN]) + _more(held)
+        return True, "; ".join(f"{ESCALATION[p]}: {p}" for p in held[:SHOWN_PERMISSIONS]) + _more(held)
     if scope_kind == "service_account":
         return None  # reads and administration of one service account's resources do not reach data
     reads = data_read_permissions(role)
     if reads:
-        return False, "; ".join(f"{DATA_READS[p]} in the scope: {p}" for p in reads[:SHOWN]) + _more(reads)
+        return False, "; ".join(f"{DATA_READS[p]} in the scope: {p}" for p in reads[:SHOWN_PERMISSIONS]) + _more(reads)
     perms = permissions(role)
     if perms and role.rsplit(".", 1)[-1].lower().endswith("admin"):
         return False, f"administrator of the service, {len(perms)} permissions"
@@ -111,7 +112,8 @@ def judge(role: Optional[str], scope_kind: Optional[str]) -> Optional[tuple[bool
 
 
 def _more(items: list) -> str:
-    return f" and {len(items) - SHOWN} more" if len(items) > SHOWN else ""
+    extra = len(items) - SHOWN_PERMISSIONS
+    return f" and {extra} more such permission{'s' if extra > 1 else ''}" if extra > 0 else ""
 
 
 def inherited_by(g, account: str) -> str:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.graph import kubernetes
 from agentlint.model import Resource
-from agentlint.values import Unknown, blocks, display, follow_blocks
+from agentlint.values import Unknown, blocks, display, follow_blocks, refs_in
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
@@ -150,6 +150,44 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
             pairs = policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
             for role, members in pairs:
                 grant(b, res, accounts, IAM_POLICIES[res.type], role, members)
+    unapplied_policies(b, resources, accounts)
+
+
+def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: dict) -> None:
+    """`data "google_iam_policy"` documents that no `*_iam_policy` resource applies (`policy_data`), judged on their
+    own as AWS policies attached to nothing are: `gcp_unapplied` edges from each member to each role, which grant
+    nothing yet (the inventory and the reach of identities leave them out)."""
+    docs = [res for res in resources if res.mode == "data" and res.type == "google_iam_policy"]
+    if not docs:
+        return
+    applied: set[tuple[str, str]] = set()
+    for res in resources:
+        if res.mode != "managed" or not res.type.endswith("_iam_policy"):
+            continue
+        value = res.values.get("policy_data")
+        for ref in refs_in(value):
+            source = b.lookup(res.stack, ref.address)
+            if source is not None and source.type == "google_iam_policy":
+                applied.add((source.stack, source.address))
+        if isinstance(value, str):  # a plan holds the JSON the data source rendered, not a reference to it
+            applied |= {(d.stack, d.address) for d in docs if d.stack == res.stack and d.values.get("policy_data") == value}
+    for doc in docs:
+        if (doc.stack, doc.address) in applied:
+            continue
+        role_scope = f"no scope yet ({doc.address} is applied by no *_iam_policy resource in the scanned code)"
+        for binding in blocks(doc.values.get("binding")):
+            role, members = binding.get("role"), binding.get("members")
+            if not isinstance(role, str):
+                continue
+            role_node = f"{doc.stack}::gcp-role:{role}"
+            if role_node not in b.store:
+                b.store.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None,
+                                 stack=doc.stack)
+            for member in members if isinstance(members, list) else [members]:
+                node = member_node(b, doc.stack, member, accounts)
+                if node is not None:
+                    b.store.add_edge(node, role_node, rel="gcp_unapplied", via=doc, role=role, scope=role_scope,
+                                     scope_kind="scope the policy is applied to", member=display(member, 120))
 
 
 def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
