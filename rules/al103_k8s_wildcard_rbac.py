@@ -36,9 +36,8 @@ class K8sWildcardRbac(Rule):
     category = "wildcard-scope"
     severity = Severity.HIGH
     fix = "Name the API groups, resources and verbs the role needs instead of '*'."
-    # A role that allows every verb on every resource: what it lets holders escalate (AL205), and the Secrets it
-    # reads when nothing binds it yet (AL403), are all of it.
-    supersedes = ("AL205", "AL403")
+    # A role that allows every verb on every resource: what it lets holders escalate (AL205) is all of it.
+    supersedes = ("AL205",)
 
     def check(self, ctx: RuleContext):
         g = ctx.graph

@@ -11,7 +11,8 @@ class K8sClusterSecretsRead(Rule):
     Flags service accounts bound cluster-wide (ClusterRoleBinding) to a role that can `get`, `list` or `watch`
     Secrets, without `resource_names`. Full-access roles are AL204's when AL204 runs. A ClusterRole that can read
     every Secret and that no binding of the scanned code names is judged on its own, one level lower (as AL103
-    judges an unbound wildcard role): one binding away from the finding above.
+    judges an unbound wildcard role): one binding away from the finding above. An unbound role that allows every
+    verb on every resource is left to AL103, whose finding says it all.
 
     ## Why is this bad?
     `list secrets` across the cluster returns every Secret's data: database passwords, cloud keys, other agents'
@@ -45,7 +46,8 @@ class K8sClusterSecretsRead(Rule):
         g = ctx.graph
         for role, res in g.k8s_roles():
             verbs = _secret_verbs(role.rules)
-            if role.k8s_kind == "ClusterRole" and not role.bound and verbs:
+            # A role that allows everything says so in AL103's finding, which stands for this one there.
+            if role.k8s_kind == "ClusterRole" and not role.bound and verbs and not any(r.everything for r in role.rules):
                 yield ctx.finding(self, at=res, key="unbound", subject=role.id, message=(
                     f"ClusterRole {res.address} can {'/'.join(verbs)} every Secret in the cluster; no binding in "
                     "the scanned code gives it to anyone yet"))

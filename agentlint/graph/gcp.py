@@ -195,7 +195,12 @@ def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, ro
         return
     scope_value = res.values.get(SCOPE_ATTR[scope_kind])
     target = account_node(b, res.stack, scope_value, None, accounts) if scope_kind == "service_account" else None
-    scope = f"service account {b._address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
+    if target:
+        scope = f"service account {b._address_of(target)}"
+    elif scope_value is None:  # `project` left out: the provider's project; the others are required attributes
+        scope = "the provider's default project" if scope_kind == "project" else f"a {scope_kind} not given"
+    else:
+        scope = f"{scope_kind} {display(scope_value, 60)}"
     role_node = f"{res.stack}::gcp-role:{role}"
     if role_node not in b.store:
         b.store.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
