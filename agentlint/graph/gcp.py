@@ -228,7 +228,7 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
     """The node of the service account a value names (reference, email, or nothing and a default); a reference
     to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
     if isinstance(value, Unknown):
-        which = default_named(b, stack, value)
+        which = default_named(value, lambda address: b.lookup(stack, address))
         if which is not None:
             return default_account(b, stack, which)
         for ref in value.refs:
@@ -250,11 +250,12 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
     return None
 
 
-def default_named(b: "IdentityGraph", stack: str, value: Unknown) -> Optional[str]:
+def default_named(value: Unknown, lookup) -> Optional[str]:
     """Which default account an expression names: `data.google_compute_default_service_account.x.email` (or
-    `.member`), or an email built from the project (`"${data.google_project.p.number}-compute@developer..."`)."""
+    `.member`), or an email built from the project (`"${data.google_project.p.number}-compute@developer..."`).
+    `lookup(address)`: the resource a reference names (the builder's or the frozen graph's)."""
     for ref in value.refs:
-        res = b.lookup(stack, ref.address)
+        res = lookup(ref.address)
         if res is not None and res.type in DEFAULT_SA_DATA and res.mode == "data":
             return DEFAULT_SA_DATA[res.type]
     text = value.text.strip().strip('"')
