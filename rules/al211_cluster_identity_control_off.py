@@ -16,7 +16,10 @@ class ClusterIdentityControlOff(Rule):
       (hashicorp/azurerm 3.x and 4.x; the default is true), or `role_based_access_control { enabled = false }`
       (azurerm before 2.99, still read from old code and plans);
     - GKE (`google_container_cluster`) with legacy ABAC on: `enable_legacy_abac = true` (hashicorp/google and
-      google-beta 2.x to 6.x; the default is false).
+      google-beta 2.x to 6.x; the default is false there, so an unset attribute is not reported, although the
+      earliest releases defaulted it to true).
+
+    A value agentlint cannot decide (a variable without a value, `try(...)` over unknown settings) is not reported.
 
     The finding is ranked higher when agents run in the cluster: agentlint links a cluster to the Kubernetes
     workloads (pods, Deployments, Jobs, kagent Agents...) of the same root module, since the code rarely says which
