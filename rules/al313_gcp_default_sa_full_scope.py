@@ -3,7 +3,7 @@ from __future__ import annotations
 from agentlint.graph.gcp import CLOUD_PLATFORM_SCOPES, DEFAULT_EMAIL, default_named
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
-from agentlint.values import Unknown, first_block
+from agentlint.values import ProviderDefault, Unknown, first_block
 
 # Resource type -> (block holding the identity, email attribute, scopes attribute).
 HOSTS = {
@@ -61,7 +61,7 @@ class GcpDefaultServiceAccountFullScope(Rule):
             scopes = scopes if isinstance(scopes, list) else []
             # Also `email = data.google_compute_default_service_account.default.email` and emails built from the
             # project number: the same account.
-            default = email is None or (isinstance(email, str) and DEFAULT_EMAIL.match(email) is not None) or (
+            default = email is None or isinstance(email, ProviderDefault) or (isinstance(email, str) and DEFAULT_EMAIL.match(email) is not None) or (
                 isinstance(email, Unknown) and default_named(email, lambda a, s=res.stack: g.lookup(s, a)) == "compute")
             if not default or not any(isinstance(s, str) and s in CLOUD_PLATFORM_SCOPES for s in scopes):
                 continue

@@ -187,3 +187,20 @@ resource "google_container_cluster" "agents" {
 }
 '''
     assert _findings(tmp_path, text) == []
+
+
+def test_plan_email_left_out_is_the_default_account_but_one_written_from_a_local_is_not(tmp_path):
+    """A plan's `after_unknown` email is the provider's default only when the configuration does not write it:
+    `email = local.sa` (whose reference the plan does not carry) stays an identity agentlint cannot verify."""
+    import json
+    from pathlib import Path
+
+    plan = json.loads(Path("fixtures/AL313/plan/default-sa-instance/tfplan.json").read_text())
+    (tmp_path / "left-out.json").write_text(json.dumps(plan))
+    [finding] = run(str(tmp_path / "left-out.json")).findings
+    assert (finding.rule_id, finding.severity.value) == ("AL313", "high")
+    expressions = plan["configuration"]["root_module"]["resources"][0]["expressions"]
+    expressions["service_account"][0]["email"] = {"references": ["local.sa"]}
+    (tmp_path / "left-out.json").unlink()
+    (tmp_path / "from-local.json").write_text(json.dumps(plan))
+    assert [f.rule_id for f in run(str(tmp_path / "from-local.json")).findings] == ["AL001"]

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.graph import kubernetes
 from agentlint.model import Resource
-from agentlint.values import Unknown, blocks, display, follow_blocks, refs_in
+from agentlint.values import ProviderDefault, Unknown, blocks, display, follow_blocks, refs_in
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
@@ -227,6 +227,8 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
                  _depth: int = 0) -> Optional[str]:
     """The node of the service account a value names (reference, email, or nothing and a default); a reference
     to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
+    if isinstance(value, ProviderDefault) and default is not None:  # a plan: the attribute was not written
+        return default_account(b, stack, default)
     if isinstance(value, Unknown):
         which = default_named(value, lambda address: b.lookup(stack, address))
         if which is not None:
