@@ -94,6 +94,13 @@ class Unknown:
         return f"Unknown({self.text!r})"
 
 
+@dataclass(frozen=True)
+class ProviderDefault(Unknown):
+    """An attribute a plan's configuration leaves out and the provider fills in after apply (`after_unknown`): the
+    default the provider documents applies (a Compute instance's `service_account.email`: the default compute
+    account), not an expression that could name anything."""
+
+
 class _Sensitive:
     """A value marked sensitive in a plan. The real value never leaves the plan loader."""
 

@@ -17,7 +17,9 @@ class GcpBasicRole(Rule):
     Flags Google Cloud IAM grants of the basic roles `roles/owner`, `roles/editor` and `roles/viewer` at
     organization, folder or project scope (`google_{organization,folder,project}_iam_{member,binding}`), to any
     member. A grant to the service account an agent runs as (Cloud Run, Cloud Functions, Vertex AI Agent Engine,
-    Compute, GKE node pools; the default service accounts included) names the agent and ranks higher.
+    Compute, GKE node pools; the default service accounts included) names the agent and ranks higher. A
+    `data "google_iam_policy"` document that no `*_iam_policy` resource applies is judged on its own, one level
+    lower, as AWS policies attached to nothing are.
 
     ## Why is this bad?
     Basic roles predate IAM's fine-grained roles and grant thousands of permissions across every service. Editor on
@@ -47,14 +49,15 @@ class GcpBasicRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for binding in g.relations(Rel.GCP_BINDING):
+        # A `data "google_iam_policy"` no resource applies is judged on its own, one level lower (narrowed).
+        for binding in g.relations(Rel.GCP_BINDING) + g.relations(Rel.GCP_UNAPPLIED):
             role = binding.role
             if role not in BASIC_ROLES or binding.scope_kind == "service_account":
                 continue
             via = binding.via
             identity = binding.source if g.node(binding.source).kind == NodeKind.PRINCIPAL else None
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
-                              key=f"{role}:{binding.member}",
+                              narrowed=binding.rel == Rel.GCP_UNAPPLIED, key=f"{role}:{binding.member}",
                               confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
                                   f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
                                   f"{scope_phrase(binding.scope)} by {via.address}{gcp_condition_phrase(binding)}"))

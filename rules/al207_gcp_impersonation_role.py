@@ -32,7 +32,8 @@ class GcpImpersonationRole(Rule):
     role is judged by its permissions (agentlint ships Google's list for every predefined role): one that includes
     `iam.serviceAccounts.actAs`, `getAccessToken`, `signBlob`, `signJwt`, `implicitDelegation`, key creation,
     `setIamPolicy` on projects, folders, the organization or service accounts, or `iam.roles.create`/`update` is
-    reported the same way, naming the permission.
+    reported the same way, naming the permission. A `data "google_iam_policy"` document that no `*_iam_policy`
+    resource applies is judged on its own, one level lower.
 
     ## Why is this bad?
     An agent that can mint a token for, or act as, any service account of the project holds the union of their
@@ -62,7 +63,8 @@ class GcpImpersonationRole(Rule):
 
     def check(self, ctx: RuleContext):
         g = ctx.graph
-        for binding in g.relations(Rel.GCP_BINDING):
+        # A `data "google_iam_policy"` no resource applies is judged on its own, one level lower (narrowed).
+        for binding in g.relations(Rel.GCP_BINDING) + g.relations(Rel.GCP_UNAPPLIED):
             role, member = binding.role, binding.source
             # A predefined role not named above is judged by its permissions (the shipped catalogue).
             held = escalation_permissions(role) if role not in ROLES and role not in BASIC else []
@@ -84,6 +86,6 @@ class GcpImpersonationRole(Rule):
                 message = (f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
                            f"{role} on {scope_phrase(binding.scope)} by {via.address}")
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
-                              key=f"{role}:{binding.member}",
+                              narrowed=binding.rel == Rel.GCP_UNAPPLIED, key=f"{role}:{binding.member}",
                               confidence=Confidence.MEDIUM if gcp_condition(binding) else None,
                               message=message + gcp_condition_phrase(binding))

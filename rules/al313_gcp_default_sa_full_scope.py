@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from agentlint.graph.gcp import CLOUD_PLATFORM_SCOPES, DEFAULT_EMAIL
+from agentlint.graph.gcp import CLOUD_PLATFORM_SCOPES, DEFAULT_EMAIL, default_named
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
-from agentlint.values import first_block
+from agentlint.values import ProviderDefault, Unknown, first_block
 
 # Resource type -> (block holding the identity, email attribute, scopes attribute).
 HOSTS = {
@@ -19,8 +19,9 @@ class GcpDefaultServiceAccountFullScope(Rule):
     """
     ## What it does
     Flags Compute Engine instances and templates, and GKE node pools and clusters' default node config, that run
-    as the project's default compute service account (no `email` / `service_account`, or
-    `PROJECT_NUMBER-compute@developer.gserviceaccount.com`) with the `cloud-platform` scope. Reported for every such
+    as the project's default compute service account (no `email` / `service_account`,
+    `PROJECT_NUMBER-compute@developer.gserviceaccount.com`, or `data.google_compute_default_service_account`'s
+    `email`) with the `cloud-platform` scope. Reported for every such
     host; ranked higher when it hosts an agent.
 
     ## Why is this bad?
@@ -58,12 +59,15 @@ class GcpDefaultServiceAccountFullScope(Rule):
             email = block.get(email_attr)
             scopes = block.get(scopes_attr)
             scopes = scopes if isinstance(scopes, list) else []
-            default = email is None or (isinstance(email, str) and DEFAULT_EMAIL.match(email) is not None)
+            # Also `email = data.google_compute_default_service_account.default.email` and emails built from the
+            # project number: the same account.
+            default = email is None or isinstance(email, ProviderDefault) or (isinstance(email, str) and DEFAULT_EMAIL.match(email) is not None) or (
+                isinstance(email, Unknown) and default_named(email, lambda a, s=res.stack: g.lookup(s, a)) == "compute")
             if not default or not any(isinstance(s, str) and s in CLOUD_PLATFORM_SCOPES for s in scopes):
                 continue
             node = g.nid(res)
             agents = g.agent_paths(node) if g.has(node) else []
-            who = "the default compute service account" if email is None else email
+            who = email if isinstance(email, str) else "the default compute service account"
             yield ctx.finding(self, at=res, line=res.line_of(block_name), key="default-sa", extra_agents=agents,
                               message=(f"{res.address} runs as {who} with the cloud-platform scope: everything on "
                                        "the host can use the account's project-wide roles (Editor by default)"))

@@ -185,4 +185,4 @@ def test_declared_supersessions():
 
     declared = {r.id: r.supersedes for r in all_rules() if r.supersedes}
     assert declared == {"AL201": ("AL101", "AL102", "AL202", "AL203", "AL401", "AL402"), "AL204": ("AL103", "AL205", "AL403"),
-                        "AL103": ("AL205",)}
+                        "AL103": ("AL205",), "AL210": ("AL206", "AL207", "AL401")}

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.graph import kubernetes
 from agentlint.model import Resource
-from agentlint.values import Unknown, blocks, display, follow_blocks
+from agentlint.values import ProviderDefault, Unknown, blocks, display, follow_blocks, refs_in
 
 if TYPE_CHECKING:
     from agentlint.graph.build import IdentityGraph
@@ -42,6 +42,12 @@ DEFAULT_ACCOUNTS = {
     "reasoning-engine": "the Vertex AI Reasoning Engine service agent",
 }
 DEFAULT_EMAIL = re.compile(r"^(\d+-compute@developer\.gserviceaccount\.com|[\w-]+@appspot\.gserviceaccount\.com)$")
+# The data sources that read the default accounts (hashicorp/google: `email` and `member` attributes), and the email
+# suffixes an expression ends with when it builds one from a project number or ID
+# ("${data.google_project.p.number}-compute@developer.gserviceaccount.com").
+DEFAULT_SA_DATA = {"google_compute_default_service_account": "compute",
+                   "google_app_engine_default_service_account": "appspot"}
+DEFAULT_SUFFIX = {"-compute@developer.gserviceaccount.com": "compute", "@appspot.gserviceaccount.com": "appspot"}
 
 # IAM grant resources -> (scope kind, attribute of the members: one `member` or a `members` list).
 IAM_GRANTS: dict[str, tuple[str, str]] = {
@@ -144,6 +150,44 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
             pairs = policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
             for role, members in pairs:
                 grant(b, res, accounts, IAM_POLICIES[res.type], role, members)
+    unapplied_policies(b, resources, accounts)
+
+
+def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: dict) -> None:
+    """`data "google_iam_policy"` documents that no `*_iam_policy` resource applies (`policy_data`), judged on their
+    own as AWS policies attached to nothing are: `gcp_unapplied` edges from each member to each role, which grant
+    nothing yet (the inventory and the reach of identities leave them out)."""
+    docs = [res for res in resources if res.mode == "data" and res.type == "google_iam_policy"]
+    if not docs:
+        return
+    applied: set[tuple[str, str]] = set()
+    for res in resources:
+        if res.mode != "managed" or not res.type.endswith("_iam_policy"):
+            continue
+        value = res.values.get("policy_data")
+        for ref in refs_in(value):
+            source = b.lookup(res.stack, ref.address)
+            if source is not None and source.type == "google_iam_policy":
+                applied.add((source.stack, source.address))
+        if isinstance(value, str):  # a plan holds the JSON the data source rendered, not a reference to it
+            applied |= {(d.stack, d.address) for d in docs if d.stack == res.stack and d.values.get("policy_data") == value}
+    for doc in docs:
+        if (doc.stack, doc.address) in applied:
+            continue
+        role_scope = f"no scope yet ({doc.address} is applied by no *_iam_policy resource in the scanned code)"
+        for binding in blocks(doc.values.get("binding")):
+            role, members = binding.get("role"), binding.get("members")
+            if not isinstance(role, str):
+                continue
+            role_node = f"{doc.stack}::gcp-role:{role}"
+            if role_node not in b.store:
+                b.store.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None,
+                                 stack=doc.stack)
+            for member in members if isinstance(members, list) else [members]:
+                node = member_node(b, doc.stack, member, accounts)
+                if node is not None:
+                    b.store.add_edge(node, role_node, rel="gcp_unapplied", via=doc, role=role, scope=role_scope,
+                                     scope_kind="scope the policy is applied to", member=display(member, 120))
 
 
 def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
@@ -151,7 +195,12 @@ def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, ro
         return
     scope_value = res.values.get(SCOPE_ATTR[scope_kind])
     target = account_node(b, res.stack, scope_value, None, accounts) if scope_kind == "service_account" else None
-    scope = f"service account {b._address_of(target)}" if target else f"{scope_kind} {display(scope_value, 60)}"
+    if target:
+        scope = f"service account {b._address_of(target)}"
+    elif scope_value is None:  # `project` left out: the provider's project; the others are required attributes
+        scope = "the provider's default project" if scope_kind == "project" else f"a {scope_kind} not given"
+    else:
+        scope = f"{scope_kind} {display(scope_value, 60)}"
     role_node = f"{res.stack}::gcp-role:{role}"
     if role_node not in b.store:
         b.store.add_node(role_node, kind="gcp_role", address=role, rtype="gcp_role", resource=None, stack=res.stack)
@@ -178,7 +227,12 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
                  _depth: int = 0) -> Optional[str]:
     """The node of the service account a value names (reference, email, or nothing and a default); a reference
     to another resource's attribute is read through it (`google_cloud_run_v2_service.x.template[0].service_account`)."""
+    if isinstance(value, ProviderDefault) and default is not None:  # a plan: the attribute was not written
+        return default_account(b, stack, default)
     if isinstance(value, Unknown):
+        which = default_named(value, lambda address: b.lookup(stack, address))
+        if which is not None:
+            return default_account(b, stack, which)
         for ref in value.refs:
             res = b.lookup(stack, ref.address)
             if res is not None and res.type == "google_service_account":
@@ -196,6 +250,18 @@ def account_node(b: "IdentityGraph", stack: str, value: Any, default: Optional[s
     if value is None and default is not None:
         return default_account(b, stack, default)
     return None
+
+
+def default_named(value: Unknown, lookup) -> Optional[str]:
+    """Which default account an expression names: `data.google_compute_default_service_account.x.email` (or
+    `.member`), or an email built from the project (`"${data.google_project.p.number}-compute@developer..."`).
+    `lookup(address)`: the resource a reference names (the builder's or the frozen graph's)."""
+    for ref in value.refs:
+        res = lookup(ref.address)
+        if res is not None and res.type in DEFAULT_SA_DATA and res.mode == "data":
+            return DEFAULT_SA_DATA[res.type]
+    text = value.text.strip().strip('"')
+    return next((which for suffix, which in DEFAULT_SUFFIX.items() if text.endswith(suffix)), None)
 
 
 def default_account(b: "IdentityGraph", stack: str, which: str) -> str:

@@ -278,6 +278,8 @@ def rbac(b: "IdentityGraph", resources: list[Resource]) -> None:
         role = role_node(b, res.stack, first_block(values.get("role_ref")), namespace, roles)
         if role is None:
             continue
+        # Bound, whatever its subjects (users and groups make no edge): a role no binding names is judged on its own.
+        b.store.nodes[role]["bound"] = True
         scope = "cluster" if kind == "ClusterRoleBinding" else f"namespace {namespace}"
         for subject in blocks(values.get("subject")):
             if b.resolve(res.stack, subject.get("kind")) != "ServiceAccount" or subject.get("name") in (None, ""):

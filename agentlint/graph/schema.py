@@ -44,6 +44,7 @@ class Rel(str, Enum):
     USES_CREDENTIAL = "uses_credential"  # workload -> access key it carries
     K8S_BINDING = "k8s_binding"  # service account -> Kubernetes role (RoleBinding / ClusterRoleBinding)
     GCP_BINDING = "gcp_binding"  # member -> Google Cloud role (IAM binding or member)
+    GCP_UNAPPLIED = "gcp_unapplied"  # member -> role in a `data "google_iam_policy"` no resource applies (no grant)
     AZURE_ASSIGNMENT = "azure_assignment"  # identity -> Azure role (role assignment)
 
 
@@ -73,6 +74,7 @@ class Node:
     builtin: Optional[str] = None  # an Azure built-in role's name
     permissions: Any = None  # an Azure custom role's `permissions` block
     default: Optional[str] = None  # which Google Cloud default service account
+    bound: bool = False  # a Kubernetes role some binding of the scanned code names (whatever its subjects)
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds, strip_instance_keys
-from agentlint.values import SENSITIVE, Ref, Unknown
+from agentlint.values import SENSITIVE, ProviderDefault, Ref, Unknown
 
 
 
@@ -175,7 +175,7 @@ class _PlanReader:
         expressions = (config or {}).get("expressions") or {}
         if not isinstance(expressions, dict):
             expressions = {}
-        marked = _mark(values, unknown, sensitive, expressions, self, prefix)
+        marked = _mark(values, unknown, sensitive, expressions, self, prefix, configured=config is not None)
         if not isinstance(marked, dict):  # `sensitive_values: true` / `after_unknown: true`: the whole resource
             marked = {}
         # Attributes that only the configuration knows (the whole `values` is missing for some deferred reads); one
@@ -276,20 +276,30 @@ def _split_module_prefix(prefix: str) -> tuple[str, str]:
     return head, name
 
 
-def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _PlanReader, prefix: str) -> Any:
+def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _PlanReader, prefix: str,
+          configured: bool = False) -> Any:
+    """`configured`: the plan's configuration holds this resource, so an unknown attribute its expressions leave out
+    was not written: the provider fills in its default (ProviderDefault)."""
     if sensitive is True:
         return SENSITIVE
     if unknown is True:
         refs = reader.refs(_arr(expressions.get("references")), prefix) if isinstance(expressions, dict) else []
         return Unknown("(known after apply)", tuple(refs))
+    # Below an expression (a map or list written as one value) keys are not attributes of the configuration.
+    configured = configured and not (isinstance(expressions, dict) and (
+        "references" in expressions or "constant_value" in expressions))
     if isinstance(values, dict):
         out = {}
         keys = set(values)
         if isinstance(unknown, dict):
             keys |= {k for k, v in unknown.items() if v is True}
         for key in keys:
+            if configured and _sub(unknown, key) is True and values.get(key) is None and \
+                    _sub(sensitive, key) is not True and _sub(expressions, key) is None:
+                out[key] = ProviderDefault("(known after apply)")
+                continue
             out[key] = _mark(values.get(key), _sub(unknown, key), _sub(sensitive, key), _sub(expressions, key),
-                             reader, prefix)
+                             reader, prefix, configured)
         return out
     if isinstance(values, list):
         out_list = []
@@ -300,7 +310,7 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
                 expr = expressions  # one expression made the whole list: its elements share its references
             else:
                 expr = {}
-            out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, reader, prefix))
+            out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, reader, prefix, configured))
         if isinstance(unknown, list) and len(unknown) > len(values):
             out_list.extend(Unknown("(known after apply)") for _ in unknown[len(values):] if _ is True)
         return out_list

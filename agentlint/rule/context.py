@@ -134,6 +134,16 @@ class RuleContext(FindingBuilder):
                 out += [AgentPath(p.agent, p.hops + [role]) for p in g.agent_paths(binding.source)]
         return out
 
+    def cluster_agents(self, stack: str) -> list[AgentPath]:
+        """Agents that run as Kubernetes workloads (pods, Deployments, kagent Agents...) in a root module: those a
+        cluster defined in the same root module runs, as far as the code says (its provider is rarely linkable)."""
+        from agentlint.graph.kubernetes import AGENT_CRDS, K8S_POD_SPEC
+
+        kinds = set(K8S_POD_SPEC) | set(AGENT_CRDS.values())
+        g = self.graph
+        return [AgentPath(node, [node]) for node in sorted(g.agents)
+                if g.node(node).stack == stack and g.node(node).rtype in kinds]
+
     def trust_statements(self) -> Iterable[tuple[str, Resource, Statement]]:
         """Every statement of every role's trust policy, with the role."""
         g = self.graph
