@@ -3,21 +3,12 @@ from __future__ import annotations
 import re
 
 from agentlint.graph.agents import environment_of
+from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
-from agentlint.values import blocks
+from agentlint.values import SECRET_SHAPES, blocks
+from agentlint.workload_secrets import ENV_ATTRS, HOST_SCRIPTS, boot_scripts, env_workload_types, literal_secret
 
-SECRET_NAME = re.compile(r"(?i)(api[_-]?key|secret|token|passw(or)?d|private[_-]?key|credential|auth)")
-NOT_SECRET_NAME = re.compile(r"(?i)(_arn|_id|_name|_url|_uri|_path|_file|_region|_endpoint|_host|_ttl|_type|_max"
-                             r"|_count|_secret_ref|max_tokens|tokens?_limit)$")
-# Value shapes that are credentials whatever the variable is called.
-SECRET_VALUE = re.compile(r"^(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}"
-                          r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}"
-                          r"|AIza[0-9A-Za-z_-]{30,}|hf_[A-Za-z0-9]{30,})$")
-# Values that point at a secret rather than being one.
-REFERENCE_VALUE = re.compile(r"(?i)^(arn:|\{\{resolve:|ssm:|secretsmanager:|projects/.+/secrets/|https?://|/)")
-ENV_ATTRS = ("environment", "container_definitions", "environment_variables", "source_configuration", "spec",
-             "template", "container")
 # Write-only arguments: the plain argument stores the value in state, its `_wo` twin does not (Terraform 1.11+).
 WRITE_ONLY_TWINS = {"api_key": "api_key_wo", "client_secret": "client_secret_wo"}
 
@@ -70,13 +61,18 @@ class PlaintextSecretInAgentConfig(Rule):
             if res is None:
                 continue
             env, _ = environment_of(res)
-            names = sorted({name for name, value in env if isinstance(name, str) and _secret(name, value)})
-            if names:
-                line = next((res.line_of(a) for a in ENV_ATTRS if a in res.attr_lines), None)
-                yield ctx.finding(self, at=res, line=line, identity=node, key="env:" + ",".join(names), message=(
-                    f"agent {res.address} has "
-                    f"{'a secret' if len(names) == 1 else f'{len(names)} secrets'} in plain text in its "
-                    f"environment: {', '.join(names)} (value not shown)"))
+            found = self._environment(ctx, res, env, node, "agent")
+            if found is not None:
+                yield found
+        # Workloads no agent detection marks: the same finding, one level lower (the README's promise).
+        for res in ctx.managed(*env_workload_types()):
+            if g.nid(res) in g.agents:
+                continue
+            env, _ = environment_of(res)
+            found = self._environment(ctx, res, env, None, "workload")
+            if found is not None:
+                yield found
+        yield from self._boot_scripts(ctx)
         for res in g.model.resources:
             if res.mode != "managed" or not (res.type.startswith("aws_bedrockagentcore_")
                                              and res.type.endswith("_credential_provider")):
@@ -88,28 +84,39 @@ class PlaintextSecretInAgentConfig(Rule):
                                   message=(f"{res.address} sets {args}: the value is stored in Terraform state in "
                                            "plain text"))
 
+    def _environment(self, ctx: RuleContext, res, env, node, kind: str):
+        names = sorted({name for name, value in env if isinstance(name, str) and literal_secret(name, value)})
+        if not names:
+            return None
+        line = next((res.line_of(a) for a in ENV_ATTRS if a in res.attr_lines), None)
+        return ctx.finding(self, at=res, line=line, identity=node, key="env:" + ",".join(names), message=(
+            f"{kind} {res.address} has "
+            f"{'a secret' if len(names) == 1 else f'{len(names)} secrets'} in plain text in its "
+            f"environment: {', '.join(names)} (value not shown)"))
 
-def _secret(name: str, value) -> bool:
-    if not isinstance(value, str) or not value.strip():
-        return False
-    text = value.strip()
-    if SECRET_VALUE.match(text):
-        return True
-    if REFERENCE_VALUE.match(text) or not SECRET_NAME.search(name) or NOT_SECRET_NAME.search(name):
-        return False
-    return _random_looking(text)
-
-
-PLACEHOLDER = re.compile(r"(?i)(changeme|change-me|placeholder|dummy|example|xxxx|todo|set[-_ ]by|replace|<.*>|\$\{)")
-
-
-def _random_looking(text: str) -> bool:
-    """Long enough, no spaces, at least two of lower case / upper case / digits, and not a placeholder: a literal
-    that looks like key material, not `set-by-deploy` or `changeme`."""
-    if len(text) < 12 or " " in text or PLACEHOLDER.search(text):
-        return False
-    classes = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
-    return classes >= 2
+    def _boot_scripts(self, ctx: RuleContext):
+        """Key material written into a host's boot script or a provisioner: kept in the instance's user data
+        (readable with ec2:DescribeInstanceAttribute and from the metadata service), in state and in the code."""
+        g = ctx.graph
+        for res in g.model.resources:
+            if res.mode != "managed" or (res.type not in HOST_SCRIPTS and "provisioner" not in res.attr_lines):
+                continue
+            found: dict[str, list[str]] = {}
+            line = None
+            for script in boot_scripts(res):
+                shapes = [what for what, pattern in SECRET_SHAPES if re.search(pattern, script.text)]
+                if shapes:
+                    line = line or script.line
+                    found.setdefault(script.where, [])
+                    found[script.where] += [w for w in shapes if w not in found[script.where]]
+            if not found:
+                continue
+            node = g.nid(res)
+            agent = [AgentPath(node, [node])] if node in g.agents else []
+            parts = "; ".join(f"{where}: {', '.join(what)}" for where, what in found.items())
+            yield ctx.finding(self, at=res, line=line, key="boot:" + ",".join(sorted(found)), extra_agents=agent,
+                              message=(f"{'agent host' if agent else 'host'} {res.address} has key material in "
+                                       f"plain text in its boot script ({parts}; value not shown)"))
 
 
 def _plain_args(values, prefix: str = "") -> list[str]:

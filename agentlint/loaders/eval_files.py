@@ -16,6 +16,11 @@ if TYPE_CHECKING:
 
 def _inside_root(rel: str, scope: Scope) -> Optional[str]:
     path = os.path.realpath(os.path.join(scope.module_dir, rel))
+    folder = scope.module_dir.rstrip("/\\")
+    if not os.path.exists(path) and folder and rel.startswith(folder + "/") and not os.path.isabs(rel):
+        # "${path.module}/boot.sh.tpl": path.module is already relative to the working folder (scan infra/ from the
+        # repository), so joining it to the module's folder again would name infra/infra/boot.sh.tpl.
+        path = os.path.realpath(rel)
     return path if inside(path, scope.scan_root) else None
 
 

@@ -410,8 +410,8 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         return _read_file(args[0], scope, text)
     if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
         return _templatefile(args[0], args[1], scope, text, depth)
-    if name in ("base64encode", "base64gzip") and len(args) == 1 and isinstance(args[0], UnknownText):
-        return UnknownText(text, args[0].refs, args[0].template)  # a boot script's text survives its encoding
+    if name in ("base64encode", "base64gzip") and len(args) == 1 and isinstance(args[0], Unknown):  # boot scripts
+        return UnknownText(text, tuple(_collect_refs(node, scope)), getattr(args[0], "template", "") or args[0].text)
     if any(contains_unknown(a) for a in args) and name not in fn.UNKNOWN_TOLERANT:
         return unknown()
     function = fn.FUNCTIONS.get(name)
