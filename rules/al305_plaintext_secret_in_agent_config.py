@@ -23,10 +23,14 @@ class PlaintextSecretInAgentConfig(Rule):
       `xoxb-...`) whatever its name. A literal counts when it looks like key material (12 characters or more, mixed
     letters and digits, not a placeholder such as `changeme` or `set-by-deploy`); values that point at a secret
     (ARNs, `{{resolve:...}}`) are fine;
+    - key material (any credential shape agentlint redacts: AWS keys, `sk-...`, Stripe `sk_live_`, GitHub,
+      GitLab, Slack, Google API keys, Azure storage keys, private keys...) written into a host's boot script or
+      provisioner (`user_data`, `custom_data`, GCP startup scripts, `file` / `remote-exec`; see AL320);
     - Bedrock AgentCore credential providers that set `api_key` or `client_secret` instead of the write-only
       `api_key_wo` / `client_secret_wo`, which Terraform never stores in state.
 
-    The finding names the variable and never shows the value.
+    Every workload is read, agent or not: a workload no agent detection marks is reported one level lower. The
+    finding names the variable and never shows the value.
 
     ## Why is this bad?
     Environment variables are returned by `lambda:GetFunctionConfiguration`, `ecs:DescribeTaskDefinition` and the

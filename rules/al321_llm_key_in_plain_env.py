@@ -51,7 +51,7 @@ def source_of(value) -> Optional[str]:
             return None  # "@Microsoft.KeyVault(SecretUri=${...})", "arn:aws:secretsmanager:...:${...}"
         if value.refs and all(_pointer(ref) for ref in value.refs):
             return None  # the ARN or ID of a secret, as App Runner's runtime_environment_secrets take it
-        return display(value, limit=60)
+        return display(value, limit=100)
     return None
 
 
