@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 
 from agentlint.graph.agents import GCP_CONTAINERS, environment_of
 from agentlint.model import Resource
-from agentlint.values import Unknown, UnknownText, blocks, first_block
+from agentlint.values import SECRET_SHAPES, Unknown, UnknownText, blocks, first_block
 
 # What AL305 and AL321 call a secret in an environment variable.
 SECRET_NAME = re.compile(r"(?i)(api[_-]?key|secret|token|passw(or)?d|private[_-]?key|credential|auth)")
@@ -26,7 +26,7 @@ SECRET_VALUE = re.compile(r"^(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|AK
 REFERENCE_VALUE = re.compile(r"(?i)^(arn:|\{\{resolve:|ssm:|secretsmanager:|projects/.+/secrets/|https?://|/"
                              r"|@Microsoft\.KeyVault\()")
 ENV_ATTRS = ("environment", "container_definitions", "environment_variables", "source_configuration", "spec",
-             "template", "container")
+             "template", "container", "app_settings")
 
 
 # Workload types whose environment `environment_of` reads (Kubernetes pod-bearing types are added from its table).
@@ -60,6 +60,9 @@ HOST_SCRIPTS: dict[str, tuple] = {
 }
 
 
+_SHA1 = re.compile(r"^[0-9a-f]{40}$")
+
+
 @dataclass(frozen=True)
 class Script:
     """One boot script or provisioner step of a host, as text."""
@@ -74,6 +77,8 @@ def script_text(value: Any, encoded: bool) -> Optional[str]:
     """The text of a boot-script value: a literal (decoded when the attribute takes base64 and it decodes to text),
     an unknown template's own text, or an unknown expression's source (`"export K=${var.k}"`)."""
     if isinstance(value, str):
+        if _SHA1.match(value):
+            return None  # older AWS providers keep user_data as its SHA-1 in state and plans, not the script
         return _decoded(value) if encoded else value
     if isinstance(value, UnknownText):
         return value.template
@@ -161,3 +166,17 @@ def _random_looking(text: str) -> bool:
         return False
     classes = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
     return classes >= 2
+
+
+def key_material(text: str) -> list[str]:
+    """The credential shapes found in a script. The bare 40-character shape of an AWS secret key also matches commit
+    ids and checksums, which boot scripts are full of: it counts only on a line that names a secret."""
+    found: list[str] = []
+    for line in text.replace("\\n", "\n").splitlines():
+        for what, pattern in SECRET_SHAPES:
+            if what in found or not re.search(pattern, line):
+                continue
+            if what == "AWS secret access key" and not re.search(r"(?i)secret", line):
+                continue
+            found.append(what)
+    return found

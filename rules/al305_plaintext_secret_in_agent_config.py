@@ -1,13 +1,12 @@
 from __future__ import annotations
 
-import re
-
 from agentlint.graph.agents import environment_of
 from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
-from agentlint.values import SECRET_SHAPES, blocks
-from agentlint.workload_secrets import ENV_ATTRS, HOST_SCRIPTS, boot_scripts, env_workload_types, literal_secret
+from agentlint.values import blocks
+from agentlint.workload_secrets import (ENV_ATTRS, HOST_SCRIPTS, boot_scripts, env_workload_types, key_material,
+                                        literal_secret)
 
 # Write-only arguments: the plain argument stores the value in state, its `_wo` twin does not (Terraform 1.11+).
 WRITE_ONLY_TWINS = {"api_key": "api_key_wo", "client_secret": "client_secret_wo"}
@@ -108,7 +107,7 @@ class PlaintextSecretInAgentConfig(Rule):
             found: dict[str, list[str]] = {}
             line = None
             for script in boot_scripts(res):
-                shapes = [what for what, pattern in SECRET_SHAPES if re.search(pattern, script.text)]
+                shapes = key_material(script.text)
                 if shapes:
                     line = line or script.line
                     found.setdefault(script.where, [])
