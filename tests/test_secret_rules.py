@@ -255,3 +255,29 @@ def test_al314_far_end_date_without_start_and_short_rotation(tmp_path):
         ("AL314", 8, "medium", "azuread_service_principal_password.forever",
          "azuread_service_principal_password.forever is a client secret valid until 2099-01-01T00:00:00Z, more than "
          "90 days from now (limit 90)")]
+
+
+def test_al321_reads_an_ecs_container_definition_built_with_jsonencode(tmp_path):
+    write(tmp_path, "main.tf", """
+        variable "mistral_api_key" {
+          type      = string
+          sensitive = true
+        }
+
+        resource "aws_ecs_task_definition" "triage" {
+          family = "triage-agent"
+          container_definitions = jsonencode([{
+            name  = "triage"
+            image = "ghcr.io/example/triage:2.1"
+            environment = [
+              { name = "MISTRAL_API_KEY", value = var.mistral_api_key },
+            ]
+          }])
+        }
+    """)
+    write(tmp_path, "terraform.tfvars", 'mistral_api_key = "injected-by-ci"\n')
+    [(rule, line, severity, address, message)] = findings(tmp_path, "AL321", "AL305")
+    assert (rule, line, severity, address) == ("AL321", 9, "high", "aws_ecs_task_definition.triage")
+    assert "MISTRAL_API_KEY (from var.mistral_api_key)" in message
+    assert message.endswith("use the container definition's `secrets` (valueFrom a Secrets Manager or SSM "
+                            "parameter ARN)")
