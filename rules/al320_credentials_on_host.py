@@ -22,6 +22,7 @@ CONFIGURES = (
     ("an Azure client secret (az login --service-principal)",
      re.compile(r"\baz\s+login\b[^\n]*--service-principal\b[^\n]*(?:\s-p\b|--password|--secret)")),
 )
+_REMOVE = re.compile(r"^\s*(?:sudo\s+)?(?:rm|shred|unset)\b")
 _COMMENT = re.compile(r"^\s*(?:#(?!!)|//|REM\b|::)", re.IGNORECASE)
 
 
@@ -34,7 +35,9 @@ def configured(script: Script) -> list[str]:
     for line in script.text.replace("\\n", "\n").splitlines():
         if _COMMENT.match(line):
             continue
-        found.extend(what for what, pattern in CONFIGURES if pattern.search(line) and what not in found)
+        removing = _REMOVE.match(line)  # `rm -f ~/.aws/credentials` takes a key away
+        found.extend(what for what, pattern in CONFIGURES
+                     if pattern.search(line) and what not in found and not removing)
     return found
 
 
