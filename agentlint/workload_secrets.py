@@ -8,7 +8,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
 from agentlint.graph.agents import GCP_CONTAINERS, environment_of
 from agentlint.model import Resource
@@ -127,6 +127,25 @@ def boot_scripts(res: Resource) -> list[Script]:
             if text or destination:
                 out.append(Script(where, text or (source if isinstance(source, str) else ""), line, destination))
     return out
+
+
+def scan_scripts(res: Resource, detect: Callable[[Script], list[str]]) -> tuple[dict[str, list[str]], Optional[int]]:
+    """What `detect` finds in each boot script or provisioner step of a resource, by place ("user_data",
+    'provisioner "file"'), and the line of the first place with a find."""
+    found: dict[str, list[str]] = {}
+    line = None
+    for script in boot_scripts(res):
+        what = detect(script)
+        if what:
+            line = line or script.line
+            found.setdefault(script.where, [])
+            found[script.where] += [w for w in what if w not in found[script.where]]
+    return found, line
+
+
+def reads_scripts(res: Resource) -> bool:
+    """A host type with boot scripts, or a resource with provisioners (known without evaluating it)."""
+    return res.mode == "managed" and (res.type in HOST_SCRIPTS or "provisioner" in res.attr_lines)
 
 
 def workload_environments(resources: Iterable[Resource]) -> Iterable[tuple[Resource, list[tuple[str, Any]]]]:

@@ -5,8 +5,8 @@ from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
 from agentlint.values import blocks
-from agentlint.workload_secrets import (ENV_ATTRS, HOST_SCRIPTS, boot_scripts, env_workload_types, key_material,
-                                        literal_secret)
+from agentlint.workload_secrets import (ENV_ATTRS, env_workload_types, key_material, literal_secret, reads_scripts,
+                                        scan_scripts)
 
 # Write-only arguments: the plain argument stores the value in state, its `_wo` twin does not (Terraform 1.11+).
 WRITE_ONLY_TWINS = {"api_key": "api_key_wo", "client_secret": "client_secret_wo"}
@@ -102,16 +102,9 @@ class PlaintextSecretInAgentConfig(Rule):
         (readable with ec2:DescribeInstanceAttribute and from the metadata service), in state and in the code."""
         g = ctx.graph
         for res in g.model.resources:
-            if res.mode != "managed" or (res.type not in HOST_SCRIPTS and "provisioner" not in res.attr_lines):
+            if not reads_scripts(res):
                 continue
-            found: dict[str, list[str]] = {}
-            line = None
-            for script in boot_scripts(res):
-                shapes = key_material(script.text)
-                if shapes:
-                    line = line or script.line
-                    found.setdefault(script.where, [])
-                    found[script.where] += [w for w in shapes if w not in found[script.where]]
+            found, line = scan_scripts(res, lambda script: key_material(script.text))
             if not found:
                 continue
             node = g.nid(res)

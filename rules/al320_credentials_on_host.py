@@ -5,7 +5,7 @@ import re
 from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
-from agentlint.workload_secrets import HOST_SCRIPTS, Script, boot_scripts
+from agentlint.workload_secrets import Script, reads_scripts, scan_scripts
 
 # What configures a long-lived cloud credential on a host, whatever the value: (what, pattern on one line).
 CONFIGURES = (
@@ -87,16 +87,9 @@ class CredentialsOnHost(Rule):
     def check(self, ctx: RuleContext):
         g = ctx.graph
         for res in g.model.resources:
-            if res.mode != "managed" or (res.type not in HOST_SCRIPTS and "provisioner" not in res.attr_lines):
+            if not reads_scripts(res):
                 continue
-            found: dict[str, list[str]] = {}
-            line = None
-            for script in boot_scripts(res):
-                what = configured(script)
-                if what:
-                    line = line or script.line
-                    found.setdefault(script.where, [])
-                    found[script.where] += [w for w in what if w not in found[script.where]]
+            found, line = scan_scripts(res, configured)
             if not found:
                 continue
             node = g.nid(res)
