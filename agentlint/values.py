@@ -10,16 +10,41 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# Credential shapes that must never be echoed from scanned input into a message.
-_SECRET_PATTERNS = re.compile(
-    r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"  # AWS access key id
-    r"|(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"  # AWS secret access key shape
-    r"|-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"
-    r"|sk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}"  # OpenAI / Anthropic keys
-    r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}"
-    r"|xox[abprs]-[A-Za-z0-9-]{10,}"
-    r"|AIza[0-9A-Za-z_-]{35}"
+# Credential shapes that must never be echoed from scanned input into any output: one table, (what, pattern).
+# Each pattern is anchored on a vendor prefix or an unmistakable shape, so ordinary identifiers and ARNs stay.
+SECRET_SHAPES: tuple[tuple[str, str], ...] = (
+    ("AWS access key id", r"(?:A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}"),
+    ("AWS secret access key", r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])"),
+    ("private key (PEM)", r"-----BEGIN[A-Z ]*PRIVATE KEY-----[\s\S]*?(?:-----END[A-Z ]*PRIVATE KEY-----|$)"),
+    ("Anthropic / OpenAI API key", r"sk-(?:ant-|proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}"),
+    ("Stripe secret or restricted key", r"\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}"),
+    ("Stripe webhook secret", r"\bwhsec_[A-Za-z0-9+/=]{24,}"),
+    ("Azure storage / Service Bus key in a connection string",
+     r"(?i:AccountKey|SharedAccessKey|SharedAccessSignature)=[A-Za-z0-9+/%=&:._-]{20,}"),
+    ("Azure storage account key", r"(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{86}=="),
+    ("GitHub token", r"\bgh[pousr]_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}"),
+    ("GitLab token", r"\bgl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,}"),
+    ("Slack token", r"\bxox[abposr]-[A-Za-z0-9-]{10,}"),
+    ("Slack webhook", r"https://hooks\.slack\.com/services/[A-Za-z0-9/]{20,}"),
+    ("Google API key", r"\bAIza[0-9A-Za-z_-]{35}"),
+    ("Hugging Face token", r"\bhf_[A-Za-z0-9]{30,}"),
+    ("Groq API key", r"\bgsk_[A-Za-z0-9]{40,}"),
+    ("xAI API key", r"\bxai-[A-Za-z0-9]{40,}"),
+    ("Replicate token", r"\br8_[A-Za-z0-9]{30,}"),
+    ("npm token", r"\bnpm_[A-Za-z0-9]{36}"),
+    ("SendGrid API key", r"\bSG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}"),
 )
+_SECRET_PATTERNS = re.compile("|".join(f"(?:{pattern})" for _, pattern in SECRET_SHAPES))
+
+
+def credential_shape(text: str):
+    """The name of the first credential shape found in the text, or None."""
+    if not isinstance(text, str):
+        return None
+    for what, pattern in SECRET_SHAPES:
+        if re.search(pattern, text):
+            return what
+    return None
 
 
 # Values that are never printed: from the environment (`TF_VAR_*`: CI passes secrets that way) and the values of
@@ -99,6 +124,32 @@ class ProviderDefault(Unknown):
     """An attribute a plan's configuration leaves out and the provider fills in after apply (`after_unknown`): the
     default the provider documents applies (a Compute instance's `service_account.email`: the default compute
     account), not an expression that could name anything."""
+
+
+@dataclass(frozen=True, repr=False)
+class UnknownText(Unknown):
+    """An unknown string whose source text is known: a template file rendered with a variable that has no value
+    (`templatefile("boot.sh.tpl", { key = var.key })`), or that text base64-encoded. `template` is the file's text
+    with its interpolations as written (`${key}`), for rules that read what a boot script does, whatever the
+    values."""
+
+    template: str = ""
+
+
+class VariableText(str):
+    """A string read straight from an input variable (`var.openai_api_key`): the value, carrying where it came
+    from, so a rule can tell a value passed in from one written in the code. Any operation on it gives a plain
+    string."""
+
+    origin: str
+
+    def __new__(cls, text: str, origin: str) -> "VariableText":
+        obj = super().__new__(cls, text)
+        obj.origin = origin
+        return obj
+
+    def __reduce__(self):
+        return (VariableText, (str(self), self.origin))
 
 
 class _Sensitive:

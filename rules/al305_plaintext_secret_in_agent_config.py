@@ -1,23 +1,13 @@
 from __future__ import annotations
 
-import re
-
 from agentlint.graph.agents import environment_of
+from agentlint.graph.paths import AgentPath
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
 from agentlint.values import blocks
+from agentlint.workload_secrets import (ENV_ATTRS, env_workload_types, key_material, literal_secret, reads_scripts,
+                                        scan_scripts)
 
-SECRET_NAME = re.compile(r"(?i)(api[_-]?key|secret|token|passw(or)?d|private[_-]?key|credential|auth)")
-NOT_SECRET_NAME = re.compile(r"(?i)(_arn|_id|_name|_url|_uri|_path|_file|_region|_endpoint|_host|_ttl|_type|_max"
-                             r"|_count|_secret_ref|max_tokens|tokens?_limit)$")
-# Value shapes that are credentials whatever the variable is called.
-SECRET_VALUE = re.compile(r"^(sk-[A-Za-z0-9_-]{16,}|sk-ant-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|ASIA[0-9A-Z]{16}"
-                          r"|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,}|xox[abposr]-[A-Za-z0-9-]{10,}"
-                          r"|AIza[0-9A-Za-z_-]{30,}|hf_[A-Za-z0-9]{30,})$")
-# Values that point at a secret rather than being one.
-REFERENCE_VALUE = re.compile(r"(?i)^(arn:|\{\{resolve:|ssm:|secretsmanager:|projects/.+/secrets/|https?://|/)")
-ENV_ATTRS = ("environment", "container_definitions", "environment_variables", "source_configuration", "spec",
-             "template", "container")
 # Write-only arguments: the plain argument stores the value in state, its `_wo` twin does not (Terraform 1.11+).
 WRITE_ONLY_TWINS = {"api_key": "api_key_wo", "client_secret": "client_secret_wo"}
 
@@ -32,10 +22,14 @@ class PlaintextSecretInAgentConfig(Rule):
       `xoxb-...`) whatever its name. A literal counts when it looks like key material (12 characters or more, mixed
     letters and digits, not a placeholder such as `changeme` or `set-by-deploy`); values that point at a secret
     (ARNs, `{{resolve:...}}`) are fine;
+    - key material (any credential shape agentlint redacts: AWS keys, `sk-...`, Stripe `sk_live_`, GitHub,
+      GitLab, Slack, Google API keys, Azure storage keys, private keys...) written into a host's boot script or
+      provisioner (`user_data`, `custom_data`, GCP startup scripts, `file` / `remote-exec`; see AL320);
     - Bedrock AgentCore credential providers that set `api_key` or `client_secret` instead of the write-only
       `api_key_wo` / `client_secret_wo`, which Terraform never stores in state.
 
-    The finding names the variable and never shows the value.
+    Every workload is read, agent or not: a workload no agent detection marks is reported one level lower. The
+    finding names the variable and never shows the value.
 
     ## Why is this bad?
     Environment variables are returned by `lambda:GetFunctionConfiguration`, `ecs:DescribeTaskDefinition` and the
@@ -70,13 +64,18 @@ class PlaintextSecretInAgentConfig(Rule):
             if res is None:
                 continue
             env, _ = environment_of(res)
-            names = sorted({name for name, value in env if isinstance(name, str) and _secret(name, value)})
-            if names:
-                line = next((res.line_of(a) for a in ENV_ATTRS if a in res.attr_lines), None)
-                yield ctx.finding(self, at=res, line=line, identity=node, key="env:" + ",".join(names), message=(
-                    f"agent {res.address} has "
-                    f"{'a secret' if len(names) == 1 else f'{len(names)} secrets'} in plain text in its "
-                    f"environment: {', '.join(names)} (value not shown)"))
+            found = self._environment(ctx, res, env, node, "agent")
+            if found is not None:
+                yield found
+        # Workloads no agent detection marks: the same finding, one level lower (the README's promise).
+        for res in ctx.managed(*env_workload_types()):
+            if g.nid(res) in g.agents:
+                continue
+            env, _ = environment_of(res)
+            found = self._environment(ctx, res, env, None, "workload")
+            if found is not None:
+                yield found
+        yield from self._boot_scripts(ctx)
         for res in g.model.resources:
             if res.mode != "managed" or not (res.type.startswith("aws_bedrockagentcore_")
                                              and res.type.endswith("_credential_provider")):
@@ -88,28 +87,32 @@ class PlaintextSecretInAgentConfig(Rule):
                                   message=(f"{res.address} sets {args}: the value is stored in Terraform state in "
                                            "plain text"))
 
+    def _environment(self, ctx: RuleContext, res, env, node, kind: str):
+        names = sorted({name for name, value in env if isinstance(name, str) and literal_secret(name, value)})
+        if not names:
+            return None
+        line = next((res.line_of(a) for a in ENV_ATTRS if a in res.attr_lines), None)
+        return ctx.finding(self, at=res, line=line, identity=node, key="env:" + ",".join(names), message=(
+            f"{kind} {res.address} has "
+            f"{'a secret' if len(names) == 1 else f'{len(names)} secrets'} in plain text in its "
+            f"environment: {', '.join(names)} (value not shown)"))
 
-def _secret(name: str, value) -> bool:
-    if not isinstance(value, str) or not value.strip():
-        return False
-    text = value.strip()
-    if SECRET_VALUE.match(text):
-        return True
-    if REFERENCE_VALUE.match(text) or not SECRET_NAME.search(name) or NOT_SECRET_NAME.search(name):
-        return False
-    return _random_looking(text)
-
-
-PLACEHOLDER = re.compile(r"(?i)(changeme|change-me|placeholder|dummy|example|xxxx|todo|set[-_ ]by|replace|<.*>|\$\{)")
-
-
-def _random_looking(text: str) -> bool:
-    """Long enough, no spaces, at least two of lower case / upper case / digits, and not a placeholder: a literal
-    that looks like key material, not `set-by-deploy` or `changeme`."""
-    if len(text) < 12 or " " in text or PLACEHOLDER.search(text):
-        return False
-    classes = sum((any(c.islower() for c in text), any(c.isupper() for c in text), any(c.isdigit() for c in text)))
-    return classes >= 2
+    def _boot_scripts(self, ctx: RuleContext):
+        """Key material written into a host's boot script or a provisioner: kept in the instance's user data
+        (readable with ec2:DescribeInstanceAttribute and from the metadata service), in state and in the code."""
+        g = ctx.graph
+        for res in g.model.resources:
+            if not reads_scripts(res):
+                continue
+            found, line = scan_scripts(res, lambda script: key_material(script.text))
+            if not found:
+                continue
+            node = g.nid(res)
+            agent = [AgentPath(node, [node])] if node in g.agents else []
+            parts = "; ".join(f"{where}: {', '.join(what)}" for where, what in found.items())
+            yield ctx.finding(self, at=res, line=line, key="boot:" + ",".join(sorted(found)), extra_agents=agent,
+                              message=(f"{'agent host' if agent else 'host'} {res.address} has key material in "
+                                       f"plain text in its boot script ({parts}; value not shown)"))
 
 
 def _plain_args(values, prefix: str = "") -> list[str]:

@@ -78,8 +78,10 @@ def test_agent_user_and_the_workload_using_it_are_one_agent(tmp_path):
     assert "AL308" not in {f.rule_id for f in run(str(tmp_path)).findings}
 
 
-@pytest.mark.xfail(strict=True, reason="timeadd() is not evaluated, so an end date computed from constants is unknown "
-                                       "and a 182-day secret is not reported (the `# known-gap:` line of the fixture)")
 def test_end_date_computed_with_timeadd_is_checked():
+    """Was a known gap: timeadd() of a date written in the code is now computed (182 days > 90)."""
     report = run("fixtures/AL314/bad/relative-and-certificate")
-    assert "azuread_service_principal_password.agent" in {f.address for f in report.findings if f.rule_id == "AL314"}
+    [finding] = [f for f in report.findings
+                 if f.rule_id == "AL314" and f.address == "azuread_service_principal_password.agent"]
+    assert finding.message == ("azuread_service_principal_password.agent is a client secret valid for 182 days "
+                               "(limit 90)")

@@ -11,18 +11,17 @@ from __future__ import annotations
 import copy
 import decimal
 import json
-import os
 from typing import Any, Callable, Optional
 
 from agentlint.loaders import hcl_functions as fn
 from agentlint.loaders.eval_budget import (  # noqa: F401
     MAX_EVAL_SECONDS, MAX_ITERATIONS, Budget, configure_budgets, size_budget)
-from agentlint.loaders.eval_files import MAX_FILE_FUNCTION_BYTES, _inside_root, _read_file  # noqa: F401
+from agentlint.loaders.eval_files import MAX_FILE_FUNCTION_BYTES, _inside_root, _read_file, _templatefile  # noqa: F401
 from agentlint.loaders.eval_operators import UnsupportedOperator, apply_operator
 from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public names stay importable from here)
     _SPECIAL_ROOTS, Invalid, _collect_refs, _is_index, _node_text, _push_step_indexes, _refs_of, _template_text,
     _walk, contains_unknown, traversal_ref)
-from agentlint.values import Ref, Unknown
+from agentlint.values import Ref, Unknown, UnknownText, VariableText
 
 MAX_DEPTH = 200
 
@@ -259,6 +258,8 @@ def _traverse(node: tuple, scope: Scope, depth: int) -> Any:
     if root == "var" and steps and steps[0][0] == "a":
         name = steps[0][1]
         value = scope.variables.get(name, Unknown(f"var.{name}"))
+        if isinstance(value, str) and len(steps) == 1:
+            return VariableText(value, f"var.{name}")  # rules tell a value passed in from one written in the code
         return _apply_steps(value, steps[1:], text, scope, depth)
     if root == "local" and steps and steps[0][0] == "a":
         return _apply_steps(scope.local(steps[0][1]), steps[1:], text, scope, depth)
@@ -409,6 +410,8 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         return _read_file(args[0], scope, text)
     if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
         return _templatefile(args[0], args[1], scope, text, depth)
+    if name in ("base64encode", "base64gzip") and len(args) == 1 and isinstance(args[0], Unknown):  # boot scripts
+        return UnknownText(text, tuple(_collect_refs(node, scope)), getattr(args[0], "template", "") or args[0].text)
     if any(contains_unknown(a) for a in args) and name not in fn.UNKNOWN_TOLERANT:
         return unknown()
     function = fn.FUNCTIONS.get(name)
@@ -423,26 +426,3 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
         return unknown()
     except Exception:  # noqa: BLE001 - a function applied to values of the wrong shape is an error in Terraform
         return Invalid(text, tuple(_collect_refs(node, scope)))
-
-
-def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int) -> Any:
-    """A template file inside the scan root, rendered with only the given variables (as Terraform does)."""
-    content = _read_file(rel, scope, text)
-    if isinstance(content, Unknown):
-        return content
-    from agentlint.loaders.hcl_ast import _Converter
-
-    try:
-        template = _Converter("").template_from_text(content)
-    except RecursionError:
-        return Unknown(text)
-    isolated = Scope(scope.prefix, os.path.dirname(os.path.join(scope.module_dir, rel)), scope.scan_root, {}, {})
-    value = evaluate(template, isolated.bind(variables), depth)
-    if isinstance(value, Unknown):
-        return Unknown(text, tuple(value.refs) + tuple(_refs_of(variables)))
-    if not isinstance(value, str):  # a template of one interpolation renders it as a string
-        try:
-            return fn.to_str(value)
-        except fn.FunctionError:
-            return Invalid(text, ())
-    return value

@@ -30,6 +30,7 @@ from agentlint.loaders.fn_strings import (  # noqa: F401 (re-exported)
     _base64decode)
 from agentlint.loaders.fn_format import (  # noqa: F401 (re-exported)
     _VERB, _format, _format_verb, _go_quote, _formatlist)
+from agentlint.loaders.fn_time import _timeadd
 from agentlint.loaders.fn_encoding import (  # noqa: F401 (re-exported)
     _json_text, _json_string, jsonencode, _normalize_decoded, _jsondecode, _yamldecode, _yaml_value, _yamlencode,
     _json_string_plain, _tostring, _tonumber, _tobool)
@@ -112,6 +113,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "tostring": _tostring,
     "tonumber": _tonumber,
     "tobool": _tobool,
+    # time: timeadd of a date written in the code (timestamp() is the apply's time and stays unknown)
+    "timeadd": _timeadd,
 }
 
 # Functions that decide their result themselves when an argument is (or holds) an unknown: Terraform still knows

@@ -358,6 +358,8 @@ def block_values(block: Block, scope: Scope) -> dict[str, Any]:
             continue
         nested = block_values(sub, scope)
         nested["__line__"] = sub.start_line  # nested blocks keep their line, for precise finding locations
+        if sub.type == "provisioner" and sub.labels:
+            nested["__type__"] = sub.labels[0]  # "file", "remote-exec", "local-exec": what the block does
         values.setdefault(sub.type, []).append(nested)
     return values
 
