@@ -3,7 +3,9 @@ values become unknown and a `limit` error says so."""
 
 from __future__ import annotations
 
+import threading
 import time
+from contextlib import contextmanager
 from typing import Optional
 
 # Iterations of `for` expressions and template `for` directives, and function calls, per module instance: nested
@@ -38,10 +40,30 @@ class Budget:
         if self.used > self.max_iterations:
             self.hit(f"more than {self.max_iterations} loop iterations in one module instance (limit max-iterations)")
             return False
-        if time.monotonic() > self.deadline:
+        if time.monotonic() > (_CLOCK.deadline if getattr(_CLOCK, "depth", 0) else self.deadline):
             self.hit(f"evaluation took longer than {self.max_seconds:g} s (limit max-eval-seconds)")
             return False
         return True
+
+
+# The wall-clock limit belongs to one outermost evaluation (a resource's attributes, one block's count / for_each,
+# one module call's inputs), whichever module instances it reads: an instance's own clock, started when it was
+# created, would run out for evaluations made long after (a big repository's scan takes more than max-eval-seconds,
+# and a loaded CI machine stretches it), turning real values into unknowns and dropping their findings.
+_CLOCK = threading.local()
+
+
+@contextmanager
+def evaluation():
+    """One evaluation: the outermost one starts the clock that every budget it touches is checked against."""
+    depth = getattr(_CLOCK, "depth", 0)
+    if depth == 0:
+        _CLOCK.deadline = time.monotonic() + Budget.max_seconds
+    _CLOCK.depth = depth + 1
+    try:
+        yield
+    finally:
+        _CLOCK.depth = depth
 
 
 def size_budget(message: str) -> str:

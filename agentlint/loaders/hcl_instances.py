@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Optional
 
+from agentlint.loaders.eval_budget import evaluation
 from agentlint.loaders.hcl_eval import Scope, evaluate
 from agentlint.loaders.hcl_folders import ModuleSource, _FolderLoader, _installed_modules, _local_source
 from agentlint.loaders.hcl_types import apply_type_defaults
@@ -83,7 +84,8 @@ class _Instance:
             if name in inputs:
                 variables[name] = inputs[name]
             elif "default" in block.attrs:
-                variables[name] = evaluate(block.attrs["default"], default_scope)
+                with evaluation():
+                    variables[name] = evaluate(block.attrs["default"], default_scope)
             else:
                 variables[name] = Unknown(f"var.{name}")
             variables[name] = apply_type_defaults(block.attrs.get("type"), variables[name])  # optional() defaults
@@ -135,7 +137,8 @@ class _Instance:
                            f"{self.ctx.limits.max_instances} module instances under this root (limit max-instances); "
                            "the rest are not read")
                 break
-            args = {k: evaluate(v, scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
+            with evaluation():
+                args = {k: evaluate(v, scope) for k, v in call.attrs.items() if k not in _CALL_META_ARGS}
             key_path = f"{self.key_path}.{name}" if self.key_path else name
             child = _Instance(self.ctx, target, f"{self.prefix}module.{name}{suffix}.", key_path, args,
                               self.chain, self.calls_via + (self._call_path(call),))
@@ -291,6 +294,11 @@ def expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) ->
     """The instances a resource or module call creates, as Terraform addresses them: (`[0]` / `["key"]` / "", scope
     with `count.index` or `each.key`/`each.value` bound). An undecidable `count` or `for_each` gives one instance of
     unknown key, `[*]`, whose values see `count.index` / `each.*` as unknown: never dropped, never read as safe."""
+    with evaluation():
+        return _expand_instances(block, scope, limits, on_cap)
+
+
+def _expand_instances(block: Block, scope: Scope, limits: Limits, on_cap=None) -> list[tuple[str, Scope]]:
     count_node, each_node = block.meta("count"), block.meta("for_each")
     if count_node is not None:
         count = evaluate(count_node, scope)
@@ -342,8 +350,8 @@ def _deferred(block: Block, scope: Scope, res: Resource):
     def run() -> dict:
         budget = scope.budget
         before = budget.hits
-        budget.restart_clock()
-        values = block_values(block, scope)
+        with evaluation():
+            values = block_values(block, scope)
         if budget.hits > before:
             res.limit = budget.exceeded
         return values
