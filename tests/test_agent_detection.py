@@ -76,6 +76,7 @@ def test_agent_user_and_the_workload_using_it_are_one_agent(tmp_path):
     no AL308 (once a known gap)."""
     (tmp_path / "main.tf").write_text(USER_TAGGED_AND_CARRIED)
     report = run(str(tmp_path))
+    assert report.errors == []
     assert "AL308" not in {f.rule_id for f in report.findings}
     [agent] = report.agents
     assert agent.address == "aws_apprunner_service.bot"

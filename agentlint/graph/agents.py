@@ -167,8 +167,9 @@ def _users_to_their_workloads(b: "IdentityGraph") -> None:
                            and not config_evidence(b._address_of(src), [], b.options.exclude)[1]})
         if not carriers:
             continue
-        moved = [e.model_copy(update={"detail": f"{e.detail} on {b.agents[user].address}, whose access key it "
-                                                f"carries"}) for e in b.agents.pop(user).evidence]
+        tagged = b.agents.pop(user)
+        moved = [e.model_copy(update={"detail": f"{e.detail} on {tagged.address}, whose access key it carries"})
+                 for e in tagged.evidence]
         for node in carriers:
             if node in b.agents:
                 b.agents[node].evidence.extend(moved)
