@@ -90,3 +90,13 @@ def test_a_tagged_user_whose_key_no_workload_carries_stays_the_agent(tmp_path):
     assert [a.address for a in run(str(tmp_path)).agents] == ["aws_iam_user.bot"]
 
 
+
+
+def test_an_ecs_agent_is_found_in_a_real_plan_and_reaches_its_task_role():
+    plan = "fixtures/AL201/plan/ecs-crewai-task/tfplan.json"
+    report = run(plan)
+    assert report.errors == []
+    assert {a.address: [(e.kind, e.detail, e.confidence.value) for e in a.evidence] for a in report.agents} == {
+        "aws_ecs_task_definition.crew": [("command", "CrewAI ('crewai') in the container command", "high")]}
+    assert [(f.rule_id, f.address, f.agents) for f in report.findings] == [
+        ("AL201", "aws_iam_role_policy_attachment.task_admin", ["aws_ecs_task_definition.crew"])]
