@@ -35,7 +35,7 @@ FRAMEWORKS: tuple[Framework, ...] = (
               ("LANGGRAPH_",)),
     Framework("LangChain", r"langchain|langserve", ("langchain", "langserve", "langchain-core", "langchain_core")),
     Framework("CrewAI", r"crewai", ("crewai", "crewai-tools"), ("CREWAI_",)),
-    Framework("AutoGen", r"autogen|\bag2\b", ("autogen", "pyautogen", "autogen-agentchat", "autogen_agentchat",
+    Framework("AutoGen", r"(^|[/:])(py)?autogen(studio)?([-_:]|$)|autogen[-_]agentchat|(^|/)ag2ai/", ("autogen", "pyautogen", "autogen-agentchat", "autogen_agentchat",
                                               "autogenstudio", "ag2")),
     Framework("LlamaIndex", r"llama[-_]?index|llama[-_]deploy", ("llama-index", "llama_index", "llama-deploy",
                                                                   "llama_deploy")),
@@ -103,10 +103,12 @@ def command_evidence(where: str, command: Any) -> Optional[Evidence]:
         if not isinstance(item, str):
             continue
         for word in _WORD_SPLIT.split(item):
-            name = _PIN.sub("", word.strip()).split("[", 1)[0].lower()
-            fw = _PACKAGE_WORDS.get(name)
-            if fw is not None:
-                return Evidence(kind="command", detail=f"{fw.name} ({name!r}) in the {where}")
+            name = _PIN.sub("", word.strip()).split("[", 1)[0].split(":", 1)[0].lower()
+            parts = name.split(".")  # a module path (`langgraph_api.server`, `google.adk.cli`): its packages
+            for candidate in (".".join(parts[:i]) for i in range(len(parts), 0, -1)):
+                fw = _PACKAGE_WORDS.get(candidate)
+                if fw is not None:
+                    return Evidence(kind="command", detail=f"{fw.name} ({candidate!r}) in the {where}")
     return None
 
 
