@@ -88,7 +88,7 @@ MODEL_ID_VALUE = re.compile(
 def image_evidence(image: str) -> Optional[Evidence]:
     for pattern, fw in _IMAGE:
         if pattern.search(image):
-            return Evidence(kind="image", detail=f"{fw.name} agent image {image!r}")
+            return Evidence(kind="image", detail=f"agent framework image {image!r}")  # the image names it
     for pattern, what, conf in _PLATFORM_IMAGE:
         if pattern.search(image):
             return Evidence(kind="image", detail=f"{what}: image {image!r}", confidence=conf)
@@ -123,8 +123,8 @@ def env_evidence(name: str, value: Any) -> Iterable[Evidence]:
         elif MODEL_ENV_NAME.search(name):
             yield Evidence(kind="env-var", detail=f"environment variable {name} (model setting)")
         elif GENERIC_MODEL_ENV_NAME.search(name):
-            yield Evidence(kind="env-var", detail=f"environment variable {name} (model setting, also used by ML "
-                                                  f"model servers)", confidence=Confidence.MEDIUM)
+            yield Evidence(kind="env-var", detail=f"environment variable {name} (model setting)",
+                           confidence=Confidence.MEDIUM)
     if isinstance(value, str):
         m = MODEL_ID_VALUE.search(value)
         if m:
