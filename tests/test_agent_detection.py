@@ -199,3 +199,71 @@ def test_a_manifest_deployment_is_an_agent_by_its_own_label_and_its_command(tmp_
     assert [(e.kind, e.detail, e.confidence.value) for e in agent.evidence] == [
         ("tag", "tag app.kubernetes.io/component = 'agent'", "medium"),
         ("command", "CrewAI ('crewai') in the container command", "high")]
+
+
+IMAGES_AND_COMMANDS = '''
+resource "azurerm_linux_function_app" "docker" {
+  name = "summariser"
+  site_config {
+    application_stack {
+      docker {
+        registry_url = "https://acrexample.azurecr.io"
+        image_name   = "agents/crewai-summariser"
+        image_tag    = "1.2"
+      }
+    }
+  }
+}
+
+resource "azurerm_app_service" "legacy" {
+  name = "legacy"
+  site_config {
+    linux_fx_version = "DOCKER|acrexample.azurecr.io/langgraph-api:0.2"
+  }
+}
+
+resource "azurerm_windows_web_app" "plain" {
+  name = "plain"
+  site_config {
+    application_stack {
+      docker_image_name   = "iis/aspnet:4.8"
+      docker_registry_url = "https://mcr.microsoft.com"
+    }
+  }
+}
+
+resource "aws_apprunner_service" "image" {
+  service_name = "image"
+  source_configuration {
+    image_repository {
+      image_identifier      = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/ops:3"
+      image_repository_type = "ECR"
+      image_configuration {
+        start_command = "python -m strands_agents.serve"
+      }
+    }
+  }
+}
+
+resource "aws_lambda_function" "container" {
+  function_name = "container"
+  role          = "arn:aws:iam::111122223333:role/container"
+  package_type  = "Image"
+  image_uri     = "111122223333.dkr.ecr.eu-west-1.amazonaws.com/fn:1"
+  image_config {
+    command = ["app.handler"]
+    entry_point = ["/usr/local/bin/python", "-m", "awslambdaric"]
+  }
+}
+'''
+
+
+def test_docker_images_of_app_service_and_start_commands(tmp_path):
+    (tmp_path / "main.tf").write_text(IMAGES_AND_COMMANDS)
+    agents = {a.address: [e.detail for e in a.evidence] for a in run(str(tmp_path)).agents}
+    assert agents == {
+        "azurerm_linux_function_app.docker": ["agent framework image "
+                                              "'acrexample.azurecr.io/agents/crewai-summariser:1.2'"],
+        "azurerm_app_service.legacy": ["agent framework image 'acrexample.azurecr.io/langgraph-api:0.2'"],
+        "aws_apprunner_service.image": ["Strands Agents ('strands_agents') in the start command"],
+    }
