@@ -163,6 +163,8 @@ def _json_value(raw: Any) -> Any:
     if isinstance(raw, (list, dict)):
         return raw
     if isinstance(raw, str):
+        if isinstance(getattr(raw, "decoded", None), (list, dict)):
+            return raw.decoded  # jsonencode's own object: values keep where they came from (var.x)
         try:
             return json.loads(raw)
         except json.JSONDecodeError:
