@@ -198,8 +198,9 @@ CATEGORIES = (
 
 
 class Evidence(BaseModel):
-    kind: str  # resource-type | tag | env-var | model-id | image | tool-of | config
+    kind: str  # resource-type | tag | env-var | model-id | image | command | tool-of | config
     detail: str
+    confidence: Confidence = Confidence.HIGH  # how surely this alone makes the workload an agent
 
 
 class Agent(BaseModel):

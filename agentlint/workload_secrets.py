@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
-from agentlint.graph.agents import GCP_CONTAINERS, environment_of
+from agentlint.graph.workload_config import GCP_CONTAINERS, environment_of
 from agentlint.model import Resource
 from agentlint.values import SECRET_SHAPES, Unknown, UnknownText, blocks, first_block
 

@@ -66,7 +66,7 @@ def test_json_contract():
     assert admin["address"] == "module.agent_role.aws_iam_role_policy_attachment.admin"
     assert [a["address"] for a in doc["agents"]] == ["aws_bedrockagent_agent.support", "aws_lambda_function.orders_tool"]
     assert doc["agents"][0]["evidence"] == [
-        {"kind": "resource-type", "detail": "aws_bedrockagent_agent is a Bedrock agent"}]
+        {"kind": "resource-type", "detail": "aws_bedrockagent_agent is a Bedrock agent", "confidence": "high"}]
 
 
 def test_fingerprints_survive_moving_code(tmp_path):
@@ -142,7 +142,8 @@ def test_agents_from_configuration(tmp_path):
     cfg = tmp_path / "agentlint.toml"
     cfg.write_text('[agents]\ninclude = ["aws_iam_role.c*"]\n')
     doc = json.loads(invoke("scan", case, "--format", "json", "--config", str(cfg))[1])
-    assert doc["agents"][0]["evidence"] == [{"kind": "config", "detail": "configured as an agent by pattern 'aws_iam_role.c*'"}]
+    assert doc["agents"][0]["evidence"] == [{"kind": "config", "detail": "configured as an agent by pattern 'aws_iam_role.c*'",
+                                             "confidence": "high"}]
     assert doc["findings"][0]["agents"] == ["aws_iam_role.ci"] and doc["findings"][0]["severity"] == "high"
     cfg.write_text('[agents]\nexclude = ["aws_bedrockagent_agent.*"]\n')
     doc = json.loads(invoke("scan", EXAMPLE, "--format", "json", "--config", str(cfg))[1])

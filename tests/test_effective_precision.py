@@ -278,7 +278,7 @@ resource "google_project_iam_member" "no_project" {
     assert "\n" not in reader
     no_project = by_address["google_project_iam_member.no_project"]
     assert "None" not in no_project
-    assert "on the project the provider is configured with (not set in the code)" in no_project
+    assert "on the provider's default project" in no_project
 
 
 def test_managed_boundary_on_a_user_leaves_what_it_allows(tmp_path):

@@ -46,38 +46,6 @@ def test_saml_provider_by_reference_is_named_by_its_address(tmp_path):
     assert "Unknown(" not in finding.message and "aws_iam_saml_provider.corp" in finding.message
 
 
-USER_TAGGED_AND_CARRIED = '''
-resource "aws_iam_user" "bot" {
-  name = "ops-bot"
-  tags = { "agentlint:agent" = "true" }
-}
-
-resource "aws_iam_access_key" "bot" {
-  user = aws_iam_user.bot.name
-}
-
-resource "aws_apprunner_service" "bot" {
-  service_name = "ops-bot"
-  source_configuration {
-    image_repository {
-      image_identifier      = "public.ecr.aws/example/langgraph-ops:1.0"
-      image_repository_type = "ECR_PUBLIC"
-      image_configuration {
-        runtime_environment_variables = { AWS_ACCESS_KEY_ID = aws_iam_access_key.bot.id }
-      }
-    }
-  }
-}
-'''
-
-
-@pytest.mark.xfail(strict=True, reason="an IAM user tagged as an agent and the workload carrying its key count as "
-                                       "two unrelated agents sharing it (AL308)")
-def test_agent_user_and_the_workload_using_it_are_one_agent(tmp_path):
-    (tmp_path / "main.tf").write_text(USER_TAGGED_AND_CARRIED)
-    assert "AL308" not in {f.rule_id for f in run(str(tmp_path)).findings}
-
-
 def test_end_date_computed_with_timeadd_is_checked():
     """Was a known gap: timeadd() of a date written in the code is now computed (182 days > 90)."""
     report = run("fixtures/AL314/bad/relative-and-certificate")

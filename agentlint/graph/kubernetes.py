@@ -194,7 +194,8 @@ def manifest_workload(values: dict, pod_paths: dict) -> Optional[tuple[str, dict
     template_meta = first_block(first_block(first_block(manifest.get("spec")).get("template")).get("metadata"))
     pod = {"service_account_name": src.get("serviceAccountName") or src.get("serviceAccount"),
            "automount_service_account_token": src.get("automountServiceAccountToken"),
-           "container": [{"name": c.get("name"), "image": c.get("image"),
+           "container": [{"name": c.get("name"), "image": c.get("image"), "command": c.get("command"),
+                          "args": c.get("args"),
                           "env": [{"name": e.get("name"), "value": e.get("value")} for e in blocks(c.get("env"))]}
                          for c in blocks(src.get("containers"))]}
     shaped: dict = {"metadata": [shaped_meta]}

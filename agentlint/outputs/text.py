@@ -90,7 +90,8 @@ def render(report: Report, colour: bool = False, agents: bool = False, width: Op
             root = f"  (root {agent.stack})" if several_roots else ""
             out.append(f"  {s(agent.address, bold=True)}  {_loc(agent.path, agent.start_line)}{root}")
             for ev in agent.evidence:
-                out.extend(wrap(ev.detail, 4, f"- {ev.kind}: "))
+                weak = f" ({ev.confidence.value} confidence)" if ev.confidence.value != "high" else ""
+                out.extend(wrap(ev.detail + weak, 4, f"- {ev.kind}: "))
         out.append("")
     if drift is not None:
         from agentlint.outputs.drift_text import scan_section

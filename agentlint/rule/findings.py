@@ -8,6 +8,7 @@ import json
 import os
 from typing import TYPE_CHECKING, Optional
 
+from agentlint.graph.agent_evidence import strongest
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
 from agentlint.model import UNKNOWN_KEY, Confidence, Finding, Resource, TraceStep, strip_instance_keys
@@ -113,6 +114,10 @@ class FindingBuilder:
         agents = sorted({g.address_of(p.agent) for p in paths})
         ranked = rule.ranking is Ranking.AGENTS
         severity = rule.severity if agents or not ranked else rule.severity.lowered()
+        if ranked and agents and not any(strongest(g.agents[p.agent].evidence) is Confidence.HIGH
+                                         for p in paths if p.agent in g.agents):
+            # Ranked as an agent's only on evidence that makes it likely, not sure (graph.agent_evidence).
+            confidence = Confidence.LOW if (confidence or rule.confidence) is not Confidence.HIGH else Confidence.MEDIUM
         if narrowed:
             severity = severity.lowered()
         trace: list[TraceStep] = []
