@@ -38,14 +38,27 @@ class AwsUnauthenticatedAgentEndpoint(Rule):
       `aws_api_gateway_integration` calls the function, or an HTTP API route (`aws_apigatewayv2_route` with no
       `authorizer_id` and `authorization_type` absent or `"NONE"`) whose target integration calls it.
 
+    AgentCore gateways and runtimes always authenticate (`CUSTOM_JWT` or `AWS_IAM`): what is judged is who may call
+    them. An `aws_bedrockagentcore_resource_policy` (or `awscc_bedrockagentcore_resource_policy`) whose
+    `resource_arn` is a runtime, runtime endpoint or gateway of the scanned code, with an Allow statement for any
+    principal (`"*"`, `AWS = "*"`) and no condition on `bedrock-agentcore:InvokeAgentRuntime` or
+    `bedrock-agentcore:InvokeGateway`, lets every AWS account drive the agent with its own credentials.
+
     The finding is **high**; it is **critical** when the function's role has administrator access or can escalate
     its privileges (decided here from the role's effective permissions, whichever other rules run), and the trace
-    then runs endpoint -> agent -> tool -> identity -> policy.
+    then runs endpoint -> agent -> tool -> identity -> policy. **Multi-agent chains**: when the agent's own
+    identity is not powerful but the agent can drive other agents (a Bedrock agent collaborator, its role's
+    `bedrock:InvokeAgent` / `bedrock-agentcore:InvokeAgentRuntime` on their alias, runtime or `*`, its tool
+    Lambda's role doing the same), the finding is critical when any agent it reaches, directly or through others,
+    holds administrator access or an escalation path; the message names the chain and the trace runs endpoint ->
+    agent -> identity -> grant -> agent -> ... -> the powerful identity -> its policy.
 
     Follows the hashicorp/aws provider 5.x and 6.x schemas (`aws_lambda_function_url`, `aws_lambda_permission`,
     `aws_api_gateway_method`, `aws_api_gateway_integration`, `aws_apigatewayv2_route`,
-    `aws_apigatewayv2_integration`). AgentCore gateways and runtimes always authenticate (`CUSTOM_JWT` or
-    `AWS_IAM`) and are not judged here.
+    `aws_apigatewayv2_integration`, `aws_bedrockagent_agent_collaborator`). `aws_bedrockagentcore_resource_policy`
+    (`resource_arn`, `policy`) exists in hashicorp/aws 6.x only, added in March 2026 (provider pull request
+    #46844); 5.x (checked against 5.100.0's schema) has no AgentCore resources at all. The awscc resource follows
+    `AWS::BedrockAgentCore::ResourcePolicy` (`Policy`, `ResourceArn`).
 
     ## Why is this bad?
     Whoever can call the function drives the agent, and so everything its identity may do, with a prompt of their
