@@ -19,9 +19,9 @@ class AgentInvokesEveryAgent(Rule):
 
     The severity is that of the most powerful agent it can drive among the agents of the scanned code, through
     other agents too (a Bedrock agent collaborator, or a role that can invoke a further agent): **critical** when one
-    of them runs as an identity with administrator access or a privilege-escalation path, **high** when it reaches
-    other agents of the scanned code, **medium** when it reaches none here (it still reaches every agent the
-    account has). An identity with administrator access is left to AL201. The trace runs from the agent through the grant to that most powerful agent and what makes it
+    of them runs as an identity with administrator access or a privilege-escalation path, **high** otherwise. An
+    identity that reaches no other agent of the scanned code is left to AL203 (which reports the grant on every
+    resource), and an identity with administrator access to AL201. The trace runs from the agent through the grant to that most powerful agent and what makes it
     powerful.
 
     Follows the hashicorp/aws provider 5.x and 6.x schemas (IAM policies, `aws_bedrockagent_agent`,
@@ -67,6 +67,8 @@ class AgentInvokesEveryAgent(Rule):
             if own is not None and power_rank(own[0]) == 3:
                 continue  # an administrator can invoke anything: AL201 reports it once
             reached = driven_agents(ctx, principal, identity_only=True)
+            if not reached:
+                continue  # AL203 reports the grant itself; this rule is about the agents it lets this one drive
             best = None
             for reach in reached:
                 power = powerful(ctx, reach.identity) if reach.identity is not None else None
@@ -83,16 +85,14 @@ class AgentInvokesEveryAgent(Rule):
                     message += (f"; in the scanned code it reaches {chain_phrase(ctx, reach)}, which runs as "
                                 f"{describe_identity(g, reach.identity)} with {power[0]}")
                     tail = reach.steps + power[1]
-                elif reached:
+                else:
                     names = ", ".join(g.address_of(r.agent) for r in reached[:5])
                     more = f" and {len(reached) - 5} more" if len(reached) > 5 else ""
                     message += f"; in the scanned code it reaches agent{'s' if len(reached) > 1 else ''} {names}{more}"
                     tail = reached[0].steps
-                else:
-                    message += "; no other agent of the scanned code, but any the account has"
                 at = e.via if e.via is not None else g.resource_of(principal)
                 found = ctx.finding(self, at=at, line=e.via_line, message=message, identity=principal,
                                     key=f"invoke-every:{action}", trace_tail=tail)
-                found.severity = (Severity.CRITICAL if best is not None else
-                                  Severity.HIGH if reached else Severity.MEDIUM)
+                if best is not None:
+                    found.severity = Severity.CRITICAL
                 yield found

@@ -12,7 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Optional
 
-from agentlint.graph.schema import Edge, Rel
+from agentlint.graph.schema import Edge, NodeKind, Rel
 from agentlint.model import TraceStep
 from agentlint.rule import RuleContext
 
@@ -39,8 +39,8 @@ def driven_agents(ctx: RuleContext, start: str, *, identity_only: bool = False) 
         node, steps, via, as_identity = queue.popleft()
         for source, lead in ([(node, [])] if as_identity else _drivers(ctx, node)):
             for e in g.edges_out(source, Rel.INVOKES_AGENT):
-                if e.target in seen:
-                    continue
+                if e.target in seen or g.node(e.target).kind == NodeKind.EXTERNAL:
+                    continue  # the agents of the account the code does not define: nothing to follow
                 seen.add(e.target)
                 identity = next((r.target for r in g.edges_out(e.target, Rel.RUNS_AS)), None)
                 hop = steps + lead + _grant_steps(ctx, e) + [_node_step(ctx, "agent", e.target)]

@@ -70,9 +70,19 @@ def _every_agent(pattern: str, service: str) -> bool:
     return any(fnmatch.fnmatchcase(sample, parts[5]) for sample in _AGENT_ARN[service])
 
 
+def _every_agent_node(b: "IdentityGraph", stack: str, action: str) -> str:
+    """A node for the agents of the account the scanned code does not define, which a grant on `*` reaches too."""
+    node = f"{stack}::every-agent:{action}"
+    if node not in b.store:
+        b.store.add_node(node, kind="external", target_kind="agent", address=f"every agent of the account ({action})",
+                         rtype="every_agent", resource=None, stack=stack)
+    return node
+
+
 def agent_invocations(b: "IdentityGraph") -> None:
     """principal -> agent for each agent of the scanned code a principal's policies let it invoke (on `*`, on a
-    wildcard ARN, or on the agent, its alias or runtime endpoint by reference). A Deny on every resource or a
+    wildcard ARN, or on the agent, its alias or runtime endpoint by reference; a grant on every agent also reaches
+    one node standing for the agents the code does not define). A Deny on every resource or a
     permissions boundary that leaves the action out takes the edge away. Runs once the IAM wiring is done."""
     from agentlint.iam.effective import EffectivePermissions, Holding
     from agentlint.iam.evaluate import allows_action
@@ -83,10 +93,8 @@ def agent_invocations(b: "IdentityGraph") -> None:
         for action, types in AGENT_INVOKE_ACTIONS.items():
             if res is not None and res.mode == "managed" and res.type in types:
                 by_stack.setdefault(data["stack"], {}).setdefault(action, []).append(node)
-    if not by_stack:
-        return
     for node, data in list(b.store.nodes(data=True)):
-        if data.get("kind") != "principal" or data["stack"] not in by_stack:
+        if data.get("kind") != "principal" or data.get("resource") is None:
             continue
         policies = [(v, d) for _, v, d in b.store.out_edges(node, data=True) if d.get("rel") == "policy"]
         for _, group, d in list(b.store.out_edges(node, data=True)):
@@ -96,18 +104,21 @@ def agent_invocations(b: "IdentityGraph") -> None:
         boundary = next((v for _, v, d in b.store.out_edges(node, data=True) if d.get("rel") == "boundary"), None)
         eff = EffectivePermissions(holdings, b.document(boundary) if boundary is not None else None)
         seen: set[str] = set()
-        for action, agents in by_stack[data["stack"]].items():
+        for action, types in AGENT_INVOKE_ACTIONS.items():
+            agents = by_stack.get(data["stack"], {}).get(action, [])
+            if not any(allows_action(h.statement, action) is True for h in holdings):
+                continue
             if eff.denied(action) or not eff.within_boundary(action):
                 continue
             service = action.split(":")[0]
-            types = AGENT_INVOKE_ACTIONS[action]
             for h in holdings:
                 st = h.statement
                 if allows_action(st, action) is not True:
                     continue
                 every = st.not_resources is not None or any(
                     isinstance(r, str) and _every_agent(r, service) for r in st.resources or [])
-                targets = agents if every else agents_named(b, data["stack"], st.resources, types)
+                targets = agents + [_every_agent_node(b, data["stack"], action)] if every else agents_named(
+                    b, data["stack"], st.resources, types)
                 pdata = b.store.nodes[h.policy]
                 where = st.origin or pdata.get("resource") or pdata.get("owner")
                 for agent in targets:
