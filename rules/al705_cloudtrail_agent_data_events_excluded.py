@@ -7,7 +7,7 @@ from agentlint.graph.schema import Rel
 from agentlint.iam.evaluate import allows_action
 from agentlint.model import Confidence, Resource, Severity
 from agentlint.rule import CentralLoggingOptions, Ranking, Rule, RuleContext
-from agentlint.values import Unknown, blocks, refs_in
+from agentlint.values import Unknown, blocks
 
 # Data stores and functions whose use CloudTrail records only as data events: type -> (CloudTrail resource type,
 # what it is called, the attribute that holds its name, the actions that use its data).
