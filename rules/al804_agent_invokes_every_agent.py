@@ -14,8 +14,8 @@ class AgentInvokesEveryAgent(Rule):
     ## What it does
     Flags an AI agent's identity (the role an agent, or an agent's tool, runs as) whose policies allow
     `bedrock:InvokeAgent` or `bedrock-agentcore:InvokeAgentRuntime` on every agent of the account: on `*`, on a
-    wildcard ARN (`arn:aws:bedrock:*:*:agent-alias/*`), or through `NotResource`. One finding per identity and
-    action, at the statement that grants it.
+    wildcard ARN (`arn:aws:bedrock:*:*:agent-alias/*`), or through `NotResource`. One finding per identity, at
+    the statement that grants it.
 
     The severity is that of the most powerful agent it can drive among the agents of the scanned code, through
     other agents too (a Bedrock agent collaborator, or a role that can invoke a further agent): **critical** when one
@@ -74,25 +74,26 @@ class AgentInvokesEveryAgent(Rule):
                 power = powerful(ctx, reach.identity) if reach.identity is not None else None
                 if power is not None and (best is None or power_rank(power[0]) > power_rank(best[1][0])):
                     best = (reach, power)
-            for action in sorted({e.attr for e in wild}):
-                e = next(x for x in wild if x.attr == action)
-                who = f"{describe_identity(g, principal)}{agents_phrase(g, principal)}"
-                message = (f"{who} may call {action} on every {_KIND.get(action, 'agent')} of the account "
-                           f"({g.address_of(e.grant)} {e.statement}): it can drive any agent, and so everything their identities may do")
-                tail = []
-                if best is not None:
-                    reach, power = best
-                    message += (f"; in the scanned code it reaches {chain_phrase(ctx, reach)}, which runs as "
-                                f"{describe_identity(g, reach.identity)} with {power[0]}")
-                    tail = reach.steps + power[1]
-                else:
-                    names = ", ".join(g.address_of(r.agent) for r in reached[:5])
-                    more = f" and {len(reached) - 5} more" if len(reached) > 5 else ""
-                    message += f"; in the scanned code it reaches agent{'s' if len(reached) > 1 else ''} {names}{more}"
-                    tail = reached[0].steps
-                at = e.via if e.via is not None else g.resource_of(principal)
-                found = ctx.finding(self, at=at, line=e.via_line, message=message, identity=principal,
-                                    key=f"invoke-every:{action}", trace_tail=tail)
-                if best is not None:
-                    found.severity = Severity.CRITICAL
-                yield found
+            actions = sorted({e.attr for e in wild})
+            e = wild[0]
+            kind = _KIND.get(actions[0], "agent") if len(actions) == 1 else "agent"
+            who = f"{describe_identity(g, principal)}{agents_phrase(g, principal)}"
+            message = (f"{who} may call {' and '.join(actions)} on every {kind} of the account "
+                       f"({g.address_of(e.grant)} {e.statement}): it can drive any agent, and so everything their "
+                       "identities may do")
+            if best is not None:
+                reach, power = best
+                message += (f"; in the scanned code it reaches {chain_phrase(ctx, reach)}, which runs as "
+                            f"{describe_identity(g, reach.identity)} with {power[0]}")
+                tail = reach.steps + power[1]
+            else:
+                names = ", ".join(g.address_of(r.agent) for r in reached[:5])
+                more = f" and {len(reached) - 5} more" if len(reached) > 5 else ""
+                message += f"; in the scanned code it reaches agent{'s' if len(reached) > 1 else ''} {names}{more}"
+                tail = reached[0].steps
+            at = e.via if e.via is not None else g.resource_of(principal)
+            found = ctx.finding(self, at=at, line=e.via_line, message=message, identity=principal,
+                                key="invoke-every-agent", trace_tail=tail)
+            if best is not None:
+                found.severity = Severity.CRITICAL
+            yield found

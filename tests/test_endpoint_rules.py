@@ -217,3 +217,16 @@ def test_invoke_edges_in_the_graph():
         (f"{ops}.aws_iam_role.this", f"{supervisor}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", "*"),
         (f"{supervisor}.aws_bedrockagent_agent.this", f"{ops}.aws_bedrockagent_agent.this",
          "agent_descriptor.alias_arn", None)]
+
+
+def test_chain_to_agents_without_power_stays_high_and_names_them(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / CHAIN, tmp_path / "case")
+    main_tf = tmp_path / "case" / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace('["arn:aws:iam::aws:policy/AdministratorAccess"]', "[]"))
+    [f] = run(str(tmp_path / "case"), select=["AL801"]).findings
+    assert f.severity.value == "high"
+    assert f.message.endswith("which runs as role aws_iam_role.frontdesk; it can drive agent "
+                              'module.agents["supervisor"].aws_bedrockagent_agent.this')
+    assert [s.role for s in f.trace] == ["endpoint", "agent", "identity", "policy", "statement", "agent", "identity"]
