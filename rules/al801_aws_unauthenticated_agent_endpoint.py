@@ -4,10 +4,20 @@ from typing import Iterator, Optional
 
 from agentlint.graph.schema import Rel
 from agentlint.iam.escalation import METHODS, redundant
-from agentlint.iam.evaluate import admin_level, is_conditional
+from agentlint.iam.evaluate import admin_level, allows_action, any_principal, is_conditional
+from agentlint.iam.policy import parse_policy_value
 from agentlint.model import Finding, Resource, Severity, TraceStep
 from agentlint.rule import Ranking, Rule, RuleContext, describe_identity
 from agentlint.values import Unknown, refs_in
+from agentlint.rules.al8_agent_chain import chain_phrase, driven_agents, power_rank
+
+# AgentCore resource policies (hashicorp/aws 6.x, added March 2026 by provider PR #46844; awscc from
+# AWS::BedrockAgentCore::ResourcePolicy): `resource_arn` names a runtime, runtime endpoint or gateway, `policy` is JSON.
+AGENTCORE_POLICY_TYPES = ("aws_bedrockagentcore_resource_policy", "awscc_bedrockagentcore_resource_policy")
+AGENTCORE_INVOKE = ("bedrock-agentcore:InvokeAgentRuntime", "bedrock-agentcore:InvokeGateway")
+AGENTCORE_TARGETS = ("aws_bedrockagentcore_agent_runtime", "awscc_bedrockagentcore_runtime",
+                     "aws_bedrockagentcore_gateway", "awscc_bedrockagentcore_gateway")
+AGENTCORE_ENDPOINTS = ("aws_bedrockagentcore_agent_runtime_endpoint", "awscc_bedrockagentcore_runtime_endpoint")
 
 # Service principals that only narrow to the caller's resource with `source_arn` / `source_account`
 # (any account can otherwise point its own API, bucket or topic at the function).
@@ -28,14 +38,27 @@ class AwsUnauthenticatedAgentEndpoint(Rule):
       `aws_api_gateway_integration` calls the function, or an HTTP API route (`aws_apigatewayv2_route` with no
       `authorizer_id` and `authorization_type` absent or `"NONE"`) whose target integration calls it.
 
+    AgentCore gateways and runtimes always authenticate (`CUSTOM_JWT` or `AWS_IAM`): what is judged is who may call
+    them. An `aws_bedrockagentcore_resource_policy` (or `awscc_bedrockagentcore_resource_policy`) whose
+    `resource_arn` is a runtime, runtime endpoint or gateway of the scanned code, with an Allow statement for any
+    principal (`"*"`, `AWS = "*"`) and no condition on `bedrock-agentcore:InvokeAgentRuntime` or
+    `bedrock-agentcore:InvokeGateway`, lets every AWS account drive the agent with its own credentials.
+
     The finding is **high**; it is **critical** when the function's role has administrator access or can escalate
     its privileges (decided here from the role's effective permissions, whichever other rules run), and the trace
-    then runs endpoint -> agent -> tool -> identity -> policy.
+    then runs endpoint -> agent -> tool -> identity -> policy. **Multi-agent chains**: when the agent's own
+    identity is not powerful but the agent can drive other agents (a Bedrock agent collaborator, its role's
+    `bedrock:InvokeAgent` / `bedrock-agentcore:InvokeAgentRuntime` on their alias, runtime or `*`, its tool
+    Lambda's role doing the same), the finding is critical when any agent it reaches, directly or through others,
+    holds administrator access or an escalation path; the message names the chain and the trace runs endpoint ->
+    agent -> identity -> grant -> agent -> ... -> the powerful identity -> its policy.
 
     Follows the hashicorp/aws provider 5.x and 6.x schemas (`aws_lambda_function_url`, `aws_lambda_permission`,
     `aws_api_gateway_method`, `aws_api_gateway_integration`, `aws_apigatewayv2_route`,
-    `aws_apigatewayv2_integration`). AgentCore gateways and runtimes always authenticate (`CUSTOM_JWT` or
-    `AWS_IAM`) and are not judged here.
+    `aws_apigatewayv2_integration`, `aws_bedrockagent_agent_collaborator`). `aws_bedrockagentcore_resource_policy`
+    (`resource_arn`, `policy`) exists in hashicorp/aws 6.x only, added in March 2026 (provider pull request
+    #46844); 5.x (checked against 5.100.0's schema) has no AgentCore resources at all. The awscc resource follows
+    `AWS::BedrockAgentCore::ResourcePolicy` (`Policy`, `ResourceArn`).
 
     ## Why is this bad?
     Whoever can call the function drives the agent, and so everything its identity may do, with a prompt of their
@@ -81,6 +104,22 @@ class AwsUnauthenticatedAgentEndpoint(Rule):
                 yield from self._report(ctx, res, fn, why, key="permission", line=res.line_of("principal"))
         yield from self._rest_methods(ctx)
         yield from self._http_routes(ctx)
+        yield from self._agentcore_policies(ctx)
+
+    def _agentcore_policies(self, ctx: RuleContext) -> Iterator[Finding]:
+        """An AgentCore resource policy that lets any AWS principal invoke a runtime (or endpoint) or gateway,
+        with no condition: every AWS account can drive the agent with its own credentials."""
+        g = ctx.graph
+        for res in ctx.managed(*AGENTCORE_POLICY_TYPES):
+            doc = parse_policy_value(res.values.get("policy"), lambda a, stack=res.stack: g.lookup(stack, a))
+            open_ = [st for st in doc.statements if st.is_allow and any_principal(st) and not st.conditions]
+            actions = [a for a in AGENTCORE_INVOKE if any(allows_action(st, a) is True for st in open_)]
+            if not actions:
+                continue
+            for target in agentcore_targets(ctx, res):
+                yield from self._report(ctx, res, target, f"AgentCore resource policy lets any AWS principal ('*') "
+                                        f"call {' and '.join(actions)}, with no condition, on", key="resource-policy",
+                                        line=res.line_of("policy"))
 
     def _rest_methods(self, ctx: RuleContext) -> Iterator[Finding]:
         integrations = ctx.managed("aws_api_gateway_integration")
@@ -122,11 +161,22 @@ class AwsUnauthenticatedAgentEndpoint(Rule):
         message = f"{at.address}: {how} {what}"
         if role is not None:
             message += f", which runs as {describe_identity(g, role)}"
+        tail = power[1] if power else None
         if power is not None:
             message += f"; that identity has {power[0]}, so anyone who can call the endpoint holds it"
+        else:
+            chained = _chain(ctx, node)
+            if chained is not None:
+                reach, far = chained
+                message += f"; it can drive {chain_phrase(ctx, reach)}"
+                tail = reach.steps[reach.steps[0].role == "identity":]
+                if far is not None:
+                    message += (f", which runs as {describe_identity(g, reach.identity)} with {far[0]}, so anyone "
+                                "who can call the endpoint holds it")
+                    tail += far[1]
+                    power = far
         found = ctx.finding(self, at=at, line=line, message=message, identity=role, key=f"{key}:{fn.address}",
-                            extra_agents=[] if role is not None else None, trace_tail=power[1] if power else None,
-                            subject=node)
+                            extra_agents=[] if role is not None else None, trace_tail=tail, subject=node)
         # The path runs through this function (the identity may be shared with other agents): endpoint ->
         # the agent that uses the function as a tool -> the function -> its identity -> what makes it powerful.
         rest = next((i for i, s in enumerate(found.trace) if s.role == "identity"), len(found.trace))
@@ -140,6 +190,33 @@ class AwsUnauthenticatedAgentEndpoint(Rule):
         if not found.agents:
             found.agents = [fn.address]
         yield found
+
+
+def agentcore_targets(ctx: RuleContext, res: Resource) -> list[Resource]:
+    """The AgentCore runtimes and gateways of the scanned code a resource policy's `resource_arn` names (a runtime
+    endpoint stands for its runtime)."""
+    g = ctx.graph
+    out: list[Resource] = []
+    for ref in refs_in(res.values.get("resource_arn")):
+        target = g.lookup(res.stack, ref.address)
+        if target is not None and target.type in AGENTCORE_ENDPOINTS:
+            target = next((g.lookup(res.stack, r.address) for r in refs_in(target.values.get("agent_runtime_id"))),
+                          None)
+        if target is not None and target.mode == "managed" and target.type in AGENTCORE_TARGETS and target not in out:
+            out.append(target)
+    return out
+
+
+def _chain(ctx: RuleContext, agent: str):
+    """(the agent this one drives whose identity is the most powerful, that power) when one of them is powerful;
+    else (the first agent it drives, None); None when it drives no other agent of the scanned code."""
+    reached = driven_agents(ctx, agent)
+    best = None
+    for reach in reached:
+        power = powerful(ctx, reach.identity) if reach.identity is not None else None
+        if power is not None and (best is None or power_rank(power[0]) > power_rank(best[1][0])):
+            best = (reach, power)
+    return best or ((reached[0], None) if reached else None)
 
 
 def lambda_functions(ctx: RuleContext, stack: str, value) -> list[Resource]:

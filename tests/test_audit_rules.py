@@ -59,3 +59,44 @@ def test_azure_account_with_metrics_only_is_reported_with_the_agent_that_uses_it
 def test_azure_diagnostics_central_logging_option():
     config = Config(select=["AL703"], rules={"AL703": {"options": {"central-logging": True}}})
     assert scan(["fixtures/AL703/bad/foundry-project"], config).findings == []
+
+
+def test_agentcore_runtime_without_log_delivery_is_medium_confidence_and_says_why():
+    [f] = run("fixtures/AL704/bad/runtime-module", select=["AL704"]).findings
+    assert (f.address, f.severity.value, f.confidence.value) == (
+        "module.support.aws_bedrockagentcore_agent_runtime.this", "medium", "medium")
+    assert f.message.startswith("AgentCore runtime module.support.aws_bedrockagentcore_agent_runtime.this: no log "
+                                "delivery source in the scanned code sends its APPLICATION_LOGS anywhere")
+
+
+def test_traces_only_and_an_unpaired_source_are_both_reported():
+    found = run("fixtures/AL704/bad/source-without-delivery", select=["AL704"]).findings
+    assert sorted(f.address for f in found) == [
+        'aws_bedrockagentcore_agent_runtime.this["intake"]', 'aws_bedrockagentcore_agent_runtime.this["planner"]',
+        "aws_bedrockagentcore_gateway.tools"]
+    [gateway] = [f for f in found if f.address == "aws_bedrockagentcore_gateway.tools"]
+    assert "its delivery source aws_cloudwatch_log_delivery_source.gateway is paired with no destination" in gateway.message
+
+
+def test_cloudtrail_with_management_events_only_names_every_store_the_agent_uses():
+    [f] = run("fixtures/AL705/bad/management-only", select=["AL705"]).findings
+    assert (f.address, f.severity.value, f.confidence.value) == ("aws_cloudtrail.account", "medium", "medium")
+    for store in ("Lambda function aws_lambda_function.lookup (tool of agent aws_bedrockagent_agent.order_status)",
+                  "DynamoDB table aws_dynamodb_table.orders", "S3 bucket aws_s3_bucket.returns"):
+        assert store in f.message
+
+
+def test_read_only_and_other_buckets_selectors_do_not_cover_the_agents_bucket():
+    [f] = run("fixtures/AL705/bad/selectors-miss-agent-stores", select=["AL705"]).findings
+    assert "S3 bucket aws_s3_bucket.corpus" in f.message and f.address == "aws_cloudtrail.data"
+
+
+def test_no_trail_in_the_code_is_no_cloudtrail_finding():
+    assert run("fixtures/AL704/bad/runtime-module", "fixtures/AL801/bad/agent-chain", select=["AL705"]).findings == []
+
+
+def test_new_missing_audit_rules_are_opt_in_and_honour_central_logging():
+    for rule, case in (("AL704", "fixtures/AL704/bad/runtime-module"), ("AL705", "fixtures/AL705/bad/management-only")):
+        assert not any(f.rule_id == rule for f in run(case).findings)
+        config = Config(select=[rule], rules={rule: {"options": {"central-logging": True}}})
+        assert scan([case], config).findings == []

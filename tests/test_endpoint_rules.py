@@ -7,6 +7,7 @@ import json
 from click.testing import CliRunner
 
 from agentlint.cli import main
+from conftest import ROOT
 from helpers import run
 
 ADMIN_TOOL = "fixtures/AL801/bad/function-url-admin-tool"
@@ -91,3 +92,141 @@ def test_markdown_diagram_draws_the_endpoint_into_the_tool_it_invokes():
     out = CliRunner().invoke(main, ["scan", ADMIN_TOOL, "--format", "markdown", "--fail-on", "none"]).output
     assert 'n5["aws_lambda_function_url.runbook_debug<br/>⚠ AL801 critical"]:::finding' in out
     assert 'n5 -->|"invokes"| n1' in out and 'n1 -->|"runs as"| n2' in out and 'n2 -->|"attached"| n3' in out
+
+
+# -- multi-agent chains ----------------------------------------------------------------------------------------
+
+CHAIN = "fixtures/AL801/bad/agent-chain"
+CHAIN_PATH = [
+    ("endpoint", "aws_lambda_function_url.frontdesk"),
+    ("agent", "aws_lambda_function.frontdesk"),
+    ("identity", "aws_iam_role.frontdesk"),
+    ("policy", "aws_iam_role_policy.frontdesk"),
+    ("statement", "data.aws_iam_policy_document.frontdesk"),
+    ("agent", 'module.agents["supervisor"].aws_bedrockagent_agent.this'),
+    ("collaborator", "aws_bedrockagent_agent_collaborator.ops"),
+    ("agent", 'module.agents["ops"].aws_bedrockagent_agent.this'),
+    ("identity", 'module.agents["ops"].aws_iam_role.this'),
+    ("attachment", 'module.agents["ops"].aws_iam_role_policy_attachment.this["arn:aws:iam::aws:policy/AdministratorAccess"]'),
+    ("policy", "arn:aws:iam::aws:policy/AdministratorAccess")]
+
+
+def test_public_endpoint_driving_an_administrator_through_two_agents_is_critical_with_the_whole_chain():
+    [f] = run(CHAIN, select=["AL801"]).findings
+    assert (f.severity.value, f.address, f.start_line) == ("critical", "aws_lambda_function_url.frontdesk", 87)
+    assert [(s.role, s.address) for s in f.trace] == CHAIN_PATH
+    assert f.trace[4].note == "statement 'AskSupervisor'"
+    assert f.message == (
+        "aws_lambda_function_url.frontdesk: function URL with authorization_type NONE lets anyone on the internet "
+        "invoke agent aws_lambda_function.frontdesk, which runs as role aws_iam_role.frontdesk; it can drive agent "
+        'module.agents["ops"].aws_bedrockagent_agent.this (through agent '
+        'module.agents["supervisor"].aws_bedrockagent_agent.this), which runs as role '
+        'module.agents["ops"].aws_iam_role.this with administrator access (AWS managed policy AdministratorAccess), '
+        "so anyone who can call the endpoint holds it")
+
+
+def test_chain_text_output_shows_every_hop():
+    out = CliRunner().invoke(main, ["scan", CHAIN, "--select", "AL801", "--fail-on", "none"]).output
+    assert ("path: aws_lambda_function_url.frontdesk -> aws_lambda_function.frontdesk -> aws_iam_role.frontdesk -> "
+            "aws_iam_role_policy.frontdesk -> data.aws_iam_policy_document.frontdesk [statement 'AskSupervisor'] -> "
+            'module.agents["supervisor"].aws_bedrockagent_agent.this -> aws_bedrockagent_agent_collaborator.ops -> '
+            'module.agents["ops"].aws_bedrockagent_agent.this -> module.agents["ops"].aws_iam_role.this -> ') in out
+
+
+def test_chain_sarif_related_locations_follow_every_agent():
+    out = CliRunner().invoke(main, ["scan", CHAIN, "--format", "sarif", "--fail-on", "none"]).output
+    [result] = [r for r in json.loads(out)["runs"][0]["results"] if r["ruleId"] == "AL801"]
+    assert [loc["message"]["text"].split(":")[0] for loc in result["relatedLocations"]] == [
+        "endpoint", "agent", "identity", "policy", "statement", "agent", "collaborator", "agent", "identity",
+        "attachment"]
+
+
+def test_chain_markdown_diagram(snapshot):
+    from agentlint.outputs import markdown
+
+    text = markdown.render(run(CHAIN, select=["AL801"]), limit=10**9)
+    diagram = text.split("```mermaid\n", 1)[1].split("```", 1)[0]
+    assert ' -->|"invokes"| ' in diagram and diagram.count("aws_bedrockagent_agent.this") == 2
+    assert diagram == snapshot
+
+
+def test_plan_of_the_chain_goes_through_the_supervisor():
+    [f] = [f for f in run("fixtures/AL801/plan/agent-chain/tfplan.json").findings if f.rule_id == "AL801"]
+    assert (f.severity.value, f.path, f.start_line) == ("critical", "fixtures/AL801/plan/agent-chain/main.tf", 79)
+    assert [s.address for s in f.trace if s.role in ("agent", "collaborator")] == [
+        "aws_lambda_function.frontdesk", "module.supervisor.aws_bedrockagent_agent.this",
+        "aws_bedrockagent_agent_collaborator.ops", "module.ops.aws_bedrockagent_agent.this"]
+
+
+def test_agentcore_resource_policy_open_to_any_principal_on_runtime_and_endpoint():
+    found = run("fixtures/AL801/bad/agentcore-open-policy", select=["AL801"]).findings
+    assert sorted((f.address, f.severity.value) for f in found) == [
+        ('aws_bedrockagentcore_resource_policy.concierge["endpoint"]', "high"),
+        ('aws_bedrockagentcore_resource_policy.concierge["runtime"]', "high")]
+    assert all("any AWS principal ('*') call bedrock-agentcore:InvokeAgentRuntime, with no condition, on agent "
+               "aws_bedrockagentcore_agent_runtime.concierge" in f.message for f in found)
+
+
+def test_scoped_agentcore_resource_policy_is_not_reported():
+    assert run("fixtures/AL801/good/agentcore-policy-scoped", select=["AL801"]).findings == []
+
+
+def test_invoke_every_agent_is_ranked_by_the_most_powerful_agent_reached():
+    [critical] = run("fixtures/AL804/bad/router-any-agent", select=["AL804"]).findings
+    assert (critical.severity.value, critical.identity) == ("critical", "aws_iam_role.router")
+    assert [(s.role, s.address) for s in critical.trace][:5] == [
+        ("agent", "aws_lambda_function.router"), ("identity", "aws_iam_role.router"),
+        ("policy", "aws_iam_role_policy.router"), ("statement", "aws_iam_role_policy.router"),
+        ("agent", 'aws_bedrockagent_agent.specialist["access"]')]
+    assert "near-administrator access" in critical.message
+    [high] = run("fixtures/AL804/bad/agentcore-orchestrator", select=["AL804"]).findings
+    assert (high.severity.value, high.address, high.start_line) == (
+        "high", "data.aws_iam_policy_document.orchestrate", 57)
+    assert high.message.endswith('in the scanned code it reaches agent aws_bedrockagentcore_agent_runtime.this["researcher"]')
+
+
+def test_invoke_every_agent_without_other_agents_in_the_code_is_left_to_al203(tmp_path):
+    (tmp_path / "main.tf").write_text((ROOT / "fixtures/AL804/bad/router-any-agent/main.tf").read_text().replace(
+        'resource "aws_bedrockagent_agent" "specialist"', 'resource "aws_bedrockagent_prompt" "specialist"'))
+    assert run(str(tmp_path), select=["AL804"]).findings == []
+    assert any(f.identity == "aws_iam_role.router" and "invoke any Bedrock agent" in f.message
+               for f in run(str(tmp_path), select=["AL203"]).findings)
+
+
+def test_named_aliases_draw_no_invoke_every_finding_and_no_edge_to_unknown_agents():
+    assert run("fixtures/AL804/good/named-aliases", select=["AL804"]).findings == []
+
+
+def test_invoke_edges_in_the_graph():
+    from agentlint.config import Config
+    from agentlint.engine import build_graph
+    from agentlint.graph.schema import Rel
+
+    g = build_graph([CHAIN], Config())
+    edges = sorted((g.address_of(e.source), g.address_of(e.target), e.attr, e.scope)
+                   for e in g.relations(Rel.INVOKES_AGENT))
+    every = "every agent of the account ({})"
+    ops, supervisor = 'module.agents["ops"]', 'module.agents["supervisor"]'
+    assert edges == [
+        ("aws_iam_role.frontdesk", f"{supervisor}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", None),
+        # AdministratorAccess allows every invoke action on every agent, those the code does not define too.
+        (f"{ops}.aws_iam_role.this", every.format("bedrock-agentcore:InvokeAgentRuntime"),
+         "bedrock-agentcore:InvokeAgentRuntime", "*"),
+        (f"{ops}.aws_iam_role.this", every.format("bedrock:InvokeAgent"), "bedrock:InvokeAgent", "*"),
+        (f"{ops}.aws_iam_role.this", f"{ops}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", "*"),
+        (f"{ops}.aws_iam_role.this", f"{supervisor}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", "*"),
+        (f"{supervisor}.aws_bedrockagent_agent.this", f"{ops}.aws_bedrockagent_agent.this",
+         "agent_descriptor.alias_arn", None)]
+
+
+def test_chain_to_agents_without_power_stays_high_and_names_them(tmp_path):
+    import shutil
+
+    shutil.copytree(ROOT / CHAIN, tmp_path / "case")
+    main_tf = tmp_path / "case" / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace('["arn:aws:iam::aws:policy/AdministratorAccess"]', "[]"))
+    [f] = run(str(tmp_path / "case"), select=["AL801"]).findings
+    assert f.severity.value == "high"
+    assert f.message.endswith("which runs as role aws_iam_role.frontdesk; it can drive agent "
+                              'module.agents["supervisor"].aws_bedrockagent_agent.this')
+    assert [s.role for s in f.trace] == ["endpoint", "agent", "identity", "policy", "statement", "agent", "identity"]

@@ -72,7 +72,8 @@ def test_declared_severity_is_what_users_get():
     assert by_id["AL002"].ranking is Ranking.FIXED  # judges code, not identities
     fixed = {r.id for r in RULES if r.ranking is Ranking.FIXED}
     assert fixed == {"AL002", "AL003", "AL105", "AL209", "AL306", "AL308", "AL309", "AL312", "AL314", "AL315",
-                     "AL316", "AL317", "AL318", "AL319", "AL501", "AL607", "AL609", "AL610", "AL701", "AL702", "AL703", "AL801", "AL802", "AL803"}
+                     "AL316", "AL317", "AL318", "AL319", "AL501", "AL607", "AL609", "AL610", "AL701", "AL702", "AL703", "AL704", "AL705", "AL801", "AL802", "AL803",
+                     "AL804"}
 
 
 def test_rules_json_and_sarif_say_what_a_finding_without_agent_gets():

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
-from agentlint.graph import kubernetes
+from agentlint.graph import aws_invocations, kubernetes
 from agentlint.iam.managed import lookup_managed, managed_policy_name
 from agentlint.iam.policy import PolicyDocument, from_policy_document_data, parse_policy_value
 from agentlint.model import LoadError, Resource
@@ -399,4 +399,5 @@ HANDLERS: dict[str, Callable[["IdentityGraph", Resource], None]] = {
     "aws_iam_service_specific_credential": credential,
     "aws_bedrockagent_agent_action_group": action_group,
     "aws_bedrockagentcore_gateway_target": gateway_target,
+    "aws_bedrockagent_agent_collaborator": aws_invocations.collaborator,
 }

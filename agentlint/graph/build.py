@@ -20,7 +20,7 @@ import networkx as nx
 
 from agentlint.graph.query import GraphQuery
 from agentlint.graph.refs import MISSING, Reference, parse_reference, value_at
-from agentlint.graph import agents, aws, azure, gcp, kubernetes
+from agentlint.graph import agents, aws, aws_invocations, azure, gcp, kubernetes
 from agentlint.graph.aws import TARGET_TYPES
 from agentlint.iam.policy import PolicyDocument
 from agentlint.model import Agent, Resource, ScanModel
@@ -202,6 +202,7 @@ class IdentityGraph(GraphQuery):
         azure.build(self, resources)
         aws.standalone_policies(self, resources)
         aws.policy_document_arguments(self, resources)
+        aws_invocations.agent_invocations(self)  # multi-agent edges, once every policy is wired
         self._console_logins = aws.console_logins(self, managed)
         agents.detect(self)
 

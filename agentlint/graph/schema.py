@@ -46,6 +46,10 @@ class Rel(str, Enum):
     GCP_BINDING = "gcp_binding"  # member -> Google Cloud role (IAM binding or member)
     GCP_UNAPPLIED = "gcp_unapplied"  # member -> role in a `data "google_iam_policy"` no resource applies (no grant)
     AZURE_ASSIGNMENT = "azure_assignment"  # identity -> Azure role (role assignment)
+    # Multi-agent: who can drive which agent. A supervisor agent -> its collaborator (Bedrock agent collaborator);
+    # a role -> each agent its policies let it invoke (bedrock:InvokeAgent, bedrock-agentcore:InvokeAgentRuntime).
+    # Not an identity relation: an agent that can invoke another is not acting as its identity for other rules.
+    INVOKES_AGENT = "invokes_agent"
 
 
 # Relations an agent's reach flows along, walked backwards from an identity to the agents that act as it.
@@ -91,7 +95,9 @@ class Edge:
     scope_kind: Optional[str] = None  # GCP: project | folder | organization | service_account | ...
     account: Optional[str] = None  # GCP: the service account node a binding on one account is about
     member: Optional[str] = None  # GCP: the member string as written
-    conditioned: bool = False  # Azure: the assignment has a condition
+    conditioned: bool = False  # Azure: the assignment has a condition; invokes_agent: the statement has one
+    grant: Optional[str] = None  # invokes_agent: the policy node whose statement allows the invocation
+    statement: Optional[str] = None  # invokes_agent: that statement's label
 
 
 _NODE_FIELDS = {f.name for f in fields(Node)} - {"id", "kind", "rules"}

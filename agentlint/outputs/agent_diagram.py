@@ -125,6 +125,12 @@ class Diagram:
                 key = ("statement", step.address, step.note)
             else:
                 key = ("node", step.address)
+            if step.role == "agent" and key != self.root and placed:
+                # Multi-agent chain: an agent the previous step lets it drive (a grant or a collaborator).
+                self._node(key, label_text(step.address))
+                self._edge(placed[-1][1], key, "invokes")
+                placed.append((step.role, key, step))
+                continue
             level = _LEVEL.get(step.role, 8)
             parent = next(((r, k, s) for r, k, s in reversed(placed) if _LEVEL.get(r, 8) < level), None)
             if key not in self.nodes:
