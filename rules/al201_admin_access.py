@@ -70,7 +70,7 @@ class AdminAccess(Rule):
             if level is None or (principal, policy) in seen:
                 continue
             seen.add((principal, policy))
-            at, line = ctx.grant_location(grant, policy)
+            at, line, wired = ctx.statement_location(grant, policy, st)
             if level == "admin":
                 what = "full administrator access (Allow * on *)"
             elif st.not_actions is not None:
@@ -84,4 +84,5 @@ class AdminAccess(Rule):
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
                               key=f"{g.address_of(policy)}#{st.digest()}",
                               confidence=Confidence.MEDIUM if is_conditional(st) else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(grant, policy, st), subject=principal or policy)
+                              trace_tail=ctx.policy_trace(grant, policy, st), subject=principal or policy,
+                              moved_from=wired)

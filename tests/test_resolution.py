@@ -210,7 +210,7 @@ def test_tf_var_environment_is_read_and_never_printed(monkeypatch):
 
 def test_old_baselines_keep_matching(tmp_path):
     report = scan([ENVS + "/envs/prod"], Config())
-    entries = [{"fingerprint": f.legacy_fingerprint, "rule_id": f.rule_id, "address": f.address, "path": f.path,
+    entries = [{"fingerprint": f.legacy_fingerprints[-1], "rule_id": f.rule_id, "address": f.address, "path": f.path,
                 "message": f.message} for f in report.findings]
     assert all(e["fingerprint"] and e["fingerprint"] != f.fingerprint for e, f in zip(entries, report.findings))
     baseline = tmp_path / "old.json"
