@@ -39,8 +39,9 @@ from hcl2.postlexer import OPERATOR_TYPES
 
 from agentlint.loaders.hcl_functions import FunctionError, num
 from agentlint.loaders.hcl_templates import TemplateConverter, _tokens_text
-from agentlint.loaders.statement_lines import statement_block_lines, statement_key, statement_lines
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile  # noqa: F401 (re-exported)
+from agentlint.loaders.parsed import statement_key
+from agentlint.loaders.statement_lines import statement_block_lines, statement_lines
 from agentlint.suppressions import directives
 from agentlint.values import redact
 

@@ -13,10 +13,7 @@ from typing import Optional
 
 from lark import Token, Tree
 
-
-def statement_key(attr: str, index: int) -> str:
-    """The `attr_lines` key of statement `index` (0-based) of the policy in attribute `attr`."""
-    return f"{attr}.Statement[{index}]"
+from agentlint.loaders.parsed import statement_key
 
 
 def statement_block_lines(blocks: list, attr_lines: dict[str, int]) -> None:

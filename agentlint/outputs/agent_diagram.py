@@ -5,7 +5,8 @@ policy and its statements are two nodes, never a loop). A step hangs from the ne
 level (agent > tool > workload > identity > group > attachment > policy > statement), so a trace that lists two
 policies, or two statements of one policy, draws a fork rather than a chain through a statement. Edge labels come
 from the roles at both ends. The agent is drawn as a stadium; the node that carries a finding (the finding's
-address, added after the path when the trace stops short of it) shows the rule id and severity.
+address, or its statement when it is located at one, added after the path when the trace stops short of it) shows
+the rule id and severity.
 
 Every label is text from the scanned tree: characters beyond a plain set become Mermaid entity codes (`#35;`), so
 no address can end a label, a line, the diagram or the Markdown code block.
@@ -143,6 +144,8 @@ class Diagram:
             placed.append((step.role, key, step))
             if carrier is None and step.role != "statement" and step.address == f.address:
                 carrier = key
+        if carrier is None:  # a finding located at its policy statement: the statement's node carries it
+            carrier = next((k for r, k, s in reversed(placed) if r == "statement" and s.address == f.address), None)
         endpoint = next((s for s in f.trace if s.role == "endpoint"), None)
         if endpoint is not None and carrier is None:
             # An unauthenticated endpoint calls the function the trace reaches just before the identity.

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Optional
 
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
-from agentlint.loaders.statement_lines import statement_key
+from agentlint.loaders.parsed import statement_key
 from agentlint.model import UNKNOWN_KEY, Confidence, Finding, Resource, TraceStep, strip_instance_keys
 from agentlint.rule.contract import Ranking, Rule
 
