@@ -108,7 +108,7 @@ class FindingBuilder:
                 moved_from: Optional[tuple[Resource, Optional[int]]] = None) -> Finding:
         """`subject`: the graph node the finding is about, when not its identity (a policy no identity holds, a
         Kubernetes role); rules that supersede others are matched on it. `moved_from`: where the finding was
-        reported before it moved to its statement (0.2.1): its fingerprints there still match baselines, and
+        reported before it moved to its statement (0.2.0 and earlier): its fingerprints there still match baselines, and
         suppression comments there still apply."""
         g = self.graph
         paths = g.agent_paths(identity) if identity else []
@@ -177,7 +177,7 @@ class FindingBuilder:
     def statement_location(self, grant: Optional[Grant], policy: str, st: Optional[Statement]
                            ) -> tuple[Resource, Optional[int], tuple[Resource, Optional[int]]]:
         """Where a finding on a statement is reported: the statement's own block or object when the code says where
-        it is written, else where its policy was wired in; and the latter, where such findings were before 0.2.1."""
+        it is written, else where its policy was wired in; and the latter, where such findings were up to 0.2.0."""
         wired = self.grant_location(grant, policy)
         res = self.graph.resource_of(policy)
         place = None
