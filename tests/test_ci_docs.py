@@ -66,6 +66,32 @@ def test_action_and_workflows_match_githubs_schemas(workflow_files):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def gitlab_job() -> str:
+    """The GitLab CI job of docs/ci.md (the YAML block of its GitLab section)."""
+    section = CI_DOC.read_text().split("## GitLab CI", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "docs/ci.md's GitLab section holds one job"
+    return blocks[0]
+
+
+def test_gitlab_job_matches_gitlabs_schema(tmp_path):
+    """The job, as a `.gitlab-ci.yml`, against GitLab's CI schema as check-jsonschema ships it (offline), and with
+    the reports GitLab reads from it."""
+    job = yaml.safe_load(gitlab_job())["agentlint"]
+    assert job["artifacts"]["reports"] == {"codequality": "gl-code-quality.json", "junit": "agentlint-junit.xml"}
+    assert any("--report gitlab=gl-code-quality.json --report junit=agentlint-junit.xml" in line
+               for line in job["script"])
+    exe = _tool("check-jsonschema")
+    path = tmp_path / ".gitlab-ci.yml"
+    path.write_text(gitlab_job())
+    out = subprocess.run([exe, "--builtin-schema", "vendor.gitlab-ci", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # The check can fail: a job with a misspelt keyword is refused.
+    path.write_text(gitlab_job().replace("  artifacts:", "  artefacts:"))
+    out = subprocess.run([exe, "--builtin-schema", "vendor.gitlab-ci", str(path)], capture_output=True, text=True)
+    assert out.returncode == 1 and "artefacts" in out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("persona", ["regular", "pedantic"])
 def test_zizmor_finds_nothing(workflow_files, persona):
     exe = _tool("zizmor")
