@@ -118,6 +118,45 @@ def test_every_action_is_pinned_by_commit_with_its_version_and_source():
     assert "uses:" not in ACTION.read_text()  # the composite action itself runs no other action
 
 
+def test_the_placeholder_is_the_only_unpinned_reference_and_names_this_version():
+    from agentlint import __version__
+
+    placeholders = [line for w in workflows() for line in w.splitlines() if PLACEHOLDER in line]
+    assert placeholders and all(line.strip().endswith(f"# v{__version__}: replace with the release's commit")
+                                for line in placeholders)
+    # Nowhere else: not in the action, not in the README, and no other spelling (a tag, a branch) of this action.
+    everywhere = ACTION.read_text() + (ROOT / "README.md").read_text() + CI_DOC.read_text()
+    assert everywhere.count("0" * 40) == len(placeholders)
+    assert re.findall(r"agentlint/agentlint@(\S+)", everywhere) == ["0" * 40] * len(placeholders)
+    assert "scripts/pin_action.py" in CI_DOC.read_text()  # the docs say how it is pinned at release
+
+
+def test_pin_action_rewrites_the_placeholder_at_release(tmp_path, capsys):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import pin_action
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    from agentlint import __version__
+
+    copy = tmp_path / "ci.md"
+    copy.write_text(CI_DOC.read_text())
+    assert pin_action.main(["--check", "--files", str(copy)]) == 1
+    with pytest.raises(SystemExit):
+        pin_action.main(["v0.2.0", "--files", str(copy)])  # a tag is not a commit
+    with pytest.raises(SystemExit):
+        pin_action.main(["0" * 40, "--files", str(copy)])
+    commit = "1234567890abcdef1234567890abcdef12345678"
+    assert pin_action.main([commit, "--files", str(copy)]) == 0
+    assert pin_action.main(["--check", "--files", str(copy)]) == 0
+    pinned = copy.read_text()
+    assert PLACEHOLDER not in pinned and pinned.count(f"agentlint/agentlint@{commit} # v{__version__}\n") == 2
+    assert pinned.replace(f"agentlint/agentlint@{commit} # v{__version__}",
+                          f"{PLACEHOLDER} # v{__version__}: replace with the release's commit") == CI_DOC.read_text()
+    with pytest.raises(ValueError):
+        pin_action.pin(CI_DOC.read_text(), commit, "v9.9.9")
+
+
 # The action's steps, run here as GitHub runs them --------------------------------------------------------------
 
 def _action() -> dict:
