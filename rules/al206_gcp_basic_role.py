@@ -54,6 +54,7 @@ class GcpBasicRole(Rule):
             via = binding.via
             identity = binding.source if g.node(binding.source).kind == NodeKind.PRINCIPAL else None
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
-                              key=f"{role}:{binding.member}", message=(
+                              key=f"{role}:{binding.member}",
+                              trace_tail=ctx.grant_steps(via, role, note=f"on {binding.scope}"), message=(
                                   f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
                                   f"{binding.scope} by {via.address}"))

@@ -84,4 +84,5 @@ class GcpImpersonationRole(Rule):
                 message = (f"{gcp_member_phrase(g, binding)} can {ROLES[role].format(target=target)}: "
                            f"{role} on {binding.scope} by {via.address}")
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
-                              key=f"{role}:{binding.member}", message=message)
+                              key=f"{role}:{binding.member}", message=message,
+                              trace_tail=ctx.grant_steps(via, role, note=f"on {binding.scope}"))

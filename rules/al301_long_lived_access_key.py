@@ -50,4 +50,5 @@ class LongLivedAccessKey(Rule):
             owner = f"IAM user {g.address_of(user)}" if user else "an IAM user outside the scanned code"
             message = (f"{res.address} is a long-lived access key for {owner}{agents_phrase(g, user)}; "
                        "access keys never expire and their secret is stored in Terraform state")
-            yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct)
+            yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct,
+                              trace_tail=[ctx.credential_step(res)])

@@ -22,7 +22,7 @@ from agentlint.model import Finding, TraceStep
 from agentlint.values import printable
 
 _LEVEL = {"agent": 0, "tool": 1, "workload": 2, "profile": 2, "principal": 2, "identity": 3, "group": 4,
-          "attachment": 5, "policy": 6, "k8s_role": 6, "statement": 7}
+          "attachment": 5, "binding": 5, "credential": 5, "policy": 6, "k8s_role": 6, "role": 6, "statement": 7}
 _PLAIN = re.compile(r"[A-Za-z0-9 ._\-/:@()\[\]'=,+*]")
 MAX_LABEL = 90
 # A finding's own node, added when the trace stops before it: IAM bindings and members, Kubernetes bindings.
@@ -57,8 +57,12 @@ def _edge_label(parent: str, child: str, step: TraceStep) -> str:
         return "attaches" if parent == "attachment" else "attached"
     if child == "statement":
         return "trust policy" if "assume_role_policy" in step.address else "grants"
-    if child == "k8s_role" or (parent == "workload" and child == "identity"):
+    if child in ("k8s_role", "role") and parent == "binding":
+        return "grants"
+    if child in ("k8s_role", "binding") or (parent == "workload" and child == "identity"):
         return "bound to"
+    if child == "credential":
+        return "has key"
     if parent == "profile" and child == "identity":
         return "holds"
     if child in ("identity", "workload", "principal", "profile"):

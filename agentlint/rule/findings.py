@@ -136,7 +136,8 @@ class FindingBuilder:
             res = g.resource_of(identity)
             trace.append(TraceStep(role="identity", address=g.address_of(identity), path=res.path if res else None,
                                    line=res.start_line if res else None))
-        trace.extend(trace_tail or [])
+        # A tail step the agent's path already reached (a key the agent carries itself) is not repeated.
+        trace.extend(s for s in trace_tail or [] if not any((t.role, t.address) == (s.role, s.address) for t in trace))
         start = line if line is not None else at.start_line
         end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
         identity_address = g.address_of(identity) if identity else None
@@ -198,6 +199,24 @@ class FindingBuilder:
         if origin is not None or res.start_line is None:
             return None
         return res, res.attr_lines.get(statement_key(attr, st.index)) or res.line_of(attr)
+
+    @staticmethod
+    def grant_steps(via: Optional[Resource], role: str, role_res: Optional[Resource] = None,
+                    note: Optional[str] = None, role_step: str = "role") -> list[TraceStep]:
+        """The trace after an identity that holds a role through a binding: the binding (a Kubernetes
+        (Cluster)RoleBinding, a Google IAM member / binding / policy, an Azure role assignment), then the role it
+        grants (`note`: where)."""
+        steps = []
+        if via is not None:
+            steps.append(TraceStep(role="binding", address=via.address, path=via.path, line=via.start_line))
+        steps.append(TraceStep(role=role_step, address=role, path=role_res.path if role_res else None,
+                               line=role_res.start_line if role_res else None, note=note))
+        return steps
+
+    @staticmethod
+    def credential_step(res: Resource) -> TraceStep:
+        """A credential the identity holds (an access key, a service account key), as the trace's last step."""
+        return TraceStep(role="credential", address=res.address, path=res.path, line=res.start_line)
 
     def policy_trace(self, grant: Optional[Grant], policy: str, st: Optional[Statement]) -> list[TraceStep]:
         g = self.graph
