@@ -77,11 +77,10 @@ class FindingBuilder:
     def trust_finding(self, rule: Rule, node: str, role: Resource, st: Statement, message: str,
                       key: str, confidence: Optional[Confidence] = None) -> Finding:
         origin = st.origin
+        at, line = self.statement_place(role, "assume_role_policy", st) or (role, role.line_of("assume_role_policy"))
         tail = [TraceStep(role="statement", address=origin.address if origin else f"{role.address}.assume_role_policy",
                           path=origin.path if origin else role.path,
-                          line=st.origin_line or (origin.start_line if origin else role.line_of("assume_role_policy")),
-                          note=st.label())]
-        at, line = self.statement_place(role, "assume_role_policy", st) or (role, role.line_of("assume_role_policy"))
+                          line=st.origin_line or (origin.start_line if origin else line), note=st.label())]
         return self.finding(rule, at=at, line=line, message=message, identity=node,
                             key=f"{key}#{st.digest()}", trace_tail=tail, confidence=confidence,
                             moved_from=(role, role.line_of("assume_role_policy")))
@@ -238,9 +237,12 @@ class FindingBuilder:
                                    line=pnode.line))
         if st is not None:
             origin = st.origin
+            # A statement written in the policy resource itself (jsonencode, heredoc): its own line there.
+            own = self.statement_place(pres, "policy", st) if origin is None and pres is not None \
+                and pres.mode == "managed" and pres.type in _POLICY_TYPES else None
             steps.append(TraceStep(role="statement", address=(origin.address if origin else pnode.address),
-                                   path=origin.path if origin else None,
-                                   line=st.origin_line or (origin.start_line if origin else None),
+                                   path=origin.path if origin else own[0].path if own else None,
+                                   line=st.origin_line or (origin.start_line if origin else own[1] if own else None),
                                    note=st.label()))
         return steps
 
