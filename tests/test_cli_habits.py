@@ -331,8 +331,8 @@ def test_gitlab_code_quality_report(snapshot, monkeypatch):
     assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"])
             for i in issues] == [
         ("agentlint/AL201", "blocker", "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", 19),
-        ("agentlint/AL101", "critical", "fixtures/examples/bedrock-agent/main.tf", 58),
-        ("agentlint/AL401", "critical", "fixtures/examples/bedrock-agent/main.tf", 58),
+        ("agentlint/AL401", "critical", "fixtures/examples/bedrock-agent/main.tf", 46),  # at their statements
+        ("agentlint/AL101", "critical", "fixtures/examples/bedrock-agent/main.tf", 51),
         ("agentlint/AL501", "major", "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", 7)]
     assert len({i["fingerprint"] for i in issues}) == 4
     # paths are relative to the repository root wherever agentlint runs
