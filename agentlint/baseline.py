@@ -46,10 +46,15 @@ def update(baseline: Baseline, report: Report) -> tuple[str, int, int]:
     """`agentlint baseline --update`: the baseline without the entries whose finding is gone (fixed). Entries still
     found are kept as they were written, and new findings are not added: a baseline only ever shrinks this way.
     Returns the new file's text, the entries kept and the entries dropped."""
-    present = {f.fingerprint for f in report.findings} | {f.legacy_fingerprint for f in report.findings}
+    present = _present(report)
     kept = [e for e in baseline.findings if e.fingerprint in present]
     doc = Baseline(tool={"name": "agentlint", "version": __version__}, findings=kept)
     return doc.model_dump_json(indent=2) + "\n", len(kept), len(baseline.findings) - len(kept)
+
+
+def _present(report: Report) -> set[str]:
+    """Every fingerprint today's findings answer to, in today's recipe and the earlier ones."""
+    return {f.fingerprint for f in report.findings} | {fp for f in report.findings for fp in f.legacy_fingerprints}
 
 
 def read(path: str) -> Baseline:
@@ -73,10 +78,11 @@ def apply(report: Report, baseline: Optional[Baseline]) -> Report:
     if baseline is None:
         return report
     known = {e.fingerprint for e in baseline.findings}
-    # Baselines written before repository roots hold the old recipe: they keep matching.
+    # Baselines written before repository roots, or before statement findings moved to the statement, hold an
+    # older recipe: they keep matching.
     kept: list[Finding] = [f for f in report.findings
-                           if f.fingerprint not in known and f.legacy_fingerprint not in known]
-    present = {f.fingerprint for f in report.findings} | {f.legacy_fingerprint for f in report.findings}
+                           if f.fingerprint not in known and known.isdisjoint(f.legacy_fingerprints)]
+    present = _present(report)
     summary = dict(report.summary)
     summary["baselined"] = len(report.findings) - len(kept)
     summary["baseline_fixed"] = len(known - present)

@@ -207,8 +207,8 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     config, _ = _load_config(config_path)
     updates = {}
     fail_on = fail_on.lower() if fail_on else None
-    if fail_on and fail_on != "none":
-        updates["fail_on"] = Severity(fail_on)
+    if fail_on:
+        updates["fail_on"] = "none" if fail_on == "none" else Severity(fail_on)
     config = with_options(config, updates, var_files, select, ignore, respect_gitignore, excludes)
     check_gate_option(fail_on_drift, diff_base)
     baseline = _read_baseline(baseline_path)
@@ -232,8 +232,6 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
         from agentlint.baseline import apply
 
         report = apply(report, baseline)
-    if fail_on == "none":
-        report = report.model_copy(update={"summary": {**report.summary, "fail_on": "none"}})
     colour = cli_output.use_colour(color)
     terminal = cli_output.quiet_report(report) if quiet else report
     for extra_fmt, path in ([(fmt, output)] if output else []) + extra_reports:
@@ -243,8 +241,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     body = cli_output.render(shown, terminal if shown == "text" else report, config, colour=colour,
                              agents=show_agents, terminal=True, drift=drift)
     click.echo(scrub(body), nl=False, color=colour and shown == "text")
-    sys.exit(gate(cli_output.exit_code(report, fail_on or config.fail_on.value), drift,
-                  fail_on_drift or config.fail_on_drift))
+    sys.exit(gate(cli_output.exit_code(report, config.fail_on_name), drift, fail_on_drift or config.fail_on_drift))
 
 
 def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources, stdin: bool = False):

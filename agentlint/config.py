@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Literal, Optional
+from typing import Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -82,8 +82,10 @@ class LimitsConfig(BaseModel):
 class Config(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    fail_on: Severity = Field(Severity.MEDIUM, alias="fail-on",
-                              description="Exit 1 when a finding has this severity or higher.")
+    fail_on: Union[Severity, Literal["none"]] = Field(
+        Severity.MEDIUM, alias="fail-on",
+        description="Exit 1 when a finding has this severity or higher; none: findings never fail the run (an input "
+                    "that cannot be read still exits 2).")
     select: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names to run (default: all).")
     ignore: list[str] = Field(default_factory=list, description="Rule ids, id prefixes or names not to run.")
     exclude: list[str] = Field(default_factory=list, description=(
@@ -118,6 +120,11 @@ class Config(BaseModel):
     def _any_case(cls, value):
         """`fail-on = "HIGH"` as the command line takes it (values are case-insensitive)."""
         return value.lower() if isinstance(value, str) else value
+
+    @property
+    def fail_on_name(self) -> str:
+        """The threshold as reports and the exit code take it: a severity, or `none`."""
+        return getattr(self.fail_on, "value", self.fail_on)
 
 
 def load_config(path: Optional[str] = None, cwd: Optional[str] = None) -> tuple[Config, Optional[str]]:

@@ -148,7 +148,7 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         "suppressed": len(suppressed),
         "errors": len(errors),
         **graph.model.summary_extra,
-        "fail_on": config.fail_on.value,
+        "fail_on": config.fail_on_name,
         **change_note,
     }
     from agentlint.locations import locate  # repository-relative paths (repo_path, SARIF base URIs)

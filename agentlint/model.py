@@ -240,7 +240,11 @@ class Finding(BaseModel):
     fix: str
     fingerprint: str
     roots: list[str] = Field(default_factory=list)  # root modules (relative to the repository) it was found in
-    legacy_fingerprint: str = Field(default="", exclude=True)  # the recipe before repository roots (old baselines)
+    # Earlier recipes, so old baselines keep matching: before repository roots (0.1.x), and, for findings on a policy
+    # statement, the fingerprints they had at the attachment (before statement locations).
+    legacy_fingerprints: list[str] = Field(default_factory=list, exclude=True)
+    # (path, line) where a statement finding used to be (the attachment): suppression comments there still apply.
+    legacy_location: Optional[tuple[str, int]] = Field(default=None, exclude=True)
     plan: Optional[str] = None  # the plan file of a plan finding (its `path` is the code's when the code was found)
     repo_path: Optional[str] = None  # `path` relative to its repository root (set by outputs.locations)
     stack: str = Field(default="", exclude=True)

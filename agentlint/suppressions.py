@@ -97,7 +97,9 @@ def apply(findings: list[Finding], suppressions: list[Suppression],
     kept: list[Finding] = []
     suppressed: list[SuppressedFinding] = []
     for f in findings:
-        match = next((s for s in active if s.covers(f.path, f.start_line)
+        # A statement finding also answers to a comment on the attachment, where it was reported up to 0.2.0.
+        match = next((s for s in active if (s.covers(f.path, f.start_line) or
+                                            (f.legacy_location is not None and s.covers(*f.legacy_location)))
                       and any(r.upper() == f.rule_id or r.lower() == f.rule_name for r in s.rules)), None)
         if match is None:
             kept.append(f)

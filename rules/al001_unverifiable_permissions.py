@@ -85,13 +85,13 @@ class UnverifiablePermissions(Rule):
                 parts += [(label, display(i, 60)) for i in items or [] if isinstance(i, Unknown)]
             if not parts:
                 continue
-            at, line = ctx.grant_location(grant, grant.policy)
+            at, line, wired = ctx.statement_location(grant, grant.policy, st)
             shown = "; ".join(f"{k} = {v}" for k, v in parts[:3])
             message = (f"cannot verify {st.label()} of {g.address_of(grant.policy)} for "
                        f"{g.address_of(principal)}: {shown}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal,
                               key=f"statement:{g.address_of(grant.policy)}#{st.digest()}",
-                              trace_tail=ctx.policy_trace(grant, grant.policy, st))
+                              trace_tail=ctx.policy_trace(grant, grant.policy, st), moved_from=wired)
 
 
 def _self_path(agent):

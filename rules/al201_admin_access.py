@@ -95,7 +95,7 @@ class AdminAccess(Rule):
             if level is None or (principal, policy) in seen:
                 continue
             seen.add((principal, policy))
-            at, line = ctx.grant_location(sg.grant, policy)
+            at, line, wired = ctx.statement_location(sg.grant, policy, st)
             if level == "admin":
                 what = "full administrator access (Allow * on *)"
             elif st.not_actions is not None:
@@ -112,7 +112,8 @@ class AdminAccess(Rule):
                        f"{st.label()} of {g.address_of(policy)}{sg.limits_phrase()}{sg.conditional_deny_phrase()}")
             yield ctx.finding(self, at=at, line=line, message=message, identity=principal, key=sg.key,
                               confidence=Confidence.MEDIUM if conditional else Confidence.HIGH,
-                              trace_tail=ctx.policy_trace(sg.grant, policy, st), subject=principal or policy)
+                              trace_tail=ctx.policy_trace(sg.grant, policy, st), subject=principal or policy,
+                              moved_from=wired)
         yield from _gcp_breadth(self, ctx)
 
 

@@ -64,6 +64,8 @@ class K8sAdminBinding(Rule):
             binding = edge.via
             what = (f"built-in ClusterRole {name} ({role.summary})" if builtin
                     else f"{role.k8s_kind} {name} ({role.address}), which allows every verb on every resource")
-            yield ctx.finding(self, at=binding, identity=sa, key=f"{role.address}", subject=role.id, message=(
+            scope = "the whole cluster" if edge.scope == "cluster" else edge.scope
+            yield ctx.finding(self, at=binding, identity=sa, key=f"{role.address}", subject=role.id, trace_tail=(
+                ctx.grant_steps(binding, role.address, g.resource_of(role.id), scope, "k8s_role")), message=(
                 f"{describe_identity(g, sa)}{agents_phrase(g, sa)} is bound to {what} in "
                 f"{'the whole cluster' if edge.scope == 'cluster' else edge.scope} by {binding.address}"))

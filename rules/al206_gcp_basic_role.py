@@ -58,6 +58,7 @@ class GcpBasicRole(Rule):
             identity = binding.source if g.node(binding.source).kind == NodeKind.PRINCIPAL else None
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=identity,
                               narrowed=binding.rel == Rel.GCP_UNAPPLIED, key=f"{role}:{binding.member}",
-                              confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
+                              confidence=Confidence.MEDIUM if gcp_condition(binding) else None,
+                              trace_tail=ctx.grant_steps(via, role, note=f"on {scope_phrase(binding.scope)}"), message=(
                                   f"{gcp_member_phrase(g, binding)} is granted {role} ({BASIC_ROLES[role]}) on "
                                   f"{scope_phrase(binding.scope)} by {via.address}{gcp_condition_phrase(binding)}"))

@@ -88,4 +88,5 @@ class GcpImpersonationRole(Rule):
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=member if is_principal else None,
                               narrowed=binding.rel == Rel.GCP_UNAPPLIED, key=f"{role}:{binding.member}",
                               confidence=Confidence.MEDIUM if gcp_condition(binding) else None,
-                              message=message + gcp_condition_phrase(binding))
+                              message=message + gcp_condition_phrase(binding),
+                              trace_tail=ctx.grant_steps(via, role, note=f"on {scope_phrase(binding.scope)}"))

@@ -69,5 +69,7 @@ class AzurePrivilegedRole(Rule):
             who = (f"{describe_identity(g, principal)}{agents_phrase(g, principal)}" if is_principal
                    else f"principal {g.address_of(principal)}")
             yield ctx.finding(self, at=via, identity=principal if is_principal else None, key=f"{role.address}",
-                              confidence=Confidence.MEDIUM if edge.conditioned else None, message=(
-                                  f"{who} is assigned {what} on {scope_phrase(edge.scope)} by {via.address}"))
+                              confidence=Confidence.MEDIUM if edge.conditioned else None, trace_tail=ctx.grant_steps(
+                                  via, role.builtin or role.address, g.resource_of(edge.target),
+                                  f"on {scope_phrase(edge.scope)}"),
+                              message=(f"{who} is assigned {what} on {scope_phrase(edge.scope)} by {via.address}"))

@@ -54,4 +54,5 @@ class LongLivedAccessKey(Rule):
                       if pgp not in (None, "") else " and their secret is stored in Terraform state")
             message = (f"{res.address} is a long-lived access key for {owner}{agents_phrase(g, user)}; "
                        f"access keys never expire{stored}")
-            yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct)
+            yield ctx.finding(self, at=res, message=message, identity=user, key="access-key", extra_agents=direct,
+                              trace_tail=[ctx.credential_step(res)])

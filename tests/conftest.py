@@ -12,6 +12,8 @@ FIXTURES = ROOT / "fixtures"
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 _EXPECT = re.compile(r"#\s*expect:\s*([A-Z0-9, ]+)")
+# For a finding on a line no comment can sit above (a statement inside a heredoc): `# expect line 22: AL201`.
+_EXPECT_AT = re.compile(r"#\s*expect line (\d+):\s*([A-Z0-9, ]+)")
 
 
 @pytest.fixture(autouse=True)
@@ -26,7 +28,8 @@ def rel(path: Path) -> str:
 
 
 def expected_findings(case: Path) -> Counter:
-    """`# expect: AL101, AL401` on the line above a finding's first line; every file of the case folder.
+    """`# expect: AL101, AL401` on the line above a finding's first line (`# expect line N: AL101` names the line);
+    every file of the case folder.
 
     `# known-gap: AL314 (why)` marks a finding the rule's documentation promises and agentlint does not give yet;
     it is not expected (the case asserts today's findings) and tests/test_known_gaps.py holds it as a strict xfail.
@@ -35,10 +38,11 @@ def expected_findings(case: Path) -> Counter:
     for tf in sorted(case.rglob("*.tf")):
         for number, line in enumerate(tf.read_text().splitlines(), start=1):
             m = _EXPECT.search(line)
-            if m:
-                for rule in m.group(1).replace(" ", "").split(","):
+            at = _EXPECT_AT.search(line)
+            if m or at:
+                for rule in (m or at).group(1 if m else 2).replace(" ", "").split(","):
                     if rule:
-                        found[(rel(tf), number + 1, rule)] += 1
+                        found[(rel(tf), number + 1 if m else int(at.group(1)), rule)] += 1
     return found
 
 

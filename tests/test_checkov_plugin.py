@@ -55,6 +55,21 @@ def results(doc: dict, kinds=("failed_checks", "passed_checks", "skipped_checks"
                   for kind in kinds for c in doc["results"].get(kind, []))
 
 
+def _is_data(address: str) -> bool:
+    return address.startswith("data.") or ".data." in address
+
+
+def _checked_at(f: dict) -> tuple[str, str]:
+    """The resource (address, file) a finding is checked on: its own, or for a finding on a data source the
+    attachment, else the policy, else the identity on its path (Checkov checks resources only)."""
+    if not _is_data(f["address"]):
+        return f["address"], f["path"]
+    steps = {s["role"]: s for s in f["trace"] if s["path"] and not _is_data(s["address"])
+             and ".inline_policy" not in s["address"]}
+    step = next((steps[r] for r in ("attachment", "policy", "identity") if r in steps), None)
+    return (step["address"], step["path"]) if step else (f["address"], f["path"])
+
+
 def _strip(address: str) -> str:
     return re.sub(r"\[[^\]]*\]", "", address)
 
@@ -69,10 +84,11 @@ def test_every_finding_is_a_failed_check_and_checkov_is_unchanged(checkov):
                                        capture_output=True, text=True, cwd=ROOT).stdout)
     # Checkov does not read modules installed under .terraform/ (hidden folders) and drops a configuration whose
     # module calls form a cycle: agentlint's findings there have no Checkov resource to attach to.
-    expected = {(f["rule_id"], _strip(f["address"]), os.path.relpath(f["path"], "fixtures"))
-                for f in report["findings"]
-                if f["path"].endswith(".tf") and f["address"] != f["path"] and not f["address"].startswith("data.")
-                and "/.terraform/" not in f["path"] and "resolution/module-cycle/" not in f["path"]}
+    # A finding on a data source (a policy document's statement) is checked on the resource that wires it in.
+    checked = [(f["rule_id"], *_checked_at(f)) for f in report["findings"]]
+    expected = {(rule, _strip(address), os.path.relpath(path, "fixtures")) for rule, address, path in checked
+                if path.endswith(".tf") and address != path and not _is_data(address)
+                and "/.terraform/" not in path and "resolution/module-cycle/" not in path}
     assert expected and ours == expected
     # Checkov's own checks give the same results with and without agentlint's.
     assert [r for r in results(with_plugin) if not r[1].startswith(PREFIX)] == results(without)

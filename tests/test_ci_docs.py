@@ -66,6 +66,32 @@ def test_action_and_workflows_match_githubs_schemas(workflow_files):
     assert out.returncode == 0, out.stdout + out.stderr
 
 
+def gitlab_job() -> str:
+    """The GitLab CI job of docs/ci.md (the YAML block of its GitLab section)."""
+    section = CI_DOC.read_text().split("## GitLab CI", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```yaml\n(.*?)```", section, re.S)
+    assert len(blocks) == 1, "docs/ci.md's GitLab section holds one job"
+    return blocks[0]
+
+
+def test_gitlab_job_matches_gitlabs_schema(tmp_path):
+    """The job, as a `.gitlab-ci.yml`, against GitLab's CI schema as check-jsonschema ships it (offline), and with
+    the reports GitLab reads from it."""
+    job = yaml.safe_load(gitlab_job())["agentlint"]
+    assert job["artifacts"]["reports"] == {"codequality": "gl-code-quality.json", "junit": "agentlint-junit.xml"}
+    assert any("--report gitlab=gl-code-quality.json --report junit=agentlint-junit.xml" in line
+               for line in job["script"])
+    exe = _tool("check-jsonschema")
+    path = tmp_path / ".gitlab-ci.yml"
+    path.write_text(gitlab_job())
+    out = subprocess.run([exe, "--builtin-schema", "vendor.gitlab-ci", str(path)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # The check can fail: a job with a misspelt keyword is refused.
+    path.write_text(gitlab_job().replace("  artifacts:", "  artefacts:"))
+    out = subprocess.run([exe, "--builtin-schema", "vendor.gitlab-ci", str(path)], capture_output=True, text=True)
+    assert out.returncode == 1 and "artefacts" in out.stdout + out.stderr
+
+
 @pytest.mark.parametrize("persona", ["regular", "pedantic"])
 def test_zizmor_finds_nothing(workflow_files, persona):
     exe = _tool("zizmor")
@@ -90,6 +116,45 @@ def test_every_action_is_pinned_by_commit_with_its_version_and_source():
             continue
         assert table.get(sha) == (repo, version), f"{line}: commit not in the table of sources"
     assert "uses:" not in ACTION.read_text()  # the composite action itself runs no other action
+
+
+def test_the_placeholder_is_the_only_unpinned_reference_and_names_this_version():
+    from agentlint import __version__
+
+    placeholders = [line for w in workflows() for line in w.splitlines() if PLACEHOLDER in line]
+    assert placeholders and all(line.strip().endswith(f"# v{__version__}: replace with the release's commit")
+                                for line in placeholders)
+    # Nowhere else: not in the action, not in the README, and no other spelling (a tag, a branch) of this action.
+    everywhere = ACTION.read_text() + (ROOT / "README.md").read_text() + CI_DOC.read_text()
+    assert everywhere.count("0" * 40) == len(placeholders)
+    assert re.findall(r"agentlint/agentlint@(\S+)", everywhere) == ["0" * 40] * len(placeholders)
+    assert "scripts/pin_action.py" in CI_DOC.read_text()  # the docs say how it is pinned at release
+
+
+def test_pin_action_rewrites_the_placeholder_at_release(tmp_path, capsys):
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import pin_action
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    from agentlint import __version__
+
+    copy = tmp_path / "ci.md"
+    copy.write_text(CI_DOC.read_text())
+    assert pin_action.main(["--check", "--files", str(copy)]) == 1
+    with pytest.raises(SystemExit):
+        pin_action.main(["v0.2.0", "--files", str(copy)])  # a tag is not a commit
+    with pytest.raises(SystemExit):
+        pin_action.main(["0" * 40, "--files", str(copy)])
+    commit = "1234567890abcdef1234567890abcdef12345678"
+    assert pin_action.main([commit, "--files", str(copy)]) == 0
+    assert pin_action.main(["--check", "--files", str(copy)]) == 0
+    pinned = copy.read_text()
+    assert PLACEHOLDER not in pinned and pinned.count(f"agentlint/agentlint@{commit} # v{__version__}\n") == 2
+    assert pinned.replace(f"agentlint/agentlint@{commit} # v{__version__}",
+                          f"{PLACEHOLDER} # v{__version__}: replace with the release's commit") == CI_DOC.read_text()
+    with pytest.raises(ValueError):
+        pin_action.pin(CI_DOC.read_text(), commit, "v9.9.9")
 
 
 # The action's steps, run here as GitHub runs them --------------------------------------------------------------

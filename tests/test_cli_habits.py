@@ -103,6 +103,24 @@ def test_fail_on_none_and_case_insensitive(tmp_path):
     assert invoke("scan", "fixtures/AL101/bad/later-statement", "--config", str(tmp_path / "cfg.toml"))[0] == 0
 
 
+def test_fail_on_none_in_the_configuration_file(tmp_path):
+    """`fail-on = "none"` (any case) in the file works as on the command line: findings never fail the run, the
+    summary says `none`, an unreadable input still exits 2, and the command line still wins over the file."""
+    cfg = tmp_path / "cfg.toml"
+    cfg.write_text('fail-on = "None"\n')
+    code, out = invoke("scan", EXAMPLE, "--config", str(cfg), "--format", "json")
+    assert code == 0 and json.loads(out)["summary"]["fail_on"] == "none" and json.loads(out)["findings"]
+    assert invoke("scan", EXAMPLE, "--config", str(cfg), "--fail-on", "critical")[0] == 1
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "bad.tf").write_text("resource {\n")
+    assert invoke("scan", EXAMPLE, str(tmp_path / "bad"), "--config", str(cfg))[0] == 2
+    cfg.write_text('fail-on = "never"\n')
+    code, out = invoke("scan", EXAMPLE, "--config", str(cfg))
+    assert code == 2 and "fail-on" in out
+    schema = json.loads(invoke("config", "--schema")[1])["properties"]["fail-on"]
+    assert {"const": "none", "type": "string"} in schema["anyOf"]
+
+
 # --report ---------------------------------------------------------------------------------------------------------
 
 def test_several_reports_in_one_run(tmp_path):
@@ -313,8 +331,8 @@ def test_gitlab_code_quality_report(snapshot, monkeypatch):
     assert [(i["check_name"], i["severity"], i["location"]["path"], i["location"]["lines"]["begin"])
             for i in issues] == [
         ("agentlint/AL201", "blocker", "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", 19),
-        ("agentlint/AL101", "critical", "fixtures/examples/bedrock-agent/main.tf", 58),
-        ("agentlint/AL401", "critical", "fixtures/examples/bedrock-agent/main.tf", 58),
+        ("agentlint/AL401", "critical", "fixtures/examples/bedrock-agent/main.tf", 46),  # at their statements
+        ("agentlint/AL101", "critical", "fixtures/examples/bedrock-agent/main.tf", 51),
         ("agentlint/AL501", "major", "fixtures/examples/bedrock-agent/modules/agent_role/main.tf", 7)]
     assert len({i["fingerprint"] for i in issues}) == 4
     # paths are relative to the repository root wherever agentlint runs

@@ -80,9 +80,9 @@ def workspace(tmp_path_factory) -> Path:
     return ws
 
 
-def run(command: str, cwd: Path) -> subprocess.CompletedProcess:
+def run(command: str, cwd: Path, **extra_env: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-           "AGENTLINT_CACHE_DIR": str(cwd / ".cache-for-tests"), "NO_COLOR": "1"}
+           "AGENTLINT_CACHE_DIR": str(cwd / ".cache-for-tests"), "NO_COLOR": "1", **extra_env}
     return subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=cwd, capture_output=True, text=True,
                           env=env, timeout=600)
 
@@ -161,3 +161,49 @@ def test_ci_doc_commands_are_the_list_tested():
 def test_ci_doc_commands(workspace, command):
     out = run(command, workspace)
     assert out.returncode == CI_EXPECTED[command], out.stdout[-1500:] + out.stderr[-1500:]
+
+
+def test_gitlab_job_scan_line(workspace):
+    """The GitLab job's scan, as its `script` writes it, with the variable GitLab sets on a merge request (the
+    `git fetch` and `pip install` lines need the network; the workspace has `origin/main` and this agentlint)."""
+    import yaml
+
+    gitlab = CI_DOC.split("## GitLab CI", 1)[1].split("\n## ", 1)[0]
+    job = yaml.safe_load(re.search(r"```yaml\n(.*?)```", gitlab, re.S).group(1))["agentlint"]
+    scans = [line for line in job["script"] if line.startswith("agentlint scan")]
+    assert scans == ['agentlint scan infra --diff-base "origin/$CI_MERGE_REQUEST_TARGET_BRANCH_NAME" '
+                     '--report gitlab=gl-code-quality.json --report junit=agentlint-junit.xml']
+    out = run(scans[0], workspace, CI_MERGE_REQUEST_TARGET_BRANCH_NAME="main")
+    assert out.returncode == 1, out.stdout[-1500:] + out.stderr[-1500:]  # the changed role's findings
+    issues = json.loads((workspace / "gl-code-quality.json").read_text())
+    assert sorted(i["check_name"] for i in issues) == ["agentlint/AL201", "agentlint/AL501"]
+    assert "<testsuites" in (workspace / "agentlint-junit.xml").read_text()
+
+
+def readme_checkov_block() -> list[str]:
+    section = README.split("## With Checkov", 1)[1]
+    return _commands(re.search(r"```sh\n(.*?)```", section, re.S).group(1))
+
+
+def test_readme_checkov_block(workspace):
+    """The README's Checkov block: the two installs are this test's environments (Checkov 3.3.30 in its own
+    virtualenv, as tests/test_checkov_plugin.py builds it; this agentlint on PATH, the package not being published
+    yet), and the two scans run as written: each fails on agentlint's checks, with no error."""
+    from helpers import checkov_venv
+
+    block = readme_checkov_block()
+    assert block[:2] == ["pipx install checkov", "pipx install agentlint-iac"]
+    scans = block[2:]
+    assert scans == ['checkov -d infra --external-checks-dir "$(agentlint checkov-checks)"',
+                     'checkov -f tfplan.json --external-checks-dir "$(agentlint checkov-checks)"']
+    checkov = os.environ.get("CHECKOV_BIN") or checkov_venv("3.3.30")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}{os.pathsep}{Path(checkov).parent}"
+    for command in scans:
+        # --skip-download and the update check off: no call to Checkov's platform from the test.
+        out = run(f"{command} --skip-download -o json", workspace, PATH=path, CKV_SKIP_PACKAGE_UPDATE_CHECK="true")
+        assert out.returncode == 1, out.stdout[-1500:] + out.stderr[-1500:]
+        docs = json.loads(out.stdout)
+        failed = {c["check_id"] for d in (docs if isinstance(docs, list) else [docs])
+                  for c in d["results"]["failed_checks"]}
+        assert {"CKV_AGENTLINT_AL201"} <= failed, sorted(failed)
+        assert "agentlint" not in out.stderr.lower() or "error" not in out.stderr.lower(), out.stderr[-1500:]

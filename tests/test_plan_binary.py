@@ -92,7 +92,7 @@ def test_binary_plan_in_a_scanned_folder_is_reported_and_the_scan_goes_on(tmp_pa
         ("plan.bin", "binary-plan"), ("plan.json", "binary-plan")]
     assert "`terraform show -json plan.bin > plan.bin.json`" in doc["errors"][0]["message"]
     assert [(f["rule_id"], os.path.basename(f["path"]), f["start_line"]) for f in doc["findings"]] == [
-        ("AL201", "main.tf", 1)]
+        ("AL201", "main.tf", 3)]  # the statement's line
     # A zip that is not a plan, named on the command line, is not an input agentlint reads.
     code, doc = _scan(str(tmp_path / "function.zip"))
     assert code == 2 and [e["kind"] for e in doc["errors"]] == ["unsupported"]

@@ -151,7 +151,7 @@ def test_code_and_plan_scanned_together_report_a_finding_once(tmp_path):
     # not know the variable's value (and, the role being an administrator, AL401 is the code's only).
     both = run(LOCATED)
     assert sorted((f.rule_id, f.path, f.start_line, f.plan) for f in both.findings) == [
-        ("AL001", CODE, 22, None), ("AL201", CODE, 22, PLAN), ("AL401", CODE, 35, None)]
+        ("AL001", CODE, 22, None), ("AL201", CODE, 22, PLAN), ("AL401", CODE, 29, None)]
 
 
 def test_json_report_adds_the_plan_field_only():

@@ -114,7 +114,7 @@ def test_for_each_instances_are_agents_of_their_own():
 
 def test_dynamic_statements_are_expanded_and_switched_off_blocks_are_absent():
     assert _findings("fixtures/resolution/dynamic-statements") == [
-        ("AL201", "fixtures/resolution/dynamic-statements/main.tf", 58, "aws_iam_role_policy.agent",
+        ("AL201", "fixtures/resolution/dynamic-statements/main.tf", 37, "data.aws_iam_policy_document.agent",
          ["fixtures/resolution/dynamic-statements"])]
 
 
@@ -133,7 +133,7 @@ def test_registry_module_read_from_terraform_init_and_not_installed_counted():
     assert [(f.rule_id, f.path, f.start_line, f.address) for f in report.findings] == [
         ("AL201", f"{base}/.terraform/modules/agent_role/modules/iam-role/main.tf", 22,
          "module.agent_role.aws_iam_role_policy_attachment.this[0]"),
-        ("AL606", f"{base}/.terraform/modules/agent_role/modules/iam-role/main.tf", 16,
+        ("AL606", f"{base}/.terraform/modules/agent_role/modules/iam-role/main.tf", 18,
          "module.agent_role.aws_iam_role.this")]
     assert [(n.kind, n.path, n.message) for n in report.notices] == [
         ("module-not-installed", f"{base}/main.tf", "1 module call is not installed (module.vpc); run terraform init "
@@ -210,7 +210,7 @@ def test_tf_var_environment_is_read_and_never_printed(monkeypatch):
 
 def test_old_baselines_keep_matching(tmp_path):
     report = scan([ENVS + "/envs/prod"], Config())
-    entries = [{"fingerprint": f.legacy_fingerprint, "rule_id": f.rule_id, "address": f.address, "path": f.path,
+    entries = [{"fingerprint": f.legacy_fingerprints[-1], "rule_id": f.rule_id, "address": f.address, "path": f.path,
                 "message": f.message} for f in report.findings]
     assert all(e["fingerprint"] and e["fingerprint"] != f.fingerprint for e, f in zip(entries, report.findings))
     baseline = tmp_path / "old.json"
@@ -251,7 +251,7 @@ def test_terragrunt_unit_calls_its_module_with_its_inputs():
     assert _findings(unit) == [
         ("AL201", module, 29, 'aws_iam_role_policy_attachment.agent["arn:aws:iam::aws:policy/AdministratorAccess"]',
          [unit]),
-        ("AL606", module, 18, "aws_iam_role.agent", [unit])]
+        ("AL606", module, 20, "aws_iam_role.agent", [unit])]
     # the module changed alone: every unit that runs it, with its own inputs
     found = {(f[0], f[3]): f[4] for f in _findings(module)}
     assert found[("AL201", 'aws_iam_role_policy_attachment.agent["arn:aws:iam::aws:policy/IAMFullAccess"]')] == [

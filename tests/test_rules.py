@@ -9,6 +9,7 @@ import pytest
 from agentlint.outputs.text import render
 from conftest import FIXTURES, ROOT, expected_findings, rel
 from helpers import run
+from test_traces import trace_gaps
 
 CASES = sorted(p for p in FIXTURES.glob("AL*/*/*") if p.is_dir() and p.parent.name in ("bad", "good"))
 
@@ -21,6 +22,7 @@ def test_fixture_findings(case, snapshot):
     assert actual == expected_findings(case)
     if case.parent.name == "good":
         assert report.findings == []
+    assert trace_gaps(report.findings) == []  # each finding's path (tests/test_traces.py)
     assert render(report, agents=True) == snapshot  # the agent inventory too: what made each agent one
 
 

@@ -21,7 +21,7 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.loaders.parsed import Block, LazyBlock, ParsedFile
 
-FORMAT = 7
+FORMAT = 8
 _LAZY_TYPES = ("resource", "data")
 _DIGEST_BYTES = 32  # SHA-256 of the marshalled entry, written before it
 _META = ("count", "for_each")

@@ -40,6 +40,8 @@ from hcl2.postlexer import OPERATOR_TYPES
 from agentlint.loaders.hcl_functions import FunctionError, num
 from agentlint.loaders.hcl_templates import TemplateConverter, _tokens_text
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile  # noqa: F401 (re-exported)
+from agentlint.loaders.parsed import statement_key
+from agentlint.loaders.statement_lines import statement_block_lines, statement_lines
 from agentlint.suppressions import directives
 from agentlint.values import redact
 
@@ -205,10 +207,13 @@ class _Converter(TemplateConverter):
                         name = name.strip('"')
                     attrs[name] = self.expr(c.children[-1])
                     attr_lines[name] = c.meta.line
+                    for i, line in enumerate(statement_lines(c.children[-1]) or ()):
+                        attr_lines[statement_key(name, i)] = line  # policy statements, for finding locations
                 elif c.data == "block":
                     sub = self.block(c)
                     blocks.append(sub)
                     attr_lines.setdefault(sub.type, sub.start_line)
+            statement_block_lines(blocks, attr_lines)
         return Block(
             type=_tokens_text(head).strip(),
             labels=labels,

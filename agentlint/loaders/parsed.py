@@ -19,6 +19,12 @@ class NestingLimit(HCLSyntaxError):
     pass
 
 
+def statement_key(attr: str, index: int) -> str:
+    """The `attr_lines` key of statement `index` (0-based) of the policy written in attribute `attr` (`statement`:
+    the statement blocks of a policy document); loaders/statement_lines.py fills them in."""
+    return f"{attr}.Statement[{index}]"
+
+
 @dataclass
 class Block:
     type: str

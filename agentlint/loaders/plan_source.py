@@ -122,5 +122,10 @@ def drop_located_duplicates(findings: list) -> list:
     `--diff-base` know, and drop the plan's. Plan findings the code did not produce (a value only the plan
     resolves) stay."""
     code = {(f.rule_id, f.path, f.start_line, strip_instance_keys(f.address)) for f in findings if f.plan is None}
+    # A code finding on a statement of a policy document the plan only has rendered (the plan's finding stays where
+    # the document is used): the same finding, matched where the code's was before statement locations.
+    used_at = {(f.rule_id, *f.legacy_location, f.identity and strip_instance_keys(f.identity))
+               for f in findings if f.plan is None and f.legacy_location is not None}
     return [f for f in findings if f.plan is None or f.path == f.plan
-            or (f.rule_id, f.path, f.start_line, strip_instance_keys(f.address)) not in code]
+            or ((f.rule_id, f.path, f.start_line, strip_instance_keys(f.address)) not in code
+                and (f.rule_id, f.path, f.start_line, f.identity and strip_instance_keys(f.identity)) not in used_at)]

@@ -5,7 +5,8 @@ policy and its statements are two nodes, never a loop). A step hangs from the ne
 level (agent > tool > workload > identity > group > attachment > policy > statement), so a trace that lists two
 policies, or two statements of one policy, draws a fork rather than a chain through a statement. Edge labels come
 from the roles at both ends. The agent is drawn as a stadium; the node that carries a finding (the finding's
-address, added after the path when the trace stops short of it) shows the rule id and severity.
+address, or its statement when it is located at one, added after the path when the trace stops short of it) shows
+the rule id and severity.
 
 Every label is text from the scanned tree: characters beyond a plain set become Mermaid entity codes (`#35;`), so
 no address can end a label, a line, the diagram or the Markdown code block.
@@ -21,7 +22,7 @@ from agentlint.model import Finding, TraceStep
 from agentlint.values import printable
 
 _LEVEL = {"agent": 0, "tool": 1, "workload": 2, "profile": 2, "principal": 2, "identity": 3, "group": 4,
-          "attachment": 5, "policy": 6, "k8s_role": 6, "statement": 7}
+          "attachment": 5, "binding": 5, "credential": 5, "policy": 6, "k8s_role": 6, "role": 6, "statement": 7}
 _PLAIN = re.compile(r"[A-Za-z0-9 ._\-/:@()\[\]'=,+*]")
 MAX_LABEL = 90
 # A finding's own node, added when the trace stops before it: IAM bindings and members, Kubernetes bindings.
@@ -56,8 +57,12 @@ def _edge_label(parent: str, child: str, step: TraceStep) -> str:
         return "attaches" if parent == "attachment" else "attached"
     if child == "statement":
         return "trust policy" if "assume_role_policy" in step.address else "grants"
-    if child == "k8s_role" or (parent == "workload" and child == "identity"):
+    if child in ("k8s_role", "role") and parent == "binding":
+        return "grants"
+    if child in ("k8s_role", "binding") or (parent == "workload" and child == "identity"):
         return "bound to"
+    if child == "credential":
+        return "has key"
     if parent == "profile" and child == "identity":
         return "holds"
     if child in ("identity", "workload", "principal", "profile"):
@@ -149,6 +154,8 @@ class Diagram:
             placed.append((step.role, key, step))
             if carrier is None and step.role != "statement" and step.address == f.address:
                 carrier = key
+        if carrier is None:  # a finding located at its policy statement: the statement's node carries it
+            carrier = next((k for r, k, s in reversed(placed) if r == "statement" and s.address == f.address), None)
         endpoint = next((s for s in f.trace if s.role == "endpoint"), None)
         if endpoint is not None and carrier is None:
             # An unauthenticated endpoint calls the function the trace reaches just before the identity.

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Optional
 from agentlint.graph.agent_evidence import strongest
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.iam.policy import Statement
+from agentlint.loaders.parsed import statement_key
 from agentlint.model import UNKNOWN_KEY, Confidence, Finding, Resource, TraceStep, strip_instance_keys
 from agentlint.rule.contract import Ranking, Rule
 
@@ -51,10 +52,10 @@ def fingerprints(model, rule_id: str, path: str, parts: list, legacy_path: str, 
     return _digest(key), _digest(legacy)
 
 
-def _make(rule: Rule, *, fingerprint: str, legacy: str, **fields) -> Finding:
+def _make(rule: Rule, *, fingerprint: str, legacy: list[str], **fields) -> Finding:
     """The one place a Finding is constructed."""
     return Finding(rule_id=rule.id, rule_name=rule.name, title=rule.title, category=rule.category, fix=rule.fix,
-                   fingerprint=fingerprint, legacy_fingerprint=legacy, **fields)
+                   fingerprint=fingerprint, legacy_fingerprints=legacy, **fields)
 
 
 class FindingBuilder:
@@ -71,25 +72,25 @@ class FindingBuilder:
         fp_address = repo_path(model, address) if address == path else address
         fingerprint, legacy = fingerprints(model, rule.id, path, [fp_address, key], path, [address, key])
         return _make(rule, severity=rule.severity, confidence=rule.confidence, message=message, path=path,
-                     start_line=line, end_line=line, address=address, fingerprint=fingerprint, legacy=legacy,
+                     start_line=line, end_line=line, address=address, fingerprint=fingerprint, legacy=[legacy],
                      key=key, stack=os.path.dirname(path) or ".")
 
     def trust_finding(self, rule: Rule, node: str, role: Resource, st: Statement, message: str,
                       key: str, confidence: Optional[Confidence] = None) -> Finding:
         origin = st.origin
+        at, line = self.statement_place(role, "assume_role_policy", st) or (role, role.line_of("assume_role_policy"))
         tail = [TraceStep(role="statement", address=origin.address if origin else f"{role.address}.assume_role_policy",
                           path=origin.path if origin else role.path,
-                          line=st.origin_line or (origin.start_line if origin else role.line_of("assume_role_policy")),
-                          note=st.label())]
-        return self.finding(rule, at=role, line=role.line_of("assume_role_policy"), message=message, identity=node,
-                            key=f"{key}#{st.digest()}", trace_tail=tail,
-                            confidence=confidence)
+                          line=st.origin_line or (origin.start_line if origin else line), note=st.label())]
+        return self.finding(rule, at=at, line=line, message=message, identity=node,
+                            key=f"{key}#{st.digest()}", trace_tail=tail, confidence=confidence,
+                            moved_from=(role, role.line_of("assume_role_policy")))
 
     def statement_finding(self, rule: Rule, sg: "StatementGrant", message: str) -> Finding:
         """A finding at the place the statement was wired into the principal, with the full path."""
         from agentlint.iam.evaluate import identity_narrowing, is_conditional
 
-        at, line = self.grant_location(sg.grant, sg.policy)
+        at, line, moved_from = self.statement_location(sg.grant, sg.policy, sg.statement)
         # A condition on the statement (or on the boundary that caps it), or a Deny under a condition that would take
         # some of it away: the grant may not hold. One level lower.
         confidence = Confidence.MEDIUM if is_conditional(sg.statement) or sg.conditional_deny else rule.confidence
@@ -97,7 +98,7 @@ class FindingBuilder:
         narrowed = bool(identity_narrowing(sg.statement))
         return self.finding(rule, at=at, line=line, message=message, identity=sg.principal, key=sg.key,
                             confidence=confidence, trace_tail=self.policy_trace(sg.grant, sg.policy, sg.statement),
-                            narrowed=narrowed, subject=sg.principal or sg.policy)
+                            narrowed=narrowed, subject=sg.principal or sg.policy, moved_from=moved_from)
 
     # -- building findings -------------------------------------------------------------------------------------
 
@@ -105,9 +106,12 @@ class FindingBuilder:
                 message: str, identity: Optional[str] = None, key: str = "",
                 confidence: Optional[Confidence] = None, trace_tail: Optional[list[TraceStep]] = None,
                 extra_agents: Optional[list[AgentPath]] = None, narrowed: bool = False,
-                subject: Optional[str] = None) -> Finding:
+                subject: Optional[str] = None,
+                moved_from: Optional[tuple[Resource, Optional[int]]] = None) -> Finding:
         """`subject`: the graph node the finding is about, when not its identity (a policy no identity holds, a
-        Kubernetes role); rules that supersede others are matched on it."""
+        Kubernetes role); rules that supersede others are matched on it. `moved_from`: where the finding was
+        reported before it moved to its statement (0.2.0 and earlier): its fingerprints there still match baselines, and
+        suppression comments there still apply."""
         g = self.graph
         paths = g.agent_paths(identity) if identity else []
         paths += extra_agents or []
@@ -138,24 +142,23 @@ class FindingBuilder:
             res = g.resource_of(identity)
             trace.append(TraceStep(role="identity", address=g.address_of(identity), path=res.path if res else None,
                                    line=res.start_line if res else None))
-        trace.extend(trace_tail or [])
+        # A tail step the agent's path already reached (a key the agent carries itself) is not repeated.
+        trace.extend(s for s in trace_tail or [] if not any((t.role, t.address) == (s.role, s.address) for t in trace))
         start = line if line is not None else at.start_line
         end = end_line if end_line is not None else (at.end_line if line is None or line == at.start_line else line)
         identity_address = g.address_of(identity) if identity else None
-        # No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a
-        # file and when the repository is checked out somewhere else. The file is relative to the repository root
-        # and the root module is not part of it, so a module that several roots call gives one finding per location
-        # however agentlint is invoked; an instance of unknown key (`[*]`) leaves the key out.
-        # A plan resource located in its code keeps the plan file here: the same fingerprint with or without the code.
-        fp_path = at.stack if at.source == "plan" else at.path
-        # The legacy recipe (before repository roots): root module relative to the common folder of the inputs.
-        fingerprint, legacy = fingerprints(
-            g.model, rule.id, fp_path, [_known_keys(at.address), identity_address and _known_keys(identity_address), key],
-            at.stack, [at.ref_address, identity_address and strip_instance_keys(identity_address), key])
+        fingerprint, legacy = _fingerprints(g.model, rule.id, at, identity_address, key)
+        legacies, legacy_location = [legacy], None
+        if moved_from is not None and moved_from[0] is not at:
+            # Moved to its statement: the fingerprints it had at the attachment (0.2.0, then 0.1.x) are the old ones.
+            legacies = list(_fingerprints(g.model, rule.id, moved_from[0], identity_address, key))
+            old_line = moved_from[1] if moved_from[1] is not None else moved_from[0].start_line
+            legacy_location = (moved_from[0].path, old_line) if old_line is not None else None
         found = _make(rule, severity=severity, confidence=confidence or rule.confidence, message=message,
                       path=at.path, start_line=start, end_line=end, address=at.address, agents=agents,
-                      identity=identity_address, trace=trace, fingerprint=fingerprint, legacy=legacy, stack=at.stack,
-                      key=key, plan=at.stack if at.source == "plan" else None)
+                      identity=identity_address, trace=trace, fingerprint=fingerprint, legacy=legacies,
+                      stack=at.stack, key=key, plan=at.stack if at.source == "plan" else None,
+                      legacy_location=legacy_location)
         subject = subject or identity
         if subject is not None:
             # Kept with the finding itself so that the id cannot be reused while the entry exists.
@@ -178,6 +181,49 @@ class FindingBuilder:
         node = g.node(policy)
         return node.owner, node.line
 
+    def statement_location(self, grant: Optional[Grant], policy: str, st: Optional[Statement]
+                           ) -> tuple[Resource, Optional[int], tuple[Resource, Optional[int]]]:
+        """Where a finding on a statement is reported: the statement's own block or object when the code says where
+        it is written, else where its policy was wired in; and the latter, where such findings were up to 0.2.0."""
+        wired = self.grant_location(grant, policy)
+        res = self.graph.resource_of(policy)
+        place = None
+        if st is not None and res is not None and res.mode == "managed" and res.type in _POLICY_TYPES:
+            place = self.statement_place(res, "policy", st)
+        elif st is not None and st.origin is not None:
+            place = self.statement_place(st.origin, "", st)
+        at, line = place or wired
+        return at, line, wired
+
+    @staticmethod
+    def statement_place(res: Resource, attr: str, st: Statement) -> Optional[tuple[Resource, Optional[int]]]:
+        """The resource and line of a statement written in `res` (in its attribute `attr`, or a statement block of
+        a policy document), or None when the code does not say (a plan without its code)."""
+        origin = st.origin
+        if origin is not None and origin.start_line is not None:
+            return origin, st.origin_line or _rendered_statement_line(origin, st) or origin.start_line
+        if origin is not None or res.start_line is None:
+            return None
+        return res, res.attr_lines.get(statement_key(attr, st.index)) or res.line_of(attr)
+
+    @staticmethod
+    def grant_steps(via: Optional[Resource], role: str, role_res: Optional[Resource] = None,
+                    note: Optional[str] = None, role_step: str = "role") -> list[TraceStep]:
+        """The trace after an identity that holds a role through a binding: the binding (a Kubernetes
+        (Cluster)RoleBinding, a Google IAM member / binding / policy, an Azure role assignment), then the role it
+        grants (`note`: where)."""
+        steps = []
+        if via is not None:
+            steps.append(TraceStep(role="binding", address=via.address, path=via.path, line=via.start_line))
+        steps.append(TraceStep(role=role_step, address=role, path=role_res.path if role_res else None,
+                               line=role_res.start_line if role_res else None, note=note))
+        return steps
+
+    @staticmethod
+    def credential_step(res: Resource) -> TraceStep:
+        """A credential the identity holds (an access key, a service account key), as the trace's last step."""
+        return TraceStep(role="credential", address=res.address, path=res.path, line=res.start_line)
+
     def policy_trace(self, grant: Optional[Grant], policy: str, st: Optional[Statement]) -> list[TraceStep]:
         g = self.graph
         steps: list[TraceStep] = []
@@ -198,11 +244,42 @@ class FindingBuilder:
                                    line=pnode.line))
         if st is not None:
             origin = st.origin
+            # A statement written in the policy resource itself (jsonencode, heredoc): its own line there.
+            own = self.statement_place(pres, "policy", st) if origin is None and pres is not None \
+                and pres.mode == "managed" and pres.type in _POLICY_TYPES else None
             steps.append(TraceStep(role="statement", address=(origin.address if origin else pnode.address),
-                                   path=origin.path if origin else None,
-                                   line=st.origin_line or (origin.start_line if origin else None),
+                                   path=origin.path if origin else own[0].path if own else None,
+                                   line=st.origin_line or (origin.start_line if origin else own[1] if own else None),
                                    note=st.label()))
         return steps
+
+
+# Resources whose `policy` attribute is the policy document they stand for.
+_POLICY_TYPES = ("aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy")
+
+
+def _rendered_statement_line(doc: Resource, st: Statement) -> Optional[int]:
+    """A plan's policy document located in code: its rendered statements follow the code's `statement` blocks when
+    no other document is merged in."""
+    if any(doc.values.get(k) for k in ("source_policy_documents", "override_policy_documents", "source_json",
+                                       "override_json")):
+        return None
+    return doc.attr_lines.get(statement_key("statement", st.index))
+
+
+def _fingerprints(model, rule_id: str, at: Resource, identity_address: Optional[str], key: str) -> tuple[str, str]:
+    """(fingerprint, 0.1.x fingerprint) of a finding located at `at`.
+
+    No line numbers and no absolute paths: the same finding keeps its fingerprint when code moves within a file
+    and when the repository is checked out somewhere else. The file is relative to the repository root and the root
+    module is not part of it, so a module that several roots call gives one finding per location however agentlint
+    is invoked; an instance of unknown key (`[*]`) leaves the key out. A plan resource located in its code keeps the
+    plan file here: the same fingerprint with or without the code. The legacy recipe (before repository roots):
+    root module relative to the common folder of the inputs."""
+    fp_path = at.stack if at.source == "plan" else at.path
+    return fingerprints(
+        model, rule_id, fp_path, [_known_keys(at.address), identity_address and _known_keys(identity_address), key],
+        at.stack, [at.ref_address, identity_address and strip_instance_keys(identity_address), key])
 
 
 def _only_tool(g: IdentityGraph, node: str) -> bool:

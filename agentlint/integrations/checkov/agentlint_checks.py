@@ -98,6 +98,29 @@ def _same_file(finding_path: str, entity_file: str) -> bool:
     return a == b or a.endswith("/" + b) or b.endswith("/" + a)
 
 
+# Where a finding on a data source is checked: Checkov checks resources only, and agentlint reports a finding on a
+# policy statement at the statement, often a `data "aws_iam_policy_document"` block. Its check is the resource that
+# wires the document in: the attachment, else the policy, else the identity (where agentlint reported it up to 0.2.0).
+_CARRIERS = ("attachment", "policy", "identity")
+
+
+def _is_data(address: str) -> bool:
+    return address.startswith("data.") or ".data." in address
+
+
+def _checked_at(f: dict) -> tuple[str, str]:
+    """(address, file) of the resource whose check reports finding `f`."""
+    address, path = str(f.get("address", "")), str(f.get("path", ""))
+    if not _is_data(address):
+        return address, path
+    steps = {s.get("role"): s for s in f.get("trace") or [] if isinstance(s, dict) and s.get("path")
+             and not _is_data(str(s.get("address", ""))) and ".inline_policy" not in str(s.get("address", ""))}
+    for role in _CARRIERS:
+        if role in steps:
+            return str(steps[role]["address"]), str(steps[role]["path"])
+    return address, path
+
+
 class AgentlintCheck(BaseResourceCheck):
     rule_id = ""
 
@@ -111,7 +134,7 @@ class AgentlintCheck(BaseResourceCheck):
         if any(_same_file(e.get("path", ""), entity_file) for e in report.get("errors", []) if isinstance(e, dict)):
             return CheckResult.UNKNOWN
         hits = [f for f in report.get("findings", []) if f.get("rule_id") == self.rule_id
-                and _INDEX.sub("", f.get("address", "")) == address and _same_file(f.get("path", ""), entity_file)]
+                and _INDEX.sub("", _checked_at(f)[0]) == address and _same_file(_checked_at(f)[1], entity_file)]
         self.details = [f["message"] for f in hits]
         return CheckResult.FAILED if hits else CheckResult.PASSED
 
