@@ -12,6 +12,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Optional
 
+from agentlint.graph.aws_invocations import AGENT_INVOKE_ACTIONS
 from agentlint.graph.schema import Edge, NodeKind, Rel
 from agentlint.model import TraceStep
 from agentlint.rule import RuleContext
@@ -39,16 +40,29 @@ def driven_agents(ctx: RuleContext, start: str, *, identity_only: bool = False) 
         node, steps, via, as_identity = queue.popleft()
         for source, lead in ([(node, [])] if as_identity else _drivers(ctx, node)):
             for e in g.edges_out(source, Rel.INVOKES_AGENT):
-                if e.target in seen or g.node(e.target).kind == NodeKind.EXTERNAL:
-                    continue  # the agents of the account the code does not define: nothing to follow
-                seen.add(e.target)
-                identity = next((r.target for r in g.edges_out(e.target, Rel.RUNS_AS)), None)
-                hop = steps + lead + _grant_steps(ctx, e) + [_node_step(ctx, "agent", e.target)]
-                if identity is not None:
-                    hop.append(_node_step(ctx, "identity", identity))
-                out.append(Reach(e.target, identity, hop, via))
-                queue.append((e.target, hop[:-1] if identity is not None else hop, via + [e.target], False))
+                for target in _targets(ctx, e):
+                    if target in seen:
+                        continue
+                    seen.add(target)
+                    identity = next((r.target for r in g.edges_out(target, Rel.RUNS_AS)), None)
+                    hop = steps + lead + _grant_steps(ctx, e) + [_node_step(ctx, "agent", target)]
+                    if identity is not None:
+                        hop.append(_node_step(ctx, "identity", identity))
+                    out.append(Reach(target, identity, hop, via))
+                    queue.append((target, hop[:-1] if identity is not None else hop, via + [target], False))
     return out
+
+
+def _targets(ctx: RuleContext, e: Edge) -> list[str]:
+    """The agents an invoke edge reaches: its target, or for a grant on every agent (the external every-agent node)
+    the agents of the scanned code in that stack that the action drives; the ones the code does not define have
+    nothing to follow."""
+    g = ctx.graph
+    if g.node(e.target).kind != NodeKind.EXTERNAL:
+        return [e.target]
+    types = AGENT_INVOKE_ACTIONS.get(e.attr, ())
+    stack = g.node(e.target).stack
+    return sorted(a for a in g.agents if g.node(a).stack == stack and g.node(a).rtype in types)
 
 
 def _drivers(ctx: RuleContext, agent: str) -> list[tuple[str, list[TraceStep]]]:

@@ -209,14 +209,28 @@ def test_invoke_edges_in_the_graph():
     ops, supervisor = 'module.agents["ops"]', 'module.agents["supervisor"]'
     assert edges == [
         ("aws_iam_role.frontdesk", f"{supervisor}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", None),
-        # AdministratorAccess allows every invoke action on every agent, those the code does not define too.
+        # AdministratorAccess allows every invoke action on every agent: one edge to the node standing for all of
+        # them (the code's agents are listed when a chain is walked, see the next test), not one per agent.
         (f"{ops}.aws_iam_role.this", every.format("bedrock-agentcore:InvokeAgentRuntime"),
          "bedrock-agentcore:InvokeAgentRuntime", "*"),
         (f"{ops}.aws_iam_role.this", every.format("bedrock:InvokeAgent"), "bedrock:InvokeAgent", "*"),
-        (f"{ops}.aws_iam_role.this", f"{ops}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", "*"),
-        (f"{ops}.aws_iam_role.this", f"{supervisor}.aws_bedrockagent_agent.this", "bedrock:InvokeAgent", "*"),
         (f"{supervisor}.aws_bedrockagent_agent.this", f"{ops}.aws_bedrockagent_agent.this",
          "agent_descriptor.alias_arn", None)]
+
+
+def test_a_grant_on_every_agent_drives_the_agents_of_the_code():
+    """The every-agent node stands for the code's agents too: walking from the administrator role reaches both."""
+    from agentlint.config import Config
+    from agentlint.engine import build_graph
+    from agentlint.rule import RuleContext
+    from agentlint.rules.al8_agent_chain import driven_agents
+
+    g = build_graph([CHAIN], Config())
+    ctx = RuleContext(g, ran_rules=set())
+    ops = 'module.agents["ops"]'
+    role = next(n for n in g.principals() if g.address_of(n) == f"{ops}.aws_iam_role.this")
+    assert sorted(g.address_of(r.agent) for r in driven_agents(ctx, role, identity_only=True)) == [
+        'module.agents["supervisor"].aws_bedrockagent_agent.this']  # its own agent is left out
 
 
 def test_chain_to_agents_without_power_stays_high_and_names_them(tmp_path):

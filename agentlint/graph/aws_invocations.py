@@ -71,7 +71,8 @@ def _every_agent(pattern: str, service: str) -> bool:
 
 
 def _every_agent_node(b: "IdentityGraph", stack: str, action: str) -> str:
-    """A node for the agents of the account the scanned code does not define, which a grant on `*` reaches too."""
+    """The node standing for every agent of the account (`every_agent`, external): those the scanned code defines, of
+    the types `action` drives in this stack (walkers list them with `AGENT_INVOKE_ACTIONS`), and those it does not."""
     node = f"{stack}::every-agent:{action}"
     if node not in b.store:
         b.store.add_node(node, kind="external", target_kind="agent", address=f"every agent of the account ({action})",
@@ -80,19 +81,13 @@ def _every_agent_node(b: "IdentityGraph", stack: str, action: str) -> str:
 
 
 def agent_invocations(b: "IdentityGraph") -> None:
-    """principal -> agent for each agent of the scanned code a principal's policies let it invoke (on `*`, on a
-    wildcard ARN, or on the agent, its alias or runtime endpoint by reference; a grant on every agent also reaches
-    one node standing for the agents the code does not define). A Deny on every resource or a
+    """principal -> agent for each agent of the scanned code a principal's policies let it invoke by reference (the
+    agent, its alias or runtime endpoint), and principal -> the every-agent node for a grant on `*` or a wildcard
+    ARN (it stands for every agent of the account, those of the code included). A Deny on every resource or a
     permissions boundary that leaves the action out takes the edge away. Runs once the IAM wiring is done."""
     from agentlint.iam.effective import EffectivePermissions, Holding
     from agentlint.iam.evaluate import allows_action
 
-    by_stack: dict[str, dict[str, list[str]]] = {}
-    for node, data in b.store.nodes(data=True):
-        res = data.get("resource")
-        for action, types in AGENT_INVOKE_ACTIONS.items():
-            if res is not None and res.mode == "managed" and res.type in types:
-                by_stack.setdefault(data["stack"], {}).setdefault(action, []).append(node)
     for node, data in list(b.store.nodes(data=True)):
         if data.get("kind") != "principal" or data.get("resource") is None:
             continue
@@ -105,7 +100,6 @@ def agent_invocations(b: "IdentityGraph") -> None:
         eff = EffectivePermissions(holdings, b.document(boundary) if boundary is not None else None)
         seen: set[str] = set()
         for action, types in AGENT_INVOKE_ACTIONS.items():
-            agents = by_stack.get(data["stack"], {}).get(action, [])
             if not any(allows_action(h.statement, action) is True for h in holdings):
                 continue
             if eff.denied(action) or not eff.within_boundary(action):
@@ -117,7 +111,10 @@ def agent_invocations(b: "IdentityGraph") -> None:
                     continue
                 every = st.not_resources is not None or any(
                     isinstance(r, str) and _every_agent(r, service) for r in st.resources or [])
-                targets = agents + [_every_agent_node(b, data["stack"], action)] if every else agents_named(
+                # A grant on every agent is one edge to the node standing for all of them (the agents of the code
+                # among them are found when a chain is walked): one edge per defined agent made 400,000 edges and
+                # 600 MB for 200 administrator roles and 2,000 agents.
+                targets = [_every_agent_node(b, data["stack"], action)] if every else agents_named(
                     b, data["stack"], st.resources, types)
                 pdata = b.store.nodes[h.policy]
                 where = st.origin or pdata.get("resource") or pdata.get("owner")
