@@ -96,12 +96,17 @@ def _reached(st) -> list[str]:
 
 @lru_cache(maxsize=1024)
 def _reached_by(patterns: tuple, negated: bool) -> tuple:
-    st = Statement(effect="Allow", actions=None if negated else list(patterns),
-                   not_actions=list(patterns) if negated else None)
     if negated:  # NotAction: everything else, each action on its own merits
+        st = Statement(effect="Allow", not_actions=list(patterns))
         return tuple(a.name for a in granted_actions(st) if _wanted(a.name, a.level, False, a.star_only))
-    return tuple(dict.fromkeys(a.name for _, whole, a in expanded_actions(st)
-                               if _wanted(a.name, a.level, whole, a.star_only)))
+    # In the order written, each pattern expanded once for every list it appears in (`*` is in many).
+    return tuple(dict.fromkeys(name for p in patterns for name in _reached_by_pattern(p)))
+
+
+@lru_cache(maxsize=4096)
+def _reached_by_pattern(pattern: str) -> tuple:
+    st = Statement(effect="Allow", actions=[pattern])
+    return tuple(a.name for _, whole, a in expanded_actions(st) if _wanted(a.name, a.level, whole, a.star_only))
 
 
 def _wanted(name: str, level: str, whole_service: bool, star_only: bool) -> bool:

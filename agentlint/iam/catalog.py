@@ -80,22 +80,27 @@ class Catalog:
 
 @lru_cache(maxsize=4096)
 def _expand(cat: Catalog, pattern: str) -> tuple[Action, ...]:
+    match = None  # None: every action of the services
     if pattern in ("*", "*:*"):
         services = cat.services
-        name_re = None
     else:
         service, sep, name = pattern.partition(":")
         if not sep:
             return ()
         services = [s for s in cat.services if _glob(service).match(s)] if _has_glob(service) else [service]
-        name_re = None if name == "*" else _glob(name)
+        if name != "*":
+            # Most patterns are a prefix and one trailing `*` (`s3:Get*`): compared as a prefix, nothing compiled.
+            prefix = name[:-1]
+            match = (name.__eq__ if not _has_glob(name)
+                     else (lambda lower: lower.startswith(prefix)) if name.endswith("*") and not _has_glob(prefix)
+                     else _glob(name).match)
     out = []
     for s in services:
         table = cat.table(s)
         if not table:
             continue
         for lower, (spelled, level, star) in table.items():
-            if name_re is None or name_re.match(lower):
+            if match is None or match(lower):
                 out.append(Action(f"{s}:{spelled}", _LEVELS[level], star))
     return tuple(out)
 
