@@ -90,7 +90,7 @@ def drift(paths, base, fmt, output, fail_on_drift, config_path, var_files, exclu
     """What each agent gained and lost: the working tree against git REF (--base), or a plan's prior state against
     its planned values."""
     from agentlint.changes import ChangeError
-    from agentlint.cli_output import write_file
+    from agentlint.cli_output import deliver
     from agentlint.drift.sources import code_drift, plan_drift
     from agentlint.values import scrub
 
@@ -111,11 +111,5 @@ def drift(paths, base, fmt, output, fail_on_drift, config_path, var_files, exclu
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
     body = scrub(render(fmt.lower(), result))
-    if output:
-        write_file(output, body)
-    else:
-        click.echo(body, nl=False)
-    for e in result["errors"]:
-        click.echo(f"agentlint: {e['path']}{':' + str(e['line']) if e.get('line') else ''}: {e['kind']}: "
-                   f"{e['message']}", err=True)
+    deliver(body, output, result["errors"])
     sys.exit(gate(0, result, fail_on_drift or config.fail_on_drift))

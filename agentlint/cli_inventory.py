@@ -47,7 +47,7 @@ def render(fmt: str, inv: dict) -> str:
 def inventory(paths, fmt, output, config_path, var_files, select, ignore, excludes, respect_gitignore, no_cache,
               sources, root, var_args):
     """List every agent: its identities, credentials, effective permissions, trust, findings and blast radius."""
-    from agentlint.cli_output import write_file
+    from agentlint.cli_output import deliver
     from agentlint.inventory.build import inventory as build
     from agentlint.values import scrub
 
@@ -56,11 +56,5 @@ def inventory(paths, fmt, output, config_path, var_files, select, ignore, exclud
     inv = build([p for p in paths if p != "-"], config, use_cache=not no_cache, root=root,
                 variables=_variables(var_args), plan_options=_plan_options(False, None, sources, "-" in paths))
     body = scrub(render(fmt.lower(), inv))
-    if output:
-        write_file(output, body)
-    else:
-        click.echo(body, nl=False)
-    for e in inv["errors"]:
-        click.echo(f"agentlint: {e['path']}{':' + str(e['line']) if e.get('line') else ''}: {e['kind']}: "
-                   f"{e['message']}", err=True)
+    deliver(body, output, inv["errors"])
     sys.exit(2 if inv["errors"] else 0)

@@ -94,6 +94,18 @@ def write_file(path: str, text: str) -> None:
         sys.exit(2)
 
 
+def deliver(body: str, output: Optional[str], errors: list[dict]) -> None:
+    """A rendered inventory or drift report to the -o file or standard output, then each input error on standard
+    error with its file and line (the report's JSON lists them too)."""
+    if output:
+        write_file(output, body)
+    else:
+        click.echo(body, nl=False)
+    for e in errors:
+        click.echo(f"agentlint: {e['path']}{':' + str(e['line']) if e.get('line') else ''}: {e['kind']}: "
+                   f"{e['message']}", err=True)
+
+
 def exit_code(report, fail_on: str) -> int:
     """0 / 1 / 2 as documented; `--fail-on none` never fails on findings, but an unreadable input is still 2."""
     from agentlint.engine import exit_code as gate
