@@ -43,15 +43,16 @@ def changed_in_plan(findings: list[Finding], model: ScanModel) -> list[Finding]:
     return kept
 
 
-def _git(args: list[str], cwd: str) -> Optional[bytes]:
+def _git(args: list[str], cwd: str, stdin: Optional[bytes] = None, timeout: int = 60) -> Optional[bytes]:
+    """git's output, or None when it fails; run with hooks and the fsmonitor off, never prompting."""
     cmd = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null", *args]
     try:
-        out = subprocess.run(cmd, cwd=cwd, capture_output=True, timeout=60, check=False,
+        out = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, timeout=timeout, check=False,
                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
     except FileNotFoundError:
         raise ChangeError("--diff-base needs git on PATH") from None
     except subprocess.TimeoutExpired:
-        raise ChangeError("git did not answer within 60 s") from None
+        raise ChangeError(f"git did not answer within {timeout} s") from None
     return out.stdout if out.returncode == 0 else None
 
 

@@ -10,11 +10,8 @@ submodules are left out, and a path that would leave the folder (`..`, an absolu
 from __future__ import annotations
 
 import os
-import subprocess
 
 from agentlint.changes import ChangeError, _git
-
-GIT = ["git", "-c", "core.fsmonitor=false", "-c", "core.hooksPath=/dev/null"]
 
 
 def toplevel(path: str) -> str:
@@ -46,12 +43,10 @@ def materialise(ref: str, top: str, dest: str) -> int:
         wanted.append((sha, rel))
     if not wanted:
         return 0
-    proc = subprocess.run([*GIT, "cat-file", "--batch"], cwd=top, input="".join(f"{sha}\n" for sha, _ in wanted)
-                          .encode(), capture_output=True, timeout=300, check=False,
-                          env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
-    if proc.returncode != 0:
+    out = _git(["cat-file", "--batch"], top, stdin="".join(f"{sha}\n" for sha, _ in wanted).encode(), timeout=300)
+    if out is None:
         raise ChangeError(f"git could not read the files of {ref!r}")
-    out, pos = proc.stdout, 0
+    pos = 0
     for _sha, rel in wanted:
         end = out.index(b"\n", pos)
         size = int(out[pos:end].split()[2])
