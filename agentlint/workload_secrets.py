@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Optional
 
-from agentlint.graph.workload_config import GCP_CONTAINERS, environment_of
+from agentlint.graph.workload_config import ENV_WORKLOAD_TYPES, environment_of
 from agentlint.model import Resource
 from agentlint.values import SECRET_SHAPES, Unknown, UnknownText, blocks, first_block
 
@@ -28,16 +28,6 @@ REFERENCE_VALUE = re.compile(r"(?i)^(arn:|\{\{resolve:|ssm:|secretsmanager:|proj
 ENV_ATTRS = ("environment", "container_definitions", "environment_variables", "source_configuration", "spec",
              "template", "container", "app_settings")
 
-
-# Workload types whose environment `environment_of` reads (Kubernetes pod-bearing types are added from its table).
-ENV_WORKLOAD_TYPES = (
-    "aws_lambda_function", "aws_ecs_task_definition", "aws_batch_job_definition", "aws_apprunner_service",
-    "aws_codebuild_project", "aws_bedrockagentcore_agent_runtime", "awscc_bedrockagentcore_runtime",
-    *GCP_CONTAINERS, "google_cloudfunctions_function", "google_cloudfunctions2_function",
-    "azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_linux_web_app", "azurerm_windows_web_app",
-    "azurerm_function_app", "azurerm_app_service", "azurerm_logic_app_standard", "azurerm_container_app",
-    "google_vertex_ai_reasoning_engine",
-)
 
 # Boot scripts per host type: (attribute path, base64 expected). A path step that is a block is followed to its
 # first block; the last step is the attribute.

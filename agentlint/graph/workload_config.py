@@ -35,6 +35,13 @@ GCP_CONTAINERS = {"google_cloud_run_v2_service": ("template",), "google_cloud_ru
 APP_SERVICE_TYPES = ("azurerm_linux_function_app", "azurerm_windows_function_app", "azurerm_linux_web_app",
                      "azurerm_windows_web_app", "azurerm_function_app", "azurerm_app_service",
                      "azurerm_logic_app_standard")
+# Every type whose environment `workload_config` reads below (Kubernetes pod-bearing types: kubernetes.K8S_POD_SPEC).
+ENV_WORKLOAD_TYPES = (
+    "aws_lambda_function", "aws_ecs_task_definition", "aws_batch_job_definition", "aws_apprunner_service",
+    "aws_codebuild_project", "aws_bedrockagentcore_agent_runtime", "awscc_bedrockagentcore_runtime",
+    *GCP_CONTAINERS, "google_cloudfunctions_function", "google_cloudfunctions2_function", *APP_SERVICE_TYPES,
+    "azurerm_container_app", "google_vertex_ai_reasoning_engine",
+)
 
 
 @dataclass
