@@ -200,6 +200,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     from agentlint.cli_drift import check_gate_option, gate, scan_drift
     from agentlint.engine import scan as run_scan
     from agentlint.model import Severity
+    from agentlint.result_cache import cached_scan
     from agentlint.values import scrub
 
     fmt = fmt.lower()
@@ -220,14 +221,20 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     from agentlint.changes import ChangeError
 
     plan_options = _plan_options(terraform_show, terraform_bin, sources, stdin)
-    try:
-        report = run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
-                          diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else _progress(),
-                          root=root, variables=_variables(var_args), plan_options=plan_options)
+    variables = _variables(var_args)
+
+    def run():
+        return run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
+                        diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else _progress(),
+                        root=root, variables=variables, plan_options=plan_options)
+
+    try:  # nothing changed since the same scan: its report (agentlint/result_cache.py says when)
+        report = cached_scan(list(paths), root, config, {"no_ignore": no_ignore, "variables": variables}, run,
+                             enabled=not (no_cache or diff_base or changed_only or stdin or sources or terraform_show))
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)
-    drift = scan_drift(diff_base, paths, config, no_cache, root, _variables(var_args), plan_options)
+    drift = scan_drift(diff_base, paths, config, no_cache, root, variables, plan_options)
     if baseline is not None:
         from agentlint.baseline import apply
 

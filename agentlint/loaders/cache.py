@@ -36,8 +36,8 @@ def cache_dir() -> str:
 
 
 def clean(folder: Optional[str] = None) -> tuple[int, int]:
-    """`agentlint cache clean`: remove what agentlint wrote in its cache folder (parse entries of every format and
-    the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a folder shared with other
+    """`agentlint cache clean`: remove what agentlint wrote in its cache folder (parse entries and stored scan
+    results of every format, the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a folder shared with other
     files. Returns (files removed, bytes freed)."""
     import shutil
 
@@ -49,7 +49,7 @@ def clean(folder: Optional[str] = None) -> tuple[int, int]:
         return 0, 0
     for name in names:
         path = os.path.join(folder, name)
-        if name.startswith("parse-v") and os.path.isdir(path) and not os.path.islink(path):
+        if name.startswith(("parse-v", "result-v")) and os.path.isdir(path) and not os.path.islink(path):
             for sub, _, entries in os.walk(path):
                 for entry in entries:
                     try:
