@@ -45,7 +45,7 @@ from agentlint import __version__
 from agentlint.model import Report
 
 FORMAT = 1
-MAX_ENTRIES = 200_000
+MAX_ENTRIES = 100_000
 RACY_SECONDS = 2.0
 _DIGEST_BYTES = 32
 _MAX_RACY_BYTES = 64 * 1024 * 1024

@@ -15,9 +15,8 @@ import importlib.util
 import marshal
 import os
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
 # Access levels as the Service Authorization Reference names them.
 READ, LIST, WRITE, PERMISSIONS, TAGGING = "Read", "List", "Write", "Permissions management", "Tagging"
@@ -31,8 +30,7 @@ class CatalogUnavailable(RuntimeError):
     pass
 
 
-@dataclass(frozen=True)
-class Action:
+class Action(NamedTuple):  # a tuple, not a frozen dataclass: `*` builds 20,000 of them, five times faster
     name: str  # "s3:GetObject", with AWS's spelling
     level: str  # one of _LEVELS
     star_only: bool  # the action takes no resource ARN: only `Resource "*"` can grant it
