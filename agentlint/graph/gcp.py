@@ -76,11 +76,15 @@ def member_kind(member: str) -> tuple[str, str]:
 
 
 def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
-    """(role, members) pairs of a `policy_data` value: a JSON string (plans) or a reference to a
-    `data "google_iam_policy"` whose `binding` blocks hold them (configuration)."""
-    import json
+    """(role, members) pairs of a `policy_data` value (see `policy_grants`)."""
+    return [(role, members) for role, members, _condition in policy_grants(policy_data, lookup)]
 
-    from agentlint.values import Unknown, blocks
+
+def policy_grants(policy_data, lookup) -> list[tuple[Any, list, Optional[str]]]:
+    """(role, members, condition) of each binding of a `policy_data` value: a JSON string (plans) or a reference to
+    a `data "google_iam_policy"` whose `binding` blocks hold them (configuration). `condition`: the binding's
+    condition (`binding_condition`), or None."""
+    import json
 
     if isinstance(policy_data, str):
         try:
@@ -88,14 +92,30 @@ def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
         except ValueError:
             return []
         bindings = doc.get("bindings") if isinstance(doc, dict) else None  # the JSON may be anything: it is input
-        return [(b.get("role"), b.get("members") if isinstance(b.get("members"), list) else [])
+        return [(b.get("role"), b.get("members") if isinstance(b.get("members"), list) else [],
+                 binding_condition(b.get("condition")))
                 for b in (bindings if isinstance(bindings, list) else []) if isinstance(b, dict)]
     if isinstance(policy_data, Unknown):
         for ref in policy_data.refs:
             source = lookup(ref.address)
             if source is not None and source.type == "google_iam_policy":
-                return [(b.get("role"), b.get("members") or []) for b in blocks(source.values.get("binding"))]
+                return [(b.get("role"), b.get("members") or [], binding_condition(b.get("condition")))
+                        for b in blocks(source.values.get("binding"))]
     return []
+
+
+def binding_condition(value: Any) -> Optional[str]:
+    """The `condition` of a grant or a policy binding (a block in the code, an object in JSON), named by its title,
+    else its expression, else "a condition"; None when there is none. A grant with one holds only while its
+    expression is true: rules report it one confidence level lower."""
+    block = value[0] if isinstance(value, list) and value else value
+    if not isinstance(block, dict):
+        return None
+    for key in ("title", "expression"):
+        text = block.get(key)
+        if isinstance(text, str) and text.strip():
+            return text
+    return "a condition"
 
 
 # The gcp identity type that holds grants (a node of kind principal).
@@ -145,11 +165,13 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
                 b.store.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
         elif res.type in IAM_GRANTS:
             scope_kind, attr = IAM_GRANTS[res.type]
-            grant(b, res, accounts, scope_kind, res.values.get("role"), res.values.get(attr))
+            grant(b, res, accounts, scope_kind, res.values.get("role"), res.values.get(attr),
+                  binding_condition(res.values.get("condition")))
         elif res.type in IAM_POLICIES:
-            pairs = policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
-            for role, members in pairs:
-                grant(b, res, accounts, IAM_POLICIES[res.type], role, members)
+            # Each binding of the policy is a grant of its own, with its own condition.
+            found = policy_grants(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
+            for role, members, condition in found:
+                grant(b, res, accounts, IAM_POLICIES[res.type], role, members, condition)
     unapplied_policies(b, resources, accounts)
 
 
@@ -187,10 +209,12 @@ def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: 
                 node = member_node(b, doc.stack, member, accounts)
                 if node is not None:
                     b.store.add_edge(node, role_node, rel="gcp_unapplied", via=doc, role=role, scope=role_scope,
-                                     scope_kind="scope the policy is applied to", member=display(member, 120))
+                                     scope_kind="scope the policy is applied to", member=display(member, 120),
+                                     condition=binding_condition(binding.get("condition")))
 
 
-def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
+def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any,
+          condition: Optional[str] = None) -> None:
     if not isinstance(role, str):
         return
     scope_value = res.values.get(SCOPE_ATTR[scope_kind])
@@ -208,7 +232,7 @@ def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, ro
         node = member_node(b, res.stack, member, accounts)
         if node is not None:
             b.store.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
-                            scope_kind=scope_kind, target=target, member=display(member, 120))
+                            scope_kind=scope_kind, target=target, member=display(member, 120), condition=condition)
 
 
 def member_node(b: "IdentityGraph", stack: str, member: Any, accounts: dict) -> Optional[str]:
