@@ -26,8 +26,10 @@ class GcpDefaultServiceAccountGrant(Rule):
     `data.google_app_engine_default_service_account`). Every workload created without a service account of its own
     runs as one of them: Compute Engine instances and templates with a `service_account` block without `email`,
     Cloud Run services and jobs, Cloud Functions (2nd gen: compute; 1st gen: App Engine) and GKE node pools without
-    one. The finding names those workloads in the scanned code, agents first, and ranks higher when an agent is
-    among them.
+    one; a GKE cluster whose default node pool, inline or separate node pools, Autopilot or node auto-provisioning
+    nodes name none (a cluster that deleted its default pool runs as its other pools' accounts). The finding names
+    those workloads in the scanned code, agents first, and ranks higher when an agent is among them (a cluster
+    labelled as one in `resource_labels` included).
 
     A role is judged by what it grants (agentlint ships Google's permission list of every predefined role):
     a basic role, or a role with a permission to become another identity or change IAM

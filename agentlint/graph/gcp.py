@@ -3,7 +3,8 @@ grants of roles to members at organization, folder, project and service-account 
 
 Attribute paths and defaults from the hashicorp/google provider docs as recorded in
 `shared/notes/identity-catalog.md` section 1.3 / 2.2 (Cloud Run "If not provided, the revision will use the project's
-default service account"; GKE node pools: "If not specified, the 'default' service account is used").
+default service account"; GKE node pools: "If not specified, the 'default' service account is used"). GKE
+clusters run as their nodes' accounts: graph.gcp_gke.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
-from agentlint.graph import kubernetes
+from agentlint.graph import gcp_gke, kubernetes
 from agentlint.model import Resource
 from agentlint.values import ProviderDefault, Unknown, blocks, display, follow_blocks, refs_in
 
@@ -141,10 +142,13 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
             if isinstance(account_id, str) and account_id:
                 key = (res.stack, account_id.rsplit("/", 1)[-1].split("@", 1)[0])
                 accounts.setdefault(key, b._add(res, "principal"))
+    pools = gcp_gke.pools_by_cluster(resources, b.lookup)
     for res in resources:
         if res.mode != "managed":
             continue
-        if res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
+        if res.type == gcp_gke.CLUSTER:
+            cluster(b, res, pools.get((res.stack, res.address), []), accounts)
+        elif res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
             value = kubernetes.annotation(res, GKE_ANNOTATION)
             if value is not None:
                 target = account_node(b, res.stack, value, None, accounts)
@@ -160,6 +164,8 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
                     follow_blocks(res.values, ("spec",)).get("identity_type") == "AGENT_IDENTITY":
                 continue  # the agent is its own principal (Google-managed agent identity)
             value = follow_blocks(res.values, path).get(attr) if path else res.values.get(attr)
+            if res.type == gcp_gke.NODE_POOL:
+                value = gcp_gke.node_account(value)  # "default" (plans, state): the default compute account
             sa = account_node(b, res.stack, value, default, accounts)
             if sa is not None:
                 b.store.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
@@ -173,6 +179,21 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
             for role, members, condition in found:
                 grant(b, res, accounts, IAM_POLICIES[res.type], role, members, condition)
     unapplied_policies(b, resources, accounts)
+
+
+def cluster(b: "IdentityGraph", res: Resource, pools: list[Resource], accounts: dict) -> None:
+    """A GKE cluster runs as the service accounts of its nodes (graph.gcp_gke): its default node pool's, its
+    node pools', Autopilot's or node auto-provisioning's; a cluster the code does not say that of is left out."""
+    found = gcp_gke.cluster_identities(res, pools)
+    if not found:
+        return
+    node = b._add(res, "workload")
+    seen: set[str] = set()
+    for value, attr, via in found:
+        sa = account_node(b, res.stack, value, "compute", accounts)
+        if sa is not None and sa not in seen:  # pools that share an account: one edge, the first pool's
+            seen.add(sa)
+            b.store.add_edge(node, sa, rel="runs_as", attr=attr if via is None else f"{via.address}.{attr}", via=via)
 
 
 def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: dict) -> None:
