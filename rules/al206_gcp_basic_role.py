@@ -19,7 +19,9 @@ class GcpBasicRole(Rule):
     member. A grant to the service account an agent runs as (Cloud Run, Cloud Functions, Vertex AI Agent Engine,
     Compute, GKE node pools; the default service accounts included) names the agent and ranks higher. A
     `data "google_iam_policy"` document that no `*_iam_policy` resource applies is judged on its own, one level
-    lower, as AWS policies attached to nothing are.
+    lower, as AWS policies attached to nothing are. A grant under an IAM `condition` (on the grant, or on its
+    binding in the `data "google_iam_policy"` an `*_iam_policy` applies) holds only while the condition is true:
+    it is reported with medium confidence, naming the condition.
 
     ## Why is this bad?
     Basic roles predate IAM's fine-grained roles and grant thousands of permissions across every service. Editor on

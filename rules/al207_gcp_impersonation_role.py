@@ -33,7 +33,9 @@ class GcpImpersonationRole(Rule):
     `iam.serviceAccounts.actAs`, `getAccessToken`, `signBlob`, `signJwt`, `implicitDelegation`, key creation,
     `setIamPolicy` on projects, folders, the organization or service accounts, or `iam.roles.create`/`update` is
     reported the same way, naming the permission. A `data "google_iam_policy"` document that no `*_iam_policy`
-    resource applies is judged on its own, one level lower.
+    resource applies is judged on its own, one level lower. A grant under an IAM `condition` (on the grant, or on its
+    binding in the `data "google_iam_policy"` an `*_iam_policy` applies) holds only while the condition is true:
+    it is reported with medium confidence, naming the condition.
 
     ## Why is this bad?
     An agent that can mint a token for, or act as, any service account of the project holds the union of their

@@ -5,8 +5,8 @@ from typing import Optional
 from agentlint.graph.schema import Rel
 from agentlint.iam.gcp_roles import (BASIC, DATA_READS, ESCALATION, data_read_permissions, escalation_permissions,
                                      permissions)
-from agentlint.model import Severity
-from agentlint.rule import Rule, RuleContext, describe_identity
+from agentlint.model import Confidence, Severity
+from agentlint.rule import Rule, RuleContext, describe_identity, gcp_condition, gcp_condition_phrase
 
 BASIC_WHAT = {
     "roles/owner": "every permission in the scope, IAM included",
@@ -26,8 +26,10 @@ class GcpDefaultServiceAccountGrant(Rule):
     `data.google_app_engine_default_service_account`). Every workload created without a service account of its own
     runs as one of them: Compute Engine instances and templates with a `service_account` block without `email`,
     Cloud Run services and jobs, Cloud Functions (2nd gen: compute; 1st gen: App Engine) and GKE node pools without
-    one. The finding names those workloads in the scanned code, agents first, and ranks higher when an agent is
-    among them.
+    one; a GKE cluster whose default node pool, inline or separate node pools, Autopilot or node auto-provisioning
+    nodes name none (a cluster that deleted its default pool runs as its other pools' accounts). The finding names
+    those workloads in the scanned code, agents first, and ranks higher when an agent is among them (a cluster
+    labelled as one in `resource_labels` included).
 
     A role is judged by what it grants (agentlint ships Google's permission list of every predefined role):
     a basic role, or a role with a permission to become another identity or change IAM
@@ -36,7 +38,8 @@ class GcpDefaultServiceAccountGrant(Rule):
     service (`roles/storage.admin`, `roles/container.clusterAdmin`) is one level lower. Other roles (log and metric
     writers, readers of artifacts) are what a default workload needs and are not reported; nor are custom roles
     (AL209 judges them). A grant on one service account (`google_service_account_iam_*`) is judged by its
-    escalation permissions only.
+    escalation permissions only. A grant under an IAM `condition` (on the grant, or on its binding in a
+    `data "google_iam_policy"`) is reported with medium confidence.
 
     When this rule runs, it stands for what AL206, AL207 and AL401 would say about the same default account.
     The default accounts of the projects of one root module are one identity here: the scanned code does not say
@@ -85,10 +88,13 @@ class GcpDefaultServiceAccountGrant(Rule):
                 continue
             top, why = judged
             via = binding.via
+            # A grant under an IAM condition holds only while it is true: one confidence level lower, as AL206/AL207.
             yield ctx.finding(self, at=via, line=via.line_of("role"), identity=binding.source, narrowed=not top,
-                              key=f"{binding.role}:{binding.member}", message=(
+                              key=f"{binding.role}:{binding.member}",
+                              confidence=Confidence.MEDIUM if gcp_condition(binding) else None, message=(
                                   f"{describe_identity(g, binding.source)} is granted {binding.role} "
-                                  f"({why}) on {binding.scope} by {via.address}; {inherited_by(g, binding.source)}"))
+                                  f"({why}) on {binding.scope} by {via.address}{gcp_condition_phrase(binding)}; "
+                                  f"{inherited_by(g, binding.source)}"))
 
 
 def judge(role: Optional[str], scope_kind: Optional[str]) -> Optional[tuple[bool, str]]:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from agentlint.graph.gcp import CLOUD_PLATFORM_SCOPES, DEFAULT_EMAIL, default_named
+from agentlint.graph.gcp_gke import flag
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext
 from agentlint.values import ProviderDefault, Unknown, first_block
@@ -22,7 +23,8 @@ class GcpDefaultServiceAccountFullScope(Rule):
     as the project's default compute service account (no `email` / `service_account`,
     `PROJECT_NUMBER-compute@developer.gserviceaccount.com`, or `data.google_compute_default_service_account`'s
     `email`) with the `cloud-platform` scope. Reported for every such
-    host; ranked higher when it hosts an agent.
+    host; ranked higher when it hosts an agent (a GKE cluster labelled as one, `resource_labels`). A cluster's
+    `node_config` is not judged when no node uses it: `remove_default_node_pool = true`, or Autopilot.
 
     ## Why is this bad?
     The default compute service account gets the Editor role on the project unless the organization turned that
@@ -56,6 +58,9 @@ class GcpDefaultServiceAccountFullScope(Rule):
             block = first_block(res.values.get(block_name))
             if not block:
                 continue
+            if res.type == "google_container_cluster" and (flag(res.values.get("remove_default_node_pool")) or
+                                                           flag(res.values.get("enable_autopilot"))):
+                continue  # no node runs with the cluster's `node_config`: its default pool is deleted, or Autopilot
             email = block.get(email_attr)
             scopes = block.get(scopes_attr)
             scopes = scopes if isinstance(scopes, list) else []

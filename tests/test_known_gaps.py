@@ -9,8 +9,9 @@ import pytest
 from helpers import run
 
 
-@pytest.mark.xfail(strict=True, reason="a for_each GCP grant is attributed to the last service-account instance")
 def test_for_each_gcp_grant_names_its_own_service_account():
+    """Was a known gap: a reference inside a template (`"serviceAccount:${google_service_account.agent[each.key]
+    .email}"`) lost its instance key, so every instance's grant went to the first account."""
     report = run("fixtures/AL207/bad/folder-admin-for-each")
     got = {f.address: f.agents for f in report.findings}
     assert got == {

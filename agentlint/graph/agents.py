@@ -93,8 +93,9 @@ def _tag_evidence(res: Resource, tag_rules: dict[str, str]) -> Iterable[Evidence
     tags = res.values.get("tags")
     if not isinstance(tags, dict):
         tags = {}
-    if isinstance(res.values.get("labels"), dict):  # Google Cloud labels
-        tags = {**tags, **res.values["labels"]}
+    for key in ("labels", "resource_labels"):  # Google Cloud labels (a GKE cluster's are `resource_labels`)
+        if isinstance(res.values.get(key), dict):
+            tags = {**tags, **res.values[key]}
     labels = first_block(res.values.get("metadata")).get("labels")
     if isinstance(labels, dict):
         tags = {**tags, **labels}

@@ -3,7 +3,8 @@ grants of roles to members at organization, folder, project and service-account 
 
 Attribute paths and defaults from the hashicorp/google provider docs as recorded in
 `shared/notes/identity-catalog.md` section 1.3 / 2.2 (Cloud Run "If not provided, the revision will use the project's
-default service account"; GKE node pools: "If not specified, the 'default' service account is used").
+default service account"; GKE node pools: "If not specified, the 'default' service account is used"). GKE
+clusters run as their nodes' accounts: graph.gcp_gke.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any, Optional
 
-from agentlint.graph import kubernetes
+from agentlint.graph import gcp_gke, kubernetes
 from agentlint.model import Resource
 from agentlint.values import ProviderDefault, Unknown, blocks, display, follow_blocks, refs_in
 
@@ -76,11 +77,15 @@ def member_kind(member: str) -> tuple[str, str]:
 
 
 def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
-    """(role, members) pairs of a `policy_data` value: a JSON string (plans) or a reference to a
-    `data "google_iam_policy"` whose `binding` blocks hold them (configuration)."""
-    import json
+    """(role, members) pairs of a `policy_data` value (see `policy_grants`)."""
+    return [(role, members) for role, members, _condition in policy_grants(policy_data, lookup)]
 
-    from agentlint.values import Unknown, blocks
+
+def policy_grants(policy_data, lookup) -> list[tuple[Any, list, Optional[str]]]:
+    """(role, members, condition) of each binding of a `policy_data` value: a JSON string (plans) or a reference to
+    a `data "google_iam_policy"` whose `binding` blocks hold them (configuration). `condition`: the binding's
+    condition (`binding_condition`), or None."""
+    import json
 
     if isinstance(policy_data, str):
         try:
@@ -88,14 +93,30 @@ def policy_bindings(policy_data, lookup) -> list[tuple[str, list]]:
         except ValueError:
             return []
         bindings = doc.get("bindings") if isinstance(doc, dict) else None  # the JSON may be anything: it is input
-        return [(b.get("role"), b.get("members") if isinstance(b.get("members"), list) else [])
+        return [(b.get("role"), b.get("members") if isinstance(b.get("members"), list) else [],
+                 binding_condition(b.get("condition")))
                 for b in (bindings if isinstance(bindings, list) else []) if isinstance(b, dict)]
     if isinstance(policy_data, Unknown):
         for ref in policy_data.refs:
             source = lookup(ref.address)
             if source is not None and source.type == "google_iam_policy":
-                return [(b.get("role"), b.get("members") or []) for b in blocks(source.values.get("binding"))]
+                return [(b.get("role"), b.get("members") or [], binding_condition(b.get("condition")))
+                        for b in blocks(source.values.get("binding"))]
     return []
+
+
+def binding_condition(value: Any) -> Optional[str]:
+    """The `condition` of a grant or a policy binding (a block in the code, an object in JSON), named by its title,
+    else its expression, else "a condition"; None when there is none. A grant with one holds only while its
+    expression is true: rules report it one confidence level lower."""
+    block = value[0] if isinstance(value, list) and value else value
+    if not isinstance(block, dict):
+        return None
+    for key in ("title", "expression"):
+        text = block.get(key)
+        if isinstance(text, str) and text.strip():
+            return text
+    return "a condition"
 
 
 # The gcp identity type that holds grants (a node of kind principal).
@@ -121,10 +142,13 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
             if isinstance(account_id, str) and account_id:
                 key = (res.stack, account_id.rsplit("/", 1)[-1].split("@", 1)[0])
                 accounts.setdefault(key, b._add(res, "principal"))
+    pools = gcp_gke.pools_by_cluster(resources, b.lookup)
     for res in resources:
         if res.mode != "managed":
             continue
-        if res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
+        if res.type == gcp_gke.CLUSTER:
+            cluster(b, res, pools.get((res.stack, res.address), []), accounts)
+        elif res.type in kubernetes.K8S_SERVICE_ACCOUNT_TYPES:  # GKE Workload Identity: the KSA acts as the annotated GSA
             value = kubernetes.annotation(res, GKE_ANNOTATION)
             if value is not None:
                 target = account_node(b, res.stack, value, None, accounts)
@@ -140,17 +164,36 @@ def build(b: "IdentityGraph", resources: list[Resource]) -> None:
                     follow_blocks(res.values, ("spec",)).get("identity_type") == "AGENT_IDENTITY":
                 continue  # the agent is its own principal (Google-managed agent identity)
             value = follow_blocks(res.values, path).get(attr) if path else res.values.get(attr)
+            if res.type == gcp_gke.NODE_POOL:
+                value = gcp_gke.node_account(value)  # "default" (plans, state): the default compute account
             sa = account_node(b, res.stack, value, default, accounts)
             if sa is not None:
                 b.store.add_edge(node, sa, rel="runs_as", attr=".".join(path + (attr,)), via=None)
         elif res.type in IAM_GRANTS:
             scope_kind, attr = IAM_GRANTS[res.type]
-            grant(b, res, accounts, scope_kind, res.values.get("role"), res.values.get(attr))
+            grant(b, res, accounts, scope_kind, res.values.get("role"), res.values.get(attr),
+                  binding_condition(res.values.get("condition")))
         elif res.type in IAM_POLICIES:
-            pairs = policy_bindings(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
-            for role, members in pairs:
-                grant(b, res, accounts, IAM_POLICIES[res.type], role, members)
+            # Each binding of the policy is a grant of its own, with its own condition.
+            found = policy_grants(res.values.get("policy_data"), lambda a, s=res.stack: b.lookup(s, a))
+            for role, members, condition in found:
+                grant(b, res, accounts, IAM_POLICIES[res.type], role, members, condition)
     unapplied_policies(b, resources, accounts)
+
+
+def cluster(b: "IdentityGraph", res: Resource, pools: list[Resource], accounts: dict) -> None:
+    """A GKE cluster runs as the service accounts of its nodes (graph.gcp_gke): its default node pool's, its
+    node pools', Autopilot's or node auto-provisioning's; a cluster the code does not say that of is left out."""
+    found = gcp_gke.cluster_identities(res, pools)
+    if not found:
+        return
+    node = b._add(res, "workload")
+    seen: set[str] = set()
+    for value, attr, via in found:
+        sa = account_node(b, res.stack, value, "compute", accounts)
+        if sa is not None and sa not in seen:  # pools that share an account: one edge, the first pool's
+            seen.add(sa)
+            b.store.add_edge(node, sa, rel="runs_as", attr=attr if via is None else f"{via.address}.{attr}", via=via)
 
 
 def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: dict) -> None:
@@ -187,10 +230,12 @@ def unapplied_policies(b: "IdentityGraph", resources: list[Resource], accounts: 
                 node = member_node(b, doc.stack, member, accounts)
                 if node is not None:
                     b.store.add_edge(node, role_node, rel="gcp_unapplied", via=doc, role=role, scope=role_scope,
-                                     scope_kind="scope the policy is applied to", member=display(member, 120))
+                                     scope_kind="scope the policy is applied to", member=display(member, 120),
+                                     condition=binding_condition(binding.get("condition")))
 
 
-def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any) -> None:
+def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, role: Any, members: Any,
+          condition: Optional[str] = None) -> None:
     if not isinstance(role, str):
         return
     scope_value = res.values.get(SCOPE_ATTR[scope_kind])
@@ -208,7 +253,7 @@ def grant(b: "IdentityGraph", res: Resource, accounts: dict, scope_kind: str, ro
         node = member_node(b, res.stack, member, accounts)
         if node is not None:
             b.store.add_edge(node, role_node, rel="gcp_binding", via=res, role=role, scope=scope,
-                            scope_kind=scope_kind, target=target, member=display(member, 120))
+                            scope_kind=scope_kind, target=target, member=display(member, 120), condition=condition)
 
 
 def member_node(b: "IdentityGraph", stack: str, member: Any, accounts: dict) -> Optional[str]:

@@ -95,6 +95,7 @@ class Edge:
     scope_kind: Optional[str] = None  # GCP: project | folder | organization | service_account | ...
     account: Optional[str] = None  # GCP: the service account node a binding on one account is about
     member: Optional[str] = None  # GCP: the member string as written
+    condition: Optional[str] = None  # GCP: the grant's condition (title, else expression), or its policy binding's
     conditioned: bool = False  # Azure: the assignment has a condition; invokes_agent: the statement has one
     grant: Optional[str] = None  # invokes_agent: the policy node whose statement allows the invocation
     statement: Optional[str] = None  # invokes_agent: that statement's label

@@ -107,7 +107,9 @@ def _collect_refs(node: tuple, scope: Scope) -> list[Ref]:
             else:
                 ref = traversal_ref(root, steps, scope.prefix)
                 if ref is not None:
-                    refs.append(ref)
+                    # `"sa:${google_service_account.a[each.key].email}"`: the instance of this key, as a plain
+                    # reference names it (a name a `for` binds here is not in scope: its key is not known)
+                    refs.append(scope.keyed(ref, root, steps) if not bound and root != "module" else ref)
                 elif root in ("var", "local") and steps and steps[0][0] == "a":
                     value = scope.variables.get(steps[0][1]) if root == "var" else scope.local(steps[0][1])
                     refs.extend(_refs_of(value))

@@ -58,6 +58,16 @@ class Scope:
         child.bindings = {**self.bindings, **names}
         return child
 
+    def keyed(self, ref: Ref, root: str, steps: list) -> Ref:
+        """The reference with the instance key its index names, when known (for references collected from a larger
+        expression, as a plain reference gets it in `_traverse`). Only a literal or a plain name (`each.key`,
+        `count.index`, `var.x`) is read: collecting references evaluates nothing costly."""
+        at = 2 if root == "data" else 1
+        index = steps[at][1] if len(steps) > at and steps[at][0] == "i" else None
+        if index is None or not (index[0] == "L" or (index[0] == "R" and all(s[0] == "a" for s in index[2]))):
+            return ref
+        return _with_instance_key(ref, root, steps, self, 0)
+
     def local(self, name: str) -> Any:
         if name in self._locals:
             return self._locals[name]

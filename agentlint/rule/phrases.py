@@ -97,21 +97,14 @@ def bound_agents_phrase(graph: IdentityGraph, paths: list[AgentPath]) -> str:
 
 def gcp_condition(binding: Edge) -> Optional[str]:
     """The IAM condition of a Google Cloud grant (`condition { title, expression }` on an `*_iam_member` or
-    `*_iam_binding`), named by its title (else its expression), or None when the grant is unconditional. The grant
-    holds only while the condition is true: findings about it are one confidence level lower."""
-    via = binding.via
-    if via is None:
+    `*_iam_binding`, or on a `binding` of the `data "google_iam_policy"` an `*_iam_policy` applies), named by its
+    title (else its expression), or None when the grant is unconditional. The grant holds only while the condition
+    is true: findings about it are one confidence level lower."""
+    cond = binding.condition  # the grant resource's, or its binding's in a `data "google_iam_policy"` (graph.gcp)
+    if not cond:
         return None
-    cond = via.values.get("condition")
-    block = cond[0] if isinstance(cond, list) and cond else cond
-    if not isinstance(block, dict):
-        return None
-    for key in ("title", "expression"):
-        value = block.get(key)
-        if isinstance(value, str) and value.strip():
-            text = one_line(value)
-            return text if len(text) <= 80 else text[:77] + "..."
-    return "a condition"
+    text = one_line(cond)
+    return text if len(text) <= 80 else text[:77] + "..."
 
 
 def gcp_condition_phrase(binding: Edge) -> str:
