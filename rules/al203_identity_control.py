@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
-from agentlint.iam.catalog import PERMISSIONS
+from agentlint.iam.actions import is_full_wildcard, is_service_wildcard
+from agentlint.iam.catalog import PERMISSIONS, catalog
 from agentlint.iam.evaluate import expanded_actions, granted_actions, is_conditional
 from agentlint.iam.policy import Statement
 from agentlint.iam.risky import IDENTITY_ACTIONS, controls_identity, is_credential_action
@@ -105,6 +106,13 @@ def _reached_by(patterns: tuple, negated: bool) -> tuple:
 
 @lru_cache(maxsize=4096)
 def _reached_by_pattern(pattern: str) -> tuple:
+    if is_full_wildcard(pattern) or is_service_wildcard(pattern):
+        # `*` or `svc:*`: only the named identity actions can be wanted (the permissions-management level counts
+        # only for narrower patterns), so look those up instead of building 20,000 catalogue actions.
+        service = None if is_full_wildcard(pattern) else pattern.split(":", 1)[0].strip().lower()
+        cat = catalog()
+        found = (cat.get(name) for name in IDENTITY_ACTIONS if service is None or name.startswith(service + ":"))
+        return tuple(a.name for a in found if a is not None and _wanted(a.name, a.level, True, a.star_only))
     st = Statement(effect="Allow", actions=[pattern])
     return tuple(a.name for _, whole, a in expanded_actions(st) if _wanted(a.name, a.level, whole, a.star_only))
 
