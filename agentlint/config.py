@@ -16,10 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 from agentlint.model import Limits, Severity
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
 
 
 class ConfigError(Exception):
@@ -176,12 +172,12 @@ def _read_toml(path: str) -> dict:
     from agentlint.loaders.textfile import TextFileError, read_text
 
     try:
-        return tomllib.loads(read_text(path, 5_000_000))
+        return _toml().loads(read_text(path, 5_000_000))
     except TextFileError as exc:  # also a device or FIFO: a configuration file must not hang the run
         raise ConfigError(f"{path}: cannot read ({exc})") from None
     except RecursionError:
         raise ConfigError(f"{path}: nested too deeply") from None
-    except tomllib.TOMLDecodeError as exc:
+    except _toml().TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
 
 
@@ -210,3 +206,12 @@ def _validate(data: Any, path: str) -> Config:
 
 def json_schema() -> dict:
     return Config.model_json_schema(by_alias=True)
+
+
+def _toml():
+    """The TOML reader, imported when a configuration file is read (most scans have none)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised on Python 3.10 only
+        import tomli as tomllib
+    return tomllib
