@@ -182,7 +182,8 @@ def _variable_value(raw: str):
 @click.option("--fail-on-drift", type=click.Choice(["any", "sensitive", "permissions-management", "admin"],
               case_sensitive=False), help="With --diff-base: exit 1 when an agent's scope grew at this level or above.")
 @click.option("--no-cache", is_flag=True, envvar="AGENTLINT_NO_CACHE",
-              help="Parse every file again instead of using the parse cache (also AGENTLINT_NO_CACHE=1).")
+              help="Use no cache: parse every file again and never reuse a stored scan result (also "
+                   "AGENTLINT_NO_CACHE=1).")
 @click.option("--terraform-show", is_flag=True,
               help="Binary plans (`plan -out`): run `terraform show -json PLANFILE` in the plan's folder to read them. "
                    "This starts the provider plugins installed in that folder (.terraform/), which a pull request "
@@ -202,7 +203,6 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     """Scan Terraform/OpenTofu folders, files and plan JSON files (`-`: a plan JSON on standard input)."""
     from agentlint import cli_output
     from agentlint.cli_drift import check_gate_option, gate, scan_drift
-    from agentlint.engine import scan as run_scan
     from agentlint.model import Severity
     from agentlint.result_cache import cached_scan
     from agentlint.values import scrub
@@ -222,22 +222,24 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
         click.echo("agentlint: --changed-only needs a plan JSON file among the inputs; for code use --diff-base REF",
                    err=True)
         sys.exit(2)
-    from agentlint.changes import ChangeError
-
     plan_options = _plan_options(terraform_show, terraform_bin, sources, stdin)
     variables = _variables(var_args)
 
-    def run():
-        return run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
-                        diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else _progress(),
-                        root=root, variables=variables, plan_options=plan_options)
+    def run():  # the engine (graph library, loaders, rules) is imported only when the scan really runs
+        from agentlint.changes import ChangeError
+        from agentlint.engine import scan as run_scan
 
-    try:  # nothing changed since the same scan: its report (agentlint/result_cache.py says when)
-        report = cached_scan(list(paths), root, config, {"no_ignore": no_ignore, "variables": variables}, run,
-                             enabled=not (no_cache or diff_base or changed_only or stdin or sources or terraform_show))
-    except ChangeError as exc:
-        click.echo(f"agentlint: {exc}", err=True)
-        sys.exit(2)
+        try:
+            return run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
+                            diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else cli_output.progress(),
+                            root=root, variables=variables, plan_options=plan_options)
+        except ChangeError as exc:
+            click.echo(f"agentlint: {exc}", err=True)
+            sys.exit(2)
+
+    # Nothing changed since the same scan: its stored report (agentlint/result_cache.py says when).
+    report = cached_scan(list(paths), root, config, {"no_ignore": no_ignore, "variables": variables}, run,
+                         enabled=not (no_cache or diff_base or changed_only or stdin or sources or terraform_show))
     drift = scan_drift(diff_base, paths, config, no_cache, root, variables, plan_options)
     if baseline is not None:
         from agentlint.baseline import apply
@@ -274,15 +276,6 @@ def _plan_options(terraform_show: bool, terraform_bin: Optional[str], sources, s
                        err=True)
             sys.exit(2)
     return PlanOptions(terraform_show=terraform_show, terraform_bin=binary, sources=tuple(sources), stdin=stdin)
-
-
-def _progress():
-    """A progress line on stderr for long scans, only when stderr is a terminal."""
-    if not sys.stderr.isatty():
-        return None
-    from agentlint.outputs.progress import Progress
-
-    return Progress(sys.stderr)
 
 
 def _is_plan(path: str) -> bool:

@@ -134,3 +134,12 @@ def rules_dir_option(command):
                         type=click.Path(exists=True, file_okay=False), callback=_load_rules_dirs,
                         help="Also run the rules of the Python modules in this folder (repeatable; see "
                              "CONTRIBUTING.md for the rule contract).")(command)
+
+
+def progress():
+    """A progress line on stderr for long scans, only when stderr is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+    from agentlint.outputs.progress import Progress
+
+    return Progress(sys.stderr)
