@@ -12,7 +12,7 @@ from typing import Optional
 from pydantic import BaseModel, ValidationError
 
 from agentlint import __version__
-from agentlint.engine import finding_counts
+from agentlint.gate import finding_counts
 from agentlint.model import Finding, Report
 
 

@@ -71,7 +71,7 @@ def with_options(config, updates: dict, var_files, select, ignore, respect_gitig
 
 def _load_config(config_path: Optional[str]):
     from agentlint.config import ConfigError, load_config
-    from agentlint.engine import check_rule_keys
+    from agentlint.rule.selection import check_rule_keys
 
     try:
         config, source = load_config(config_path)
@@ -92,7 +92,7 @@ def _selectors(values) -> list[str]:
 
 def _check_selectors(config) -> None:
     """A selector that names no rule is a usage error: `--select NOPE` must not turn every rule off silently."""
-    from agentlint.engine import unknown_selectors
+    from agentlint.rule.selection import unknown_selectors
 
     problems = unknown_selectors(config)
     if problems:

@@ -57,12 +57,12 @@ def render(fmt: str, report, config, colour: bool, agents: bool = False, termina
 
         return render(report)
     if fmt == "sarif":
-        from agentlint.engine import selected_rules
+        from agentlint.rule.selection import selected_rules
         from agentlint.outputs.sarif import render
 
         return render(report, selected_rules(config))
     if fmt == "junit":
-        from agentlint.engine import selected_rules
+        from agentlint.rule.selection import selected_rules
         from agentlint.outputs.junit import render
 
         return render(report, selected_rules(config))
@@ -108,7 +108,7 @@ def deliver(body: str, output: Optional[str], errors: list[dict]) -> None:
 
 def exit_code(report, fail_on: str) -> int:
     """0 / 1 / 2 as documented; `--fail-on none` never fails on findings, but an unreadable input is still 2."""
-    from agentlint.engine import exit_code as gate
+    from agentlint.gate import exit_code as gate
     from agentlint.model import Severity
 
     if fail_on == "none":

@@ -14,57 +14,12 @@ from agentlint.failures import (build_isolated, debugging, evaluation_failures, 
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
 from agentlint import suppressions
-from agentlint.model import Finding, LoadError, Report, Severity, SuppressedFinding
-from agentlint.rule import Rule, RuleContext, all_rules
+from agentlint.model import Finding, LoadError, Report, SuppressedFinding
+from agentlint.gate import exit_code, finding_counts  # noqa: F401 (imported from here before; API)
+from agentlint.rule import RuleContext
+from agentlint.rule.selection import (check_rule_keys, rule_config, rule_matches, selected_rules,  # noqa: F401
+                                      unknown_selectors)
 from agentlint.supersedes import drop_superseded
-
-
-def rule_matches(rule: type[Rule], selectors: list[str]) -> bool:
-    return any(rule.id.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
-
-
-def rule_config(rule: type[Rule], config: Config):
-    return config.rules.get(rule.id) or config.rules.get(rule.name)
-
-
-def unknown_selectors(config: Config) -> list[str]:
-    """`select` / `ignore` entries that name no rule: a typo must not switch every rule off."""
-    return [f"unknown rule selector {s!r} in {where} (ids, id prefixes such as AL2, or names; `agentlint rules` "
-            "lists them)" for where, selectors in (("select", config.select), ("ignore", config.ignore))
-            for s in selectors if not any(rule_matches(r, [s]) for r in all_rules())]
-
-
-def check_rule_keys(config: Config) -> list[str]:
-    """Problems in `[rules]`: unknown rule names and invalid options (a typo must not silently do nothing)."""
-    from pydantic import ValidationError
-
-    by_key = {r.id: r for r in all_rules()} | {r.name: r for r in all_rules()}
-    problems = unknown_selectors(config)
-    for key, settings in config.rules.items():
-        rule = by_key.get(key)
-        if rule is None:
-            problems.append(f"unknown rule {key!r} in [rules]")
-            continue
-        try:
-            rule.Options.model_validate(settings.options)
-        except ValidationError as exc:
-            for err in exc.errors():
-                where = ".".join(str(p) for p in err["loc"])
-                what = "unknown option" if err["type"] == "extra_forbidden" else err["msg"]
-                problems.append(f"[rules.{key}.options] {where}: {what}")
-    return problems
-
-
-def selected_rules(config: Config) -> list[type[Rule]]:
-    rules = all_rules()
-    if config.select:
-        rules = [r for r in rules if rule_matches(r, config.select)]
-    rules = [r for r in rules if not rule_matches(r, config.ignore)]
-    rules = [r for r in rules if (rule_config(r, config) is None or rule_config(r, config).enabled is not False)]
-    # Opt-in rules (judging an account-wide setting the scanned code rarely owns) run only when asked for by name,
-    # id or prefix in `select`, or with `[rules.<id>] enabled = true`.
-    return [r for r in rules if r.enabled_by_default or (config.select and rule_matches(r, config.select))
-            or (rule_config(r, config) is not None and rule_config(r, config).enabled is True)]
 
 
 @contextmanager
@@ -158,15 +113,6 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
                   graph.model)
 
 
-def finding_counts(findings: list[Finding]) -> dict:
-    """The summary's finding counts (also recomputed after a baseline removes findings)."""
-    return {
-        "findings": len(findings),
-        "by_severity": {s.value: sum(1 for f in findings if f.severity == s) for s in Severity},
-        "findings_affecting_agents": sum(1 for f in findings if f.agents),
-    }
-
-
 def _run(rules, phase, ctx, config, errors) -> list[Finding]:
     findings: list[Finding] = []
     for rule_cls in rules:
@@ -219,11 +165,3 @@ def merge_roots(findings: list[Finding], model) -> list[Finding]:
             first.roots.sort()
         first.agents[:] = sorted(set(first.agents) | set(f.agents))
     return list(merged.values())
-
-
-def exit_code(report: Report, fail_on: Severity) -> int:
-    if report.errors:
-        return 2
-    if any(f.severity.rank >= fail_on.rank for f in report.findings):
-        return 1
-    return 0

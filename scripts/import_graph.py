@@ -29,7 +29,7 @@ TOP_MODULES = {"model": "foundation", "values": "foundation", "config": "loaders
                "__main__": "cli", "engine": "engine", "supersedes": "engine", "changes": "engine",
                "baseline": "engine", "cli": "cli", "rule": "rule", "rules": "rule", "suppressions": "loaders",
                "failures": "engine", "cli_output": "cli", "hcl2_check": "cli", "locations": "foundation",
-               "cli_inventory": "cli", "cli_drift": "cli", "workload_secrets": "rule", "result_cache": "engine"}
+               "cli_inventory": "cli", "cli_drift": "cli", "workload_secrets": "rule", "result_cache": "engine", "gate": "foundation"}
 SUBPACKAGES = {"iam": "iam", "loaders": "loaders", "graph": "graph", "rule": "rule", "rules": "rule",
                "outputs": "outputs", "integrations": "cli", "inventory": "inventory",
                "drift": "inventory"}
