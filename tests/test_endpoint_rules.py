@@ -152,10 +152,10 @@ def test_chain_markdown_diagram(snapshot):
 
 def test_plan_of_the_chain_goes_through_the_supervisor():
     [f] = [f for f in run("fixtures/AL801/plan/agent-chain/tfplan.json").findings if f.rule_id == "AL801"]
-    assert (f.severity.value, f.path, f.start_line) == ("critical", "fixtures/AL801/plan/agent-chain/main.tf", 79)
+    assert (f.severity.value, f.path, f.start_line) == ("critical", "fixtures/AL801/plan/agent-chain/main.tf", 84)
     assert [s.address for s in f.trace if s.role in ("agent", "collaborator")] == [
-        "aws_lambda_function.frontdesk", "module.supervisor.aws_bedrockagent_agent.this",
-        "aws_bedrockagent_agent_collaborator.ops", "module.ops.aws_bedrockagent_agent.this"]
+        "aws_lambda_function.frontdesk", 'module.agents["supervisor"].aws_bedrockagent_agent.this',
+        "aws_bedrockagent_agent_collaborator.ops", 'module.agents["ops"].aws_bedrockagent_agent.this']
 
 
 def test_agentcore_resource_policy_open_to_any_principal_on_runtime_and_endpoint():

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
-from agentlint.model import Confidence, Evidence
+from agentlint.model import Confidence, Evidence, Resource
+from agentlint.values import Unknown
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,36 @@ def image_evidence(image: str) -> Optional[Evidence]:
         if pattern.search(image):
             return Evidence(kind="image", detail=f"{what}: image {image!r}", confidence=conf)
     return None
+
+
+# Container registries whose repository name is the image's name: type -> (the attribute holding the name, label).
+REGISTRY_REPOSITORIES = {"aws_ecr_repository": ("name", "ECR repository"),
+                         "aws_ecrpublic_repository": ("repository_name", "ECR Public repository")}
+
+
+def registry_image_evidence(unknown_images: list[tuple[str, Unknown]],
+                            lookup: Callable[[str], Optional[Resource]]) -> Iterable[Evidence]:
+    """An image unknown until its registry exists (`"${aws_ecr_repository.crew.repository_url}:v1"`, or a whole ECS
+    `container_definitions` a plan knows only after apply) is still named by the repository it references: a
+    repository named after an agent framework is the image's evidence."""
+    for what, value in unknown_images:
+        for ref in value.refs:
+            repo = lookup(ref.address) if ref.attr in ("", "repository_url") else None
+            if repo is None or repo.type not in REGISTRY_REPOSITORIES:
+                continue
+            key, label = REGISTRY_REPOSITORIES[repo.type]
+            name = repo.values.get(key)
+            if isinstance(name, str) and image_evidence(name) is not None:
+                yield Evidence(kind="image", detail=f"agent framework image from {label} {name!r} ({repo.address}) "
+                                                    f"in {what}")
+
+
+def unread_image_evidence(unknown_images: list[tuple[str, Unknown]]) -> Evidence:
+    """A planned workload whose image is known only after apply, and nothing else says what it runs: it may run an
+    agent, and the inventory says so (low confidence) instead of leaving it out as if it did not."""
+    what = ", ".join(dict.fromkeys(w for w, _ in unknown_images))
+    return Evidence(kind="image", detail=f"image unknown until apply ({what}): cannot tell whether it runs an agent",
+                    confidence=Confidence.LOW)
 
 
 def command_evidence(where: str, command: Any) -> Optional[Evidence]:

@@ -10,9 +10,10 @@ keeps all the evidence found, each with its confidence, so a reviewer can see wh
 from __future__ import annotations
 
 import fnmatch
-from typing import TYPE_CHECKING, Iterable, Optional
+from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
-from agentlint.graph.agent_evidence import command_evidence, env_evidence, image_evidence
+from agentlint.graph.agent_evidence import (command_evidence, env_evidence, image_evidence, registry_image_evidence,
+                                            unread_image_evidence)
 from agentlint.graph.agent_evidence import LLM_ENV_NAME, MODEL_ENV_NAME, MODEL_ID_VALUE  # noqa: F401 (re-exported)
 from agentlint.graph.workload_config import environment_of, workload_config  # noqa: F401 (AL305 reads the former)
 from agentlint.model import Agent, Confidence, Evidence, Resource
@@ -47,7 +48,9 @@ AGENT_VALUES = {"ai-agent", "ai_agent", "llm-agent", "genai-agent", "agentic", "
 ROLE_KEYS = {"workload-class", "workload_class", "workload-type", "workload_type", "workload", "component",
              "app-type", "app_type", "role", "kind", "class", "type", "purpose"}
 
-def evidence_for(res: Resource, tag_rules: dict[str, str]) -> list[Evidence]:
+def evidence_for(res: Resource, tag_rules: dict[str, str],
+                 lookup: Optional[Callable[[str], Optional[Resource]]] = None) -> list[Evidence]:
+    """`lookup`: the resource an address names in the same stack (an image's registry repository)."""
     found: list[Evidence] = []
     if res.type in AGENT_TYPES:
         found.append(Evidence(kind="resource-type", detail=f"{res.type} is a {AGENT_TYPES[res.type]}"))
@@ -67,6 +70,10 @@ def evidence_for(res: Resource, tag_rules: dict[str, str]) -> list[Evidence]:
         ev = command_evidence(where, command)
         if ev is not None:
             found.append(ev)
+    if lookup is not None:
+        found.extend(registry_image_evidence(config.unknown_images, lookup))
+    if not found and config.unknown_images and res.source == "plan":
+        found.append(unread_image_evidence(config.unknown_images))
     return _dedupe(found)
 
 
@@ -130,7 +137,8 @@ def detect(b: "IdentityGraph") -> None:
         res = data.get("resource")
         if res is None or data.get("kind") not in ("workload", "principal"):
             continue
-        evidence = evidence_for(res, tag_rules) if data["kind"] == "workload" or res.type == "aws_iam_user" else []
+        evidence = evidence_for(res, tag_rules, lambda address, stack=res.stack: b.lookup(stack, address)) \
+            if data["kind"] == "workload" or res.type == "aws_iam_user" else []
         if data["kind"] == "principal" and res.type != "aws_iam_user":
             evidence = [e for e in evidence if e.kind == "tag"]
         cfg, excluded = config_evidence(res.address, opts.include, opts.exclude)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from agentlint.model import Resource
-from agentlint.values import Unknown, blocks, first_block, follow_blocks
+from agentlint.values import ProviderDefault, Unknown, blocks, first_block, follow_blocks
 
 # Cloud Run: the block that holds `containers`.
 GCP_CONTAINERS = {"google_cloud_run_v2_service": ("template",), "google_cloud_run_v2_job": ("template", "template"),
@@ -49,6 +49,9 @@ class WorkloadConfig:
     env: list[tuple[str, Any]] = field(default_factory=list)  # (name, value); value None for a secret reference
     images: list[str] = field(default_factory=list)
     commands: list[tuple[str, Any]] = field(default_factory=list)  # (which command, a string or a list of words)
+    # What would name the image but is unknown (ECS / Batch containers, a Lambda image): (what, the Unknown, whose
+    # references say where the image comes from: an `aws_ecr_repository` of the same code or plan).
+    unknown_images: list[tuple[str, Unknown]] = field(default_factory=list)
 
     def container(self, c: dict, env_key: str = "env", commands: tuple[str, ...] = ("command", "args")) -> None:
         """A container in the Kubernetes / Cloud Run / Container Apps shape."""
@@ -72,6 +75,8 @@ def workload_config(res: Resource) -> WorkloadConfig:
             out.env.extend(variables.items())
         if isinstance(v.get("image_uri"), str):
             out.images.append(v["image_uri"])
+        elif _unknown(v.get("image_uri")):
+            out.unknown_images.append(("image_uri", v["image_uri"]))
         image_config = first_block(v.get("image_config"))
         for key in ("entry_point", "command"):
             if image_config.get(key):
@@ -81,10 +86,16 @@ def workload_config(res: Resource) -> WorkloadConfig:
         containers = _json_value(raw)
         if isinstance(containers, dict):
             containers = [containers]
+        if _unknown(raw):
+            out.unknown_images.append(("container_definitions" if t == "aws_ecs_task_definition"
+                                       else "container_properties", raw))
         for c in containers if isinstance(containers, list) else []:
             if not isinstance(c, dict):
                 continue
             out.container(c, env_key="environment", commands=("entryPoint", "command"))
+            if _unknown(c.get("image")):
+                out.unknown_images.append((f"image of container {c.get('name')!r}" if isinstance(
+                    c.get("name"), str) else "container image", c["image"]))
             for item in blocks(c.get("secrets")):
                 if isinstance(item.get("name"), str):
                     out.env.append((item["name"], None))
@@ -164,6 +175,11 @@ def environment_of(res: Resource) -> tuple[list[tuple[str, Any]], list[str]]:
     """(environment variable names and values, container images) of a compute resource."""
     config = workload_config(res)
     return config.env, config.images
+
+
+def _unknown(value: Any) -> bool:
+    """Unknown to agentlint, not a default the provider fills in (an image a Lambda without one does not have)."""
+    return isinstance(value, Unknown) and not isinstance(value, ProviderDefault)
 
 
 def _json_value(raw: Any) -> Any:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
+from agentlint.loaders.plan_refs import PlanRefs, own_key
 from agentlint.loaders.textfile import TextFileError, read_text
 from agentlint.model import Limits, LoadError, Resource, json_depth_exceeds, strip_instance_keys
 from agentlint.values import SENSITIVE, ProviderDefault, Ref, Unknown
-
 
 
 class PlanError(Exception):
@@ -112,6 +112,7 @@ class _PlanReader:
         self.config_resources: dict[tuple[str, str], dict] = {}  # (prefix, module-relative address) -> config
         root = _obj(_obj(doc.get("configuration")).get("root_module"))
         self._index_config(root, "")
+        self.refs = PlanRefs(self.config_modules, self._instances())
 
     def _index_config(self, module: dict, prefix: str, depth: int = 0) -> None:
         self.config_modules[prefix] = module
@@ -122,6 +123,22 @@ class _PlanReader:
             child = _obj(_obj(call).get("module"))
             if depth < 100:
                 self._index_config(child, f"{prefix}module.{name}.", depth + 1)
+
+    def _instances(self) -> set[str]:
+        """Every module instance (`module.a["x"]`) and resource instance address the plan holds."""
+        out: set[str] = set(self.changes)
+        stack = [_obj(_obj(self.doc.get("planned_values")).get("root_module"))]
+        while stack:
+            cur = stack.pop()
+            if isinstance(cur.get("address"), str):
+                out.add(cur["address"])
+            out.update(r["address"] for r in _arr(cur.get("resources"))
+                       if isinstance(r, dict) and isinstance(r.get("address"), str))
+            stack.extend(_obj(m) for m in _arr(cur.get("child_modules")))
+        for rc in self.changes.values():
+            if isinstance(rc.get("module_address"), str):
+                out.add(rc["module_address"])
+        return out
 
     def config_summary(self) -> PlanConfig:
         if not self.doc.get("configuration"):
@@ -175,7 +192,12 @@ class _PlanReader:
         expressions = (config or {}).get("expressions") or {}
         if not isinstance(expressions, dict):
             expressions = {}
-        marked = _mark(values, unknown, sensitive, expressions, self, prefix, configured=config is not None)
+        instance_key = own_key(address)  # what `each.key` / `count.index` are in its expressions
+
+        def refs_of(references: Any) -> list[Ref]:
+            return self.refs.refs(_arr(references), prefix, instance_key)
+
+        marked = _mark(values, unknown, sensitive, expressions, refs_of, configured=config is not None)
         if not isinstance(marked, dict):  # `sensitive_values: true` / `after_unknown: true`: the whole resource
             marked = {}
         # Attributes that only the configuration knows (the whole `values` is missing for some deferred reads); one
@@ -183,7 +205,7 @@ class _PlanReader:
         for key, expr in expressions.items():
             if key not in marked:
                 hidden = sensitive is True or _sub(sensitive, key) is True
-                marked[key] = SENSITIVE if hidden else self._from_expression(expr, prefix)
+                marked[key] = SENSITIVE if hidden else self._from_expression(expr, refs_of)
         if sensitive is True:
             marked = {key: SENSITIVE for key in set(marked) | set(values)}
         elif unknown is True:
@@ -195,59 +217,16 @@ class _PlanReader:
         local = (f"data.{rtype}.{name}" if mode == "data" else f"{rtype}.{name}")
         return self.config_resources.get((strip_instance_keys(prefix), local))
 
-    def _from_expression(self, expr: Any, prefix: str) -> Any:
+    def _from_expression(self, expr: Any, refs_of: Callable[[Any], list[Ref]]) -> Any:
         if isinstance(expr, list):
-            return [self._from_expression(e, prefix) for e in expr]
+            return [self._from_expression(e, refs_of) for e in expr]
         if not isinstance(expr, dict):
             return Unknown("(known after apply)")
         if "constant_value" in expr:
             return expr["constant_value"]
         if "references" in expr:
-            return Unknown("(known after apply)", tuple(self.refs(_arr(expr.get("references")), prefix)))
-        return {k: self._from_expression(v, prefix) for k, v in expr.items()}
-
-    def refs(self, references: list[str], prefix: str, depth: int = 0) -> list[Ref]:
-        """Configuration references are module-relative; make them absolute and follow var./module. hops."""
-        out: list[Ref] = []
-        if depth > 20:
-            return out
-        for text in references:
-            if not isinstance(text, str):
-                continue
-            parts = strip_instance_keys(text).split(".")
-            root = parts[0]
-            if root == "var" and len(parts) >= 2:
-                out.extend(self._var_refs(prefix, parts[1], depth))
-            elif root == "module" and len(parts) >= 3:
-                out.extend(self._output_refs(prefix + f"module.{parts[1]}.", parts[2], depth))
-            elif root == "module" and len(parts) == 2:
-                continue
-            elif root == "data" and len(parts) >= 3:
-                out.append(Ref(f"{prefix}data.{parts[1]}.{parts[2]}", ".".join(parts[3:])))
-            elif root in ("local", "each", "count", "path", "self", "terraform") or len(parts) < 2:
-                continue
-            else:
-                out.append(Ref(f"{prefix}{parts[0]}.{parts[1]}", ".".join(parts[2:])))
-        # "aws_iam_role.r.arn" and "aws_iam_role.r" both come; keep the most specific per address.
-        best: dict[str, Ref] = {}
-        for ref in out:
-            if ref.address not in best or (ref.attr and not best[ref.address].attr):
-                best[ref.address] = ref
-        return list(best.values())
-
-    def _var_refs(self, prefix: str, var: str, depth: int) -> list[Ref]:
-        if not prefix:
-            return []
-        parent_prefix, call_name = _split_module_prefix(prefix)
-        parent = _obj(self.config_modules.get(parent_prefix))
-        call = _obj(_obj(parent.get("module_calls")).get(call_name))
-        expr = _obj(_obj(call.get("expressions")).get(var))
-        return self.refs(_arr(expr.get("references")), parent_prefix, depth + 1)
-
-    def _output_refs(self, child_prefix: str, output: str, depth: int) -> list[Ref]:
-        child = _obj(self.config_modules.get(child_prefix))
-        expr = _obj(_obj(_obj(child.get("outputs")).get(output)).get("expression"))
-        return self.refs(_arr(expr.get("references")), child_prefix, depth + 1)
+            return Unknown("(known after apply)", tuple(refs_of(expr.get("references"))))
+        return {k: self._from_expression(v, refs_of) for k, v in expr.items()}
 
 
 def _walk_module(module: dict):
@@ -268,22 +247,14 @@ def _module_prefix(address: str, mode: str, rtype: str, name: str) -> str:
     return address[:idx] if idx > 0 else ""
 
 
-def _split_module_prefix(prefix: str) -> tuple[str, str]:
-    """`module.a.module.b.` -> (`module.a.`, `b`)."""
-    body = strip_instance_keys(prefix).rstrip(".")
-    head, _, name = body.rpartition(".")
-    head = head[: -len("module")] if head.endswith("module") else head
-    return head, name
-
-
-def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _PlanReader, prefix: str,
+def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, refs_of: Callable[[Any], list[Ref]],
           configured: bool = False) -> Any:
     """`configured`: the plan's configuration holds this resource, so an unknown attribute its expressions leave out
     was not written: the provider fills in its default (ProviderDefault)."""
     if sensitive is True:
         return SENSITIVE
     if unknown is True:
-        refs = reader.refs(_arr(expressions.get("references")), prefix) if isinstance(expressions, dict) else []
+        refs = refs_of(expressions.get("references")) if isinstance(expressions, dict) else []
         return Unknown("(known after apply)", tuple(refs))
     # Below an expression (a map or list written as one value) keys are not attributes of the configuration.
     configured = configured and not (isinstance(expressions, dict) and (
@@ -299,7 +270,7 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
                 out[key] = ProviderDefault("(known after apply)")
                 continue
             out[key] = _mark(values.get(key), _sub(unknown, key), _sub(sensitive, key), _sub(expressions, key),
-                             reader, prefix, configured)
+                             refs_of, configured)
         return out
     if isinstance(values, list):
         out_list = []
@@ -310,7 +281,7 @@ def _mark(values: Any, unknown: Any, sensitive: Any, expressions: Any, reader: _
                 expr = expressions  # one expression made the whole list: its elements share its references
             else:
                 expr = {}
-            out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, reader, prefix, configured))
+            out_list.append(_mark(item, _sub(unknown, i), _sub(sensitive, i), expr, refs_of, configured))
         if isinstance(unknown, list) and len(unknown) > len(values):
             out_list.extend(Unknown("(known after apply)") for _ in unknown[len(values):] if _ is True)
         return out_list

@@ -5,8 +5,9 @@ the most of the plan's resources is used. A plan resource is located when its ad
 (`module.a.aws_iam_role.r["x"]` -> `module.a.aws_iam_role.r`) is a resource of the plan's own `configuration`
 (when the plan has one) and the code's root module has a resource or data block with that module-qualified
 address. The plan resource then takes the block's `path`, `start_line`, `end_line` and `attr_lines`; everything
-else stays the plan's: `source` stays "plan", its values are the planned ones, and its `stack` stays the plan file
-(fingerprints do not change when the code is found, and `Finding.plan` names the plan file).
+else stays the plan's: `source` stays "plan", its values are the planned ones (but a container document the plan
+knows only after apply, which the code's evaluation still reads: plan_code_values), and its `stack` stays the plan
+file (fingerprints do not change when the code is found, and `Finding.plan` names the plan file).
 
 The code is taken from the scan when the folder is one of its root modules; otherwise it is read here only to
 locate resources (its findings and errors are not the scan's, what cannot be read is a notice of kind
@@ -20,8 +21,9 @@ import os
 from typing import Optional
 
 from agentlint.loaders.plan import PlanConfig
+from agentlint.loaders.plan_code_values import fill_from_code
 from agentlint.loaders.result import LoadResult
-from agentlint.model import Limits, LoadError, Resource, ScanModel, strip_instance_keys
+from agentlint.model import UNKNOWN_KEY, Limits, LoadError, Resource, ScanModel, strip_instance_keys
 
 
 def locate_plan_resources(resources: list[Resource], plan_path: str, config: PlanConfig, model: ScanModel,
@@ -49,7 +51,17 @@ def locate_plan_resources(resources: list[Resource], plan_path: str, config: Pla
             res.start_line = code.start_line
             res.end_line = code.end_line
             res.attr_lines = dict(code.attr_lines)
+            fill_from_code(res, _same_instance(res, code, best))
     return best_count
+
+
+def _same_instance(res: Resource, first: Resource, index: dict[str, Resource]) -> Optional[Resource]:
+    """The code's instance of a plan resource: the one of the same address, else the code's only one when it has no
+    key (or an undecided one, `[*]`); None when the code's first instance is another (its values are another's)."""
+    exact = index.get(res.address)
+    if exact is not None:
+        return exact
+    return first if first.address == first.ref_address or first.address.endswith(UNKNOWN_KEY) else None
 
 
 def _config_address(res: Resource, config: PlanConfig) -> Optional[str]:
@@ -61,7 +73,8 @@ def _config_address(res: Resource, config: PlanConfig) -> Optional[str]:
 
 def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=None,
                result: Optional[LoadResult] = None) -> dict[str, Resource]:
-    """Module-qualified address (no instance keys) -> the code's resource, for the root module in `folder`."""
+    """Module-qualified address (no instance keys; and each keyed instance by its own address) -> the code's resource,
+    for the root module in `folder`."""
     root = os.path.abspath(folder)
     stacks: dict[str, str] = {}  # one abspath per root module, not per resource (60 plans x 4,000 resources)
     scanned = [r for r in model.resources if r.source == "hcl"
@@ -71,6 +84,8 @@ def code_index(folder: str, model: ScanModel, limits: Limits = Limits(), cache=N
     index: dict[str, Resource] = {}
     for res in sorted(scanned, key=lambda r: (r.path, r.start_line or 0)):
         index.setdefault(strip_instance_keys(res.address), res)
+        if "[" in res.address:  # each instance by its own address too (plan_code_values reads its values)
+            index.setdefault(res.address, res)
     return index
 
 
