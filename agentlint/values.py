@@ -118,6 +118,11 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.text!r})"
 
+    def __str__(self) -> str:
+        # What a message shows when a value is formatted into it (f"{value}", str(value)): the expression as written,
+        # redacted as display() does, never the debugging form above.
+        return redact(self.text) if self.text else "(unknown)"
+
 
 @dataclass(frozen=True)
 class ProviderDefault(Unknown):
