@@ -141,6 +141,15 @@ class UnknownText(Unknown):
     template: str = ""
 
 
+@dataclass(frozen=True, repr=False)
+class UnknownYAML(Unknown):
+    """`yamlencode(...)` of a value with unknown parts: unknown as a string (as before), carrying the object it encodes
+    (`decoded`, unknown parts marked), so a reader of Helm release values can find a setting whose value is a
+    reference (`eks.amazonaws.com/role-arn = aws_iam_role.agent.arn`). Left out of comparisons and hashing."""
+
+    decoded: object = field(default=None, compare=False, hash=False)
+
+
 class VariableText(str):
     """A string read straight from an input variable (`var.openai_api_key`): the value, carrying where it came
     from, so a rule can tell a value passed in from one written in the code. Any operation on it gives a plain
