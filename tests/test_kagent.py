@@ -31,6 +31,16 @@ def test_which_charts_are_kagent(chart, repository, expected):
     assert (confidence.value if confidence else None) == expected
 
 
+def test_the_evidence_does_not_repeat_the_charts_address(tmp_path):
+    """A chart URL may carry a user and password: the evidence says where the chart is from, not its address."""
+    (tmp_path / "main.tf").write_text('resource "helm_release" "kagent" {\n  name  = "kagent"\n'
+                                      '  chart = "https://ci:hunter2-deploy@charts.example.com/kagent-0.7.18.tgz"\n}\n')
+    [agent] = run(str(tmp_path)).agents
+    assert [(e.kind, e.detail, e.confidence.value) for e in agent.evidence] == [
+        ("helm-chart", "helm release of the kagent chart (a chart named kagent from elsewhere): an agent platform "
+                       "with built-in agents", "medium")]
+
+
 def test_values_documents_merge_in_order_and_set_overrides_them():
     role = Unknown("aws_iam_role.kagent.arn")
     values = release_values({

@@ -65,8 +65,10 @@ def release_evidence(res: Resource) -> list[Evidence]:
     confidence = chart_confidence(res.values)
     if confidence is None:
         return []
-    return [Evidence(kind="helm-chart", detail=f"helm release of the kagent chart ({res.values['chart']!r}): an "
-                     "agent platform with built-in agents", confidence=confidence)]
+    # The chart's address is not repeated: a URL may carry a user and password.
+    source = "from kagent's registry" if confidence == Confidence.HIGH else "a chart named kagent from elsewhere"
+    return [Evidence(kind="helm-chart", detail=f"helm release of the kagent chart ({source}): an agent platform "
+                     "with built-in agents", confidence=confidence)]
 
 
 # -- the release's values ------------------------------------------------------------------------------------
