@@ -118,6 +118,11 @@ class Unknown:
     def __repr__(self) -> str:
         return f"Unknown({self.text!r})"
 
+    def __str__(self) -> str:
+        # What a message shows when a value is formatted into it (f"{value}", str(value)): the expression as written,
+        # redacted as display() does, never the debugging form above.
+        return redact(self.text) if self.text else "(unknown)"
+
 
 @dataclass(frozen=True)
 class ProviderDefault(Unknown):
@@ -134,6 +139,15 @@ class UnknownText(Unknown):
     values."""
 
     template: str = ""
+
+
+@dataclass(frozen=True, repr=False)
+class UnknownYAML(Unknown):
+    """`yamlencode(...)` of a value with unknown parts: unknown as a string (as before), carrying the object it encodes
+    (`decoded`, unknown parts marked), so a reader of Helm release values can find a setting whose value is a
+    reference (`eks.amazonaws.com/role-arn = aws_iam_role.agent.arn`). Left out of comparisons and hashing."""
+
+    decoded: object = field(default=None, compare=False, hash=False)
 
 
 class VariableText(str):

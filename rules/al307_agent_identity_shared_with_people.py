@@ -3,7 +3,7 @@ from __future__ import annotations
 from agentlint.iam.evaluate import allows_assume, aws_principals
 from agentlint.model import Severity
 from agentlint.rule import Rule, RuleContext, agents_phrase
-from agentlint.values import Unknown
+from agentlint.values import Unknown, display
 
 
 class AgentIdentitySharedWithPeople(Rule):
@@ -52,7 +52,8 @@ class AgentIdentitySharedWithPeople(Rule):
             if allows_assume(st):
                 people += [p for p in (_person(p, ctx, role.stack) for p in aws_principals(st)) if p]
             if allows_assume(st, "sts:AssumeRoleWithSAML"):
-                people += [f"SAML identity provider {_display(p)}" for p in (st.principals or {}).get("Federated", [])]
+                people += [f"SAML identity provider {display(p, limit=200)}"
+                           for p in (st.principals or {}).get("Federated", [])]
             if not people:
                 continue
             yield ctx.trust_finding(self, node, role, st, key="people", message=(
@@ -86,7 +87,3 @@ def _person(principal, ctx: RuleContext, stack: str):
             if target.type == "aws_ssoadmin_permission_set":
                 return f"IAM Identity Center permission set {target.address}"
     return None
-
-
-def _display(value) -> str:
-    return value if isinstance(value, str) else str(value)

@@ -1,6 +1,7 @@
 """Which workloads are AI agents, and why.
 
-Evidence kinds, strongest first: the resource type is an agent by nature; the configuration says so; a tag or
+Evidence kinds, strongest first: the resource type is an agent by nature (or a Helm release installs kagent's
+chart, graph.kagent); the configuration says so; a tag or
 label says so (on the workload's own metadata or its pod template); the workload carries LLM API keys, framework
 settings or model IDs in its environment; it runs an agent-framework image or names a framework in its start or
 build command (graph.agent_evidence holds the table of frameworks); it is a tool an agent invokes. Every agent
@@ -12,6 +13,7 @@ from __future__ import annotations
 import fnmatch
 from typing import TYPE_CHECKING, Callable, Iterable, Optional
 
+from agentlint.graph import kagent
 from agentlint.graph.agent_evidence import (command_evidence, env_evidence, image_evidence, registry_image_evidence,
                                             unread_image_evidence)
 from agentlint.graph.agent_evidence import LLM_ENV_NAME, MODEL_ENV_NAME, MODEL_ID_VALUE  # noqa: F401 (re-exported)
@@ -58,6 +60,8 @@ def evidence_for(res: Resource, tag_rules: dict[str, str],
         azapi_type = res.values["type"].split("@", 1)[0]
         if azapi_type in AZAPI_AGENT_TYPES:
             found.append(Evidence(kind="resource-type", detail=f"{azapi_type} is an {AZAPI_AGENT_TYPES[azapi_type]}"))
+    elif res.type == "helm_release":
+        found.extend(kagent.release_evidence(res))
     found.extend(_tag_evidence(res, tag_rules))
     config = workload_config(res)
     for name, value in config.env:

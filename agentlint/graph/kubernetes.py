@@ -14,6 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Optional
 
+from agentlint.graph import kagent
 from agentlint.graph.schema import external_sa_node
 from agentlint.model import Resource
 from agentlint.values import Unknown, blocks, display, first_block, follow_blocks, refs_in
@@ -241,9 +242,48 @@ def wire_manifest(b: "IdentityGraph", res: Resource) -> None:
     shadow = dataclasses.replace(res, type=rtype, vals=values, evaluate=None)
     if rtype in K8S_POD_SPEC:
         wire_pod(b, shadow)
-    else:
-        b.store.add_node(b.nid(shadow), kind="workload", address=shadow.address, rtype=rtype, resource=shadow,
-                        stack=shadow.stack)
+        return
+    node = b.nid(shadow)
+    b.store.add_node(node, kind="workload", address=shadow.address, rtype=rtype, resource=shadow, stack=shadow.stack)
+    account = kagent.agent_account(first_block(res.values.get("manifest"))) if rtype == "kagent_agent" else None
+    if account is not None:  # the service account kagent's controller runs the agent's pods as
+        name, annotations, attr = account
+        _, namespace = name_namespace(b, res.stack, values)
+        for sa in service_accounts(b, res.stack, name, namespace):
+            b.store.add_edge(node, sa, rel="runs_as", attr=attr, via=None)
+            wire_annotations(b, res.stack, sa, annotations, "serviceAccountConfig.annotations", res)
+
+
+# Workload identity annotations of a service account: annotation -> the kind of identity it names.
+IDENTITY_ANNOTATIONS = {IRSA_ANNOTATION: "aws", "iam.gke.io/gcp-service-account": "gcp",
+                        "azure.workload.identity/client-id": "azure"}
+
+
+def wire_annotations(b: "IdentityGraph", stack: str, sa: str, annotations: Any, attr: str, via: Resource) -> None:
+    """A service account that a chart or an operator creates (not a resource of the code) assumes what its
+    annotations name, as graph.gcp and graph.azure wire them for `kubernetes_service_account` resources."""
+    from agentlint.graph import azure, gcp
+
+    for key, value in annotations.items() if isinstance(annotations, dict) else ():
+        cloud = IDENTITY_ANNOTATIONS.get(key)
+        if cloud is None or value in (None, ""):
+            continue
+        if cloud == "aws":
+            targets = [t for t, _ in b.targets(stack, value, "role")]
+        elif cloud == "gcp":
+            found = gcp.account_node(b, stack, value, None, _gcp_accounts(b, stack))
+            targets = [found] if found is not None else []
+        else:
+            targets = azure.identities(b, stack, value)
+        for target in targets:
+            b.store.add_edge(sa, target, rel="assumes", attr=f"{attr}[{key}]", via=via)
+
+
+def _gcp_accounts(b: "IdentityGraph", stack: str) -> dict:
+    """Google service accounts of the stack by account ID, as graph.gcp indexes them (literal emails meet them)."""
+    return {(stack, r.values["account_id"]): b._add(r, "principal") for r in b.model.resources
+            if r.stack == stack and r.mode == "managed" and r.type == "google_service_account"
+            and isinstance(r.values.get("account_id"), str)}
 
 
 def sa_node(b: "IdentityGraph", stack: str, namespace: str, name: str) -> str:
@@ -359,4 +399,5 @@ HANDLERS: dict[str, Callable[["IdentityGraph", Resource], None]] = {
     **{t: wire_service_account for t in K8S_SERVICE_ACCOUNT_TYPES},
     **{t: wire_pod for t in K8S_POD_SPEC},
     "kubernetes_manifest": wire_manifest,
+    "helm_release": kagent.wire_release,
 }

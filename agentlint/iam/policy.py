@@ -24,6 +24,20 @@ class Condition:
     operator: str
     key: str
     values: list
+    # (operator, key) as digests read them when either was unknown (`Unknown('${...}:sub')`): see _text.
+    digest_as: Optional[tuple[str, str]] = field(default=None, compare=False, repr=False)
+
+
+def _condition(op: Any, key: Any, values: list) -> Condition:
+    """A condition; an unknown operator or key reads as its expression, and keeps its old digest form."""
+    old = (_text(op), _text(key))
+    return Condition(str(op), str(key), values, old if old != (str(op), str(key)) else None)
+
+
+def _text(value: Any) -> str:
+    """A value as statement digests have always read it: an unknown one by its debugging form (`Unknown('var.x')`),
+    as str() gave before Unknown had a __str__ of its own, so findings keep their fingerprints and baselines match."""
+    return repr(value) if isinstance(value, Unknown) else str(value)
 
 
 @dataclass
@@ -63,14 +77,14 @@ class Statement:
         import hashlib
 
         def norm(items):
-            return sorted(str(i).lower() for i in items) if items is not None else None
+            return sorted(_text(i).lower() for i in items) if items is not None else None
 
         body = json.dumps([self.effect.lower(), norm(self.actions), norm(self.not_actions), norm(self.resources),
-                           norm(self.not_resources), sorted((c.operator, c.key, sorted(map(str, c.values)))
-                                                            for c in self.conditions)], default=str)
+                           norm(self.not_resources), sorted((*(c.digest_as or (c.operator, c.key)), sorted(map(_text, c.values)))
+                                                            for c in self.conditions)], default=_text)
         if self.principals or self.not_principals:  # trust and resource policies: who is part of what it says
             body += json.dumps([{k: norm(v) for k, v in sorted((self.principals or {}).items())},
-                                {k: norm(v) for k, v in sorted((self.not_principals or {}).items())}], default=str)
+                                {k: norm(v) for k, v in sorted((self.not_principals or {}).items())}], default=_text)
         return hashlib.sha256(body.encode()).hexdigest()[:12]
 
     def has_unknown_parts(self) -> bool:
@@ -130,9 +144,9 @@ def _conditions(value: Any) -> list[Condition]:
         for op, body in value.items():
             if isinstance(body, dict):
                 for key, vals in body.items():
-                    out.append(Condition(str(op), str(key), _as_list(vals)))
+                    out.append(_condition(op, key, _as_list(vals)))
             else:
-                out.append(Condition(str(op), "?", _as_list(body)))
+                out.append(_condition(op, "?", _as_list(body)))
     elif value is not None:
         out.append(Condition("?", "?", [value]))
     return out
@@ -246,7 +260,7 @@ def from_policy_document_data(res: Resource, lookup: Lookup, depth: int = 0) -> 
             not_resources=_items(block.get("not_resources")),
             principals=_block_principals(block.get("principals")),
             not_principals=_block_principals(block.get("not_principals")),
-            conditions=[Condition(str(c.get("test")), str(c.get("variable")), _as_list(c.get("values")))
+            conditions=[_condition(c.get("test"), c.get("variable"), _as_list(c.get("values")))
                         for c in _as_list(block.get("condition")) if isinstance(c, dict)] + [
                 Condition("?", "?", [c]) for c in _as_list(block.get("condition")) if not isinstance(c, dict)],
             sid=block.get("sid") if isinstance(block.get("sid"), str) and block.get("sid") else None,

@@ -13,6 +13,7 @@ from typing import Optional
 from agentlint import __version__
 from agentlint.config import Config
 from agentlint.engine import build_graph, scan
+from agentlint.graph.kagent import RELEASE_UNKNOWN
 from agentlint.graph.schema import NodeKind
 from agentlint.inventory.chain import chain, credentials, shared_with, trusted_by
 from agentlint.inventory.permissions import permissions
@@ -68,6 +69,8 @@ def agent_record(g, ctx, node: str, report) -> dict:
     if not chain_:
         record["permissions"]["unknown"].append("no identity found in the scanned code: the agent's runtime "
                                                 "identity is set outside it, or it has none")
+    if agent.type == "helm_release":  # a chart is more than the one workload the graph knows of it
+        record["permissions"]["unknown"].append(f"{agent.address}: {RELEASE_UNKNOWN}")
     if any(g.node(i["node"]).kind == NodeKind.EXTERNAL for i in chain_):
         record["permissions"]["unknown"].append("an identity of the chain is defined outside the scanned code: "
                                                 "what it holds there is not known")

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import deque
 from agentlint.graph.schema import Node, NodeKind, Rel
 from agentlint.iam.effective import covers
+from agentlint.inventory.boot import boot_credentials
 from agentlint.values import Unknown, display, refs_in
 
 HOW = {Rel.RUNS_AS: "runs as", Rel.PROFILE_ROLE: "instance profile role", Rel.ASSUMES: "assumes (workload identity)",
@@ -75,7 +76,8 @@ def _may_assume(g, principal: str) -> bool:
 
 
 def credentials(g, agent: str, identities: list[dict]) -> list[dict]:
-    """Long-lived keys and secrets of the chain's identities and those carried in the agent's configuration."""
+    """Long-lived keys and secrets of the chain's identities, those carried in the agent's configuration, and those
+    its own host is given by its boot scripts (inventory.boot)."""
     found: dict[str, dict] = {}
     for e in g.edges_out(agent, Rel.USES_CREDENTIAL):
         found[e.target] = _credential(g, e.target, "in the agent's configuration")
@@ -94,6 +96,8 @@ def credentials(g, agent: str, identities: list[dict]) -> list[dict]:
             found.setdefault(nid, {"address": res.address, "kind": kind, "type": res.type, "path": res.path,
                                    "line": res.start_line, "belongs_to": owner,
                                    "lifetime": _lifetime(res.values, lifetime_attrs), "where": f"key of {owner}"})
+    for cred in boot_credentials(g, agent):  # keyed by their address, which no node id is
+        found.setdefault(cred["address"], cred)
     return sorted(found.values(), key=lambda c: c["address"])
 
 

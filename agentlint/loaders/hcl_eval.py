@@ -21,7 +21,7 @@ from agentlint.loaders.eval_operators import UnsupportedOperator, apply_operator
 from agentlint.loaders.eval_refs import (  # noqa: F401 (the evaluator's public names stay importable from here)
     _SPECIAL_ROOTS, Invalid, _collect_refs, _is_index, _node_text, _push_step_indexes, _refs_of, _template_text,
     _walk, contains_unknown, traversal_ref)
-from agentlint.values import Ref, Unknown, UnknownText, VariableText
+from agentlint.values import Ref, Unknown, UnknownText, UnknownYAML, VariableText
 
 MAX_DEPTH = 200
 
@@ -416,6 +416,9 @@ def _call(node: tuple, scope: Scope, depth: int) -> Any:
             return args[0]
         if state == "too-large":
             return unknown()
+    if name == "yamlencode" and len(args) == 1 and _walk(args[0]) == "unknown":
+        # Unknown as text, as any function of an unknown value; the object rides along (Helm release values).
+        return UnknownYAML(text, tuple(_collect_refs(node, scope)), args[0])
     if name == "file" and len(args) == 1 and isinstance(args[0], str):
         return _read_file(args[0], scope, text)
     if name == "templatefile" and len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], dict):
