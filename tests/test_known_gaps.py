@@ -4,7 +4,6 @@ keeps the behaviour). Plan cases of the same kind are `known-gap.md` files besid
 
 from __future__ import annotations
 
-import pytest
 
 from helpers import run
 
