@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 from enum import Enum
+from stat import S_ISDIR, S_ISREG
 from typing import Any, Callable, Optional
 
 from pydantic import BaseModel
@@ -133,6 +134,7 @@ class _Probe:
                 state.update(f"\0unreadable\0{current}\0{exc.errno}".encode("utf-8", "surrogateescape"))
                 continue
             subfolders = []
+            rows = []
             for entry in entries:
                 if entry.name == ".git":
                     continue
@@ -142,15 +144,16 @@ class _Probe:
                 try:
                     st = entry.stat(follow_symlinks=False)
                 except OSError:
-                    state.update(b"\0gone\0" + entry.path.encode("utf-8", "surrogateescape"))
+                    rows.append((entry.path, "gone"))
                     continue
-                state.update(_signature(entry, st))
-                if entry.is_dir(follow_symlinks=False):
+                rows.append(_signature(entry, st))
+                if S_ISDIR(st.st_mode):
                     subfolders.append(entry.path)
-                elif entry.is_file(follow_symlinks=False) and max(st.st_mtime, st.st_ctime) >= horizon:
+                elif S_ISREG(st.st_mode) and max(st.st_mtime, st.st_ctime) >= horizon:
                     if st.st_size > _MAX_RACY_BYTES:
                         raise _NotCacheable()
                     self.racy.append((entry.path, _file_digest(entry.path)))
+            state.update(marshal.dumps((current, rows)))  # one update per folder: the walk's cost is per entry
             pending.extend(reversed(subfolders))
         return count
 
@@ -192,9 +195,8 @@ class _Probe:
             pass
 
 
-def _signature(entry: os.DirEntry, st: os.stat_result) -> bytes:
-    return b"\0%s\0%d %d %d %d %d %d" % (entry.path.encode("utf-8", "surrogateescape"), st.st_mode, st.st_size,
-                                        st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+def _signature(entry: os.DirEntry, st: os.stat_result) -> tuple:
+    return (entry.path, st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
 
 
 def _is_named_plan(path: str) -> bool:

@@ -179,7 +179,7 @@ def test_racy_file_is_compared_by_content(repo, monkeypatch):
     """On a file system whose timestamps are too coarse to see an edit, a file changed just before the first scan
     is compared by content. The stat signature is reduced to the size to stand in for such a file system."""
     root, calls = repo
-    monkeypatch.setattr(result_cache, "_signature", lambda entry, st: b"%s %d" % (entry.path.encode(), st.st_size))
+    monkeypatch.setattr(result_cache, "_signature", lambda entry, st: (entry.path, st.st_size))
     first = scan(".")
     (root / "modules" / "agent" / "main.tf").write_text(WIDE)  # same size; the coarse signature sees no change
     assert rules(scan(".")[1]) != rules(first[1]) and calls == [1, 1]
@@ -188,7 +188,7 @@ def test_racy_file_is_compared_by_content(repo, monkeypatch):
 def test_without_racy_files_the_coarse_signature_would_hit(repo, monkeypatch):
     """The control of the case above: with no file racy, the same edit is not seen (so that case tests something)."""
     root, calls = repo
-    monkeypatch.setattr(result_cache, "_signature", lambda entry, st: b"%s %d" % (entry.path.encode(), st.st_size))
+    monkeypatch.setattr(result_cache, "_signature", lambda entry, st: (entry.path, st.st_size))
     monkeypatch.setattr(result_cache, "RACY_SECONDS", -1e9)
     first = scan(".")
     (root / "modules" / "agent" / "main.tf").write_text(WIDE)
