@@ -209,11 +209,13 @@ def _digest(data: bytes) -> bytes:
 
 
 def _file_digest(path: str) -> bytes:
+    """Through the guarded reader: a FIFO or device swapped in for a file is refused, never waited on."""
+    from agentlint.loaders.textfile import TextFileError, read_bytes
+
     try:
-        with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).digest()
-    except OSError as exc:
-        return f"unreadable {exc.errno}".encode()
+        return hashlib.sha256(read_bytes(path, _MAX_RACY_BYTES)).digest()
+    except TextFileError as exc:
+        return f"unreadable {exc}".encode()
 
 
 _CODE: list[bytes] = []

@@ -240,3 +240,15 @@ def test_cache_clean_removes_results(repo, tmp_path):
     assert list((tmp_path / "cache" / "result-v1").rglob("*"))
     result = CliRunner().invoke(main, ["cache", "clean"])
     assert result.exit_code == 0 and not (tmp_path / "cache" / "result-v1").exists()
+
+
+def test_fifo_is_never_waited_on(repo):
+    """A FIFO in the tree (or swapped in for a racy file) is never opened for reading: the walk only stats it, and
+    the content hash goes through the guarded reader."""
+    root, calls = repo
+    fifo = root / "live" / "pipe.tf"
+    os.mkfifo(fifo)
+    assert result_cache._file_digest(str(fifo)).startswith(b"unreadable")
+    scan(".")
+    scan(".")
+    assert calls == [1]
