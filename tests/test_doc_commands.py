@@ -185,6 +185,7 @@ def readme_checkov_block() -> list[str]:
     return _commands(re.search(r"```sh\n(.*?)```", section, re.S).group(1))
 
 
+@pytest.mark.xdist_group("checkov")  # with tests/test_checkov_plugin.py: one worker builds and runs Checkov
 def test_readme_checkov_block(workspace):
     """The README's Checkov block: the two installs are this test's environments (Checkov 3.3.30 in its own
     virtualenv, as tests/test_checkov_plugin.py builds it; this agentlint on PATH, the package not being published
