@@ -18,7 +18,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 # Every documented command in a child process: slow for the fast run, always in .ci/run.
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the whole module, in order: the commands share one workspace, and some need what an
+# earlier one left there (`agentlint baseline ... --update` reads the baseline the command before it wrote).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("doc-commands")]
 
 README = (ROOT / "README.md").read_text()
 CI_DOC = (ROOT / "docs" / "ci.md").read_text()
@@ -185,7 +187,6 @@ def readme_checkov_block() -> list[str]:
     return _commands(re.search(r"```sh\n(.*?)```", section, re.S).group(1))
 
 
-@pytest.mark.xdist_group("checkov")  # with tests/test_checkov_plugin.py: one worker builds and runs Checkov
 def test_readme_checkov_block(workspace):
     """The README's Checkov block: the two installs are this test's environments (Checkov 3.3.30 in its own
     virtualenv, as tests/test_checkov_plugin.py builds it; this agentlint on PATH, the package not being published
