@@ -19,6 +19,10 @@ from helpers import checkov_venv
 
 CHECKOV_VERSION = "3.3.30"
 PREFIX = "CKV_AGENTLINT_"
+# Under pytest-xdist, these tests go to one worker: on a fresh machine that worker builds the virtualenv
+# (helpers.checkov_venv, under a file lock that tests/test_doc_commands.py's Checkov block also waits on) while the
+# others run the rest.
+pytestmark = pytest.mark.xdist_group("checkov")
 
 
 @pytest.fixture(scope="session")

@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from helpers import checkout_build_lock
 
 ACTION = ROOT / "action.yml"
 CI_DOC = ROOT / "docs" / "ci.md"
@@ -242,8 +243,9 @@ def installed(tmp_path_factory) -> Path:
     temp = tmp_path_factory.mktemp("runner-temp")
     step = next(s for s in _action()["runs"]["steps"] if s["name"] == "Install agentlint")
     env = {**os.environ, "RUNNER_TEMP": str(temp), "GITHUB_ACTION_PATH": str(ROOT), "AL_PYTHON": sys.executable}
-    out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]], capture_output=True,
-                         text=True, env=env, timeout=1800)
+    with checkout_build_lock():  # pip builds the checkout in place, as tests/test_packaging.py does
+        out = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+                             capture_output=True, text=True, env=env, timeout=1800)
     assert out.returncode == 0, out.stderr[-3000:]
     assert "(distribution agentlint-iac)" in out.stdout
     return temp / "agentlint-venv"
@@ -255,6 +257,7 @@ def _git(cwd: Path, *args: str) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("action")  # with the next test on one pytest-xdist worker: one install step for both
 def test_action_steps_on_the_example_code(installed, tmp_path):
     repo = tmp_path / "repo"
     (repo / "infra").mkdir(parents=True)
@@ -308,6 +311,7 @@ def test_action_steps_on_the_example_code(installed, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("action")
 def test_action_steps_on_a_plan_and_a_fork(installed, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(ROOT / "fixtures" / "plans" / "located", work / "infra")

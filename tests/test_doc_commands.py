@@ -18,7 +18,9 @@ import pytest
 from conftest import FIXTURES, ROOT
 
 # Every documented command in a child process: slow for the fast run, always in .ci/run.
-pytestmark = pytest.mark.slow
+# One pytest-xdist worker runs the whole module, in order: the commands share one workspace, and some need what an
+# earlier one left there (`agentlint baseline ... --update` reads the baseline the command before it wrote).
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("doc-commands")]
 
 README = (ROOT / "README.md").read_text()
 CI_DOC = (ROOT / "docs" / "ci.md").read_text()

@@ -203,12 +203,13 @@ def test_an_evaluation_budget_is_a_limit_error_at_the_resource_and_configurable(
     """Hostile input (issue 13): budgets gave a silent unknown. A budget hit is a `limit` error at the resource
     whose attributes ran into it (exit 2), and [limits] max-iterations raises it."""
     (tmp_path / "main.tf").write_text(BUDGET_TF)
-    report = scan([str(tmp_path)], Config())
+    # The default iteration budget, with time enough to reach it: on a busy machine the default 5 s ran out first.
+    report = scan([str(tmp_path)], Config(limits={"max-eval-seconds": 600}))
     assert [(e.kind, e.line, e.message) for e in report.errors] == [
         ("limit", 5, "aws_iam_policy.p: more than 200000 loop iterations in one module instance (limit "
                      "max-iterations); values past it are unknown")]
     assert exit_code(report, Severity.CRITICAL) == 2
-    raised = scan([str(tmp_path)], Config(limits={"max-iterations": 1_000_000}))
+    raised = scan([str(tmp_path)], Config(limits={"max-iterations": 1_000_000, "max-eval-seconds": 600}))
     assert raised.errors == []
 
 

@@ -21,6 +21,7 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from helpers import built_once, checkout_build_lock
 
 try:  # Python 3.11+
     import tomllib
@@ -69,14 +70,19 @@ def test_project_metadata():
     assert set(project["urls"]) >= {"Homepage", "Source", "Issues"} and project["keywords"]
 
 
-@pytest.fixture(scope="module")
+def _build(out: Path) -> None:
+    with checkout_build_lock():
+        run = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True,
+                             text=True, timeout=1800)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+
+
+@pytest.fixture(scope="session")
 def dists(tmp_path_factory) -> dict[str, Path]:
     """`python -m build`: the sdist, then the wheel built from that sdist (so the sdist is complete enough to
-    build)."""
-    out = tmp_path_factory.mktemp("dist")
-    run = subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)], capture_output=True,
-                         text=True, timeout=1800)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    build). Built once per run however pytest-xdist spreads these tests: two builds at once would also write the
+    same agentlint_iac.egg-info in the checkout."""
+    out = built_once(tmp_path_factory, "dist", _build)
     return {"sdist": next(out.glob("agentlint_iac-*.tar.gz")), "wheel": next(out.glob("agentlint_iac-*.whl")),
             "dir": out}
 
