@@ -10,6 +10,7 @@ What must be equal for a hit, or the scan runs as if there were no cache:
 - the invocation: agentlint's version and the files of the installed package, the parser's grammar and version, the
   working folder, the paths as given, the whole configuration after command-line options (rules, severities,
   limits, excludes, variables), `AGENTLINT_*` settings, and today's date (suppressions expire on a date);
+  agentlint's own cache folder is left out of the walk below when it lies in the repository;
 - every entry under each repository root the inputs belong to, hidden folders included (`.terraform/modules`, a
   `file()` target), `.git` excepted (nothing is read there without --diff-base): its path, type, size, modification
   and change times, inode and mode. The change time cannot be set back by any tool, so rewriting a file with the
@@ -62,10 +63,14 @@ class Inputs(BaseModel):
     config: dict[str, Any]  # the configuration after command-line options, as JSON
 
 
-def folder() -> str:
+def folder_of_caches() -> str:
     from agentlint.loaders.cache import cache_dir
 
-    return os.path.join(cache_dir(), f"result-v{FORMAT}")
+    return cache_dir()
+
+
+def folder() -> str:
+    return os.path.join(folder_of_caches(), f"result-v{FORMAT}")
 
 
 def cached_scan(paths: list[str], root: Optional[str], config, options: dict[str, Any], run: Callable[[], Report],
@@ -105,13 +110,21 @@ class _Probe:
         self.slot = _digest(json.dumps({
             "format": FORMAT, "version": __version__, "python": sys.version, "cwd": os.getcwd(),
             "paths": inputs.paths, "abs": [os.path.abspath(p) for p in inputs.paths], "root": inputs.root,
-            "options": inputs.options, "config": inputs.config, "date": datetime.date.today().isoformat(),
+            "options": inputs.options, "config": inputs.config,
             "env": sorted((k, v) for k, v in os.environ.items()
                           if k.startswith("AGENTLINT_") and k not in ("AGENTLINT_CACHE_DIR", "AGENTLINT_NO_CACHE")),
         }, sort_keys=True, default=str).encode()).hex()
         self.started = time.time()
         state = hashlib.sha256()
         state.update(_code_fingerprint())
+        state.update(datetime.date.today().isoformat().encode())  # in the state, not the slot: one entry, overwritten
+        # The cache folder may sit in the repository (a CI workspace cache): what agentlint writes there is no input.
+        # It is made before the walk, so its appearing (in its parent's listing) does not count as a change either.
+        self.skip = os.path.abspath(folder_of_caches())
+        try:
+            os.makedirs(self.skip, exist_ok=True)
+        except OSError:
+            raise _NotCacheable() from None
         self.racy: list[tuple[str, bytes]] = []
         count = 0
         for root in sorted(groups):
@@ -136,7 +149,7 @@ class _Probe:
             subfolders = []
             rows = []
             for entry in entries:
-                if entry.name == ".git":
+                if entry.name == ".git" or entry.path == self.skip:
                     continue
                 count += 1
                 if count > MAX_ENTRIES:

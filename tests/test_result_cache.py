@@ -252,3 +252,15 @@ def test_fifo_is_never_waited_on(repo):
     scan(".")
     scan(".")
     assert calls == [1]
+
+
+def test_cache_folder_inside_the_repository(repo, monkeypatch):
+    """A CI workspace cache (`XDG_CACHE_HOME=$WORKSPACE/.cache`): what agentlint writes there is not an input, so
+    the second scan is still served from the stored result."""
+    root, calls = repo
+    monkeypatch.setenv("AGENTLINT_CACHE_DIR", str(root / ".cache" / "agentlint"))
+    first = scan(".")
+    assert scan(".") == first and calls == [1]
+    (root / "live" / "extra.tf").write_text('output "x" {\n  value = 1\n}\n')
+    scan(".")
+    assert calls == [1, 1]
