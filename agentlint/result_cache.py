@@ -23,8 +23,9 @@ Nothing is stored when an evaluation ran into a limit (time limits depend on the
 the repository holds more than MAX_ENTRIES entries (the walk would cost more than it saves).
 
 Storage: one entry per invocation (a hash of the invocation) in `<cache dir>/result-v1/`, overwritten by the next
-run, so the cache does not grow with every commit. Like the parse cache, entries are `marshal` data behind a SHA-256
-of their content: loading one cannot run code, and a damaged or tampered entry is a miss.
+run, so the cache does not grow with every commit. Entries are written and read as the parse cache's
+(loaders/cache.py: `marshal` data behind a SHA-256 of their content, renamed into place): loading one cannot run
+code, and a damaged or tampered entry is a miss.
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ import json
 import marshal
 import os
 import sys
-import tempfile
 import time
 from enum import Enum
 from stat import S_ISDIR, S_ISREG
@@ -49,7 +49,6 @@ from agentlint.model import Report
 FORMAT = 1
 MAX_ENTRIES = 100_000
 RACY_SECONDS = 2.0
-_DIGEST_BYTES = 32
 _MAX_RACY_BYTES = 64 * 1024 * 1024
 _UNCACHEABLE_KINDS = ("limit", "internal-error")
 
@@ -63,14 +62,10 @@ class Inputs(BaseModel):
     config: dict[str, Any]  # the configuration after command-line options, as JSON
 
 
-def folder_of_caches() -> str:
+def folder() -> str:
     from agentlint.loaders.cache import cache_dir
 
-    return cache_dir()
-
-
-def folder() -> str:
-    return os.path.join(folder_of_caches(), f"result-v{FORMAT}")
+    return os.path.join(cache_dir(), f"result-v{FORMAT}")
 
 
 def cached_scan(paths: list[str], root: Optional[str], config, options: dict[str, Any], run: Callable[[], Report],
@@ -107,20 +102,22 @@ class _Probe:
         groups, errors = group_inputs(inputs.paths, inputs.root)
         if errors or any(_is_named_plan(p) for p in inputs.paths):
             raise _NotCacheable()
-        self.slot = _digest(json.dumps({
+        self.slot = hashlib.sha256(json.dumps({
             "format": FORMAT, "version": __version__, "python": sys.version, "cwd": os.getcwd(),
             "paths": inputs.paths, "abs": [os.path.abspath(p) for p in inputs.paths], "root": inputs.root,
             "options": inputs.options, "config": inputs.config,
             "env": sorted((k, v) for k, v in os.environ.items()
                           if k.startswith("AGENTLINT_") and k not in ("AGENTLINT_CACHE_DIR", "AGENTLINT_NO_CACHE")),
-        }, sort_keys=True, default=str).encode()).hex()
+        }, sort_keys=True, default=str).encode()).hexdigest()
         self.started = time.time()
         state = hashlib.sha256()
         state.update(_code_fingerprint())
         state.update(datetime.date.today().isoformat().encode())  # in the state, not the slot: one entry, overwritten
         # The cache folder may sit in the repository (a CI workspace cache): what agentlint writes there is no input.
         # It is made before the walk, so its appearing (in its parent's listing) does not count as a change either.
-        self.skip = os.path.abspath(folder_of_caches())
+        from agentlint.loaders.cache import cache_dir
+
+        self.skip = os.path.abspath(cache_dir())
         try:
             os.makedirs(self.skip, exist_ok=True)
         except OSError:
@@ -174,12 +171,10 @@ class _Probe:
         return os.path.join(folder(), self.slot[:2], self.slot[2:])
 
     def lookup(self) -> Optional[Report]:
+        from agentlint.loaders.cache import read_entry
+
         try:
-            with open(self._entry_path(), "rb") as fh:
-                raw = fh.read()
-            if len(raw) < _DIGEST_BYTES or hashlib.sha256(raw[_DIGEST_BYTES:]).digest() != raw[:_DIGEST_BYTES]:
-                return None
-            fmt, state, racy, data = marshal.loads(raw[_DIGEST_BYTES:])
+            fmt, state, racy, data = marshal.loads(read_entry(self._entry_path()))
             if fmt != FORMAT or state != self.state:
                 return None
             if any(_file_digest(path) != digest for path, digest in racy):
@@ -191,21 +186,15 @@ class _Probe:
             return None
 
     def store(self, report: Report) -> None:
+        from agentlint.loaders.cache import write_entry
+
         if any(e.kind in _UNCACHEABLE_KINDS for e in [*report.errors, *report.notices]):
             return
         try:
             body = marshal.dumps((FORMAT, self.state, self.racy, _plain(report)))
         except ValueError:
             return
-        target = self._entry_path()
-        try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(body).digest() + body)
-            os.replace(tmp, target)  # concurrent runs never read a half-written entry
-        except OSError:
-            pass
+        write_entry(self._entry_path(), body)
 
 
 def _signature(entry: os.DirEntry, st: os.stat_result) -> tuple:
@@ -213,12 +202,13 @@ def _signature(entry: os.DirEntry, st: os.stat_result) -> tuple:
 
 
 def _is_named_plan(path: str) -> bool:
-    return path == "-" or (os.path.isfile(path) and not path.endswith((".tf", ".tofu", ".tf.json", ".tofu.json",
-                                                                       ".tfvars", ".tfvars.json", ".hcl")))
+    """`-`, or a named file that is neither configuration, a variable file nor Terragrunt's (the survey's kinds)."""
+    from agentlint.loaders.discover import VAR_SUFFIXES, config_kind
+    from agentlint.loaders.repository import TERRAGRUNT_FILE
 
-
-def _digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+    name = os.path.basename(path)
+    return path == "-" or (os.path.isfile(path) and not (config_kind(name) or name.endswith(VAR_SUFFIXES)
+                                                         or name == TERRAGRUNT_FILE))
 
 
 def _file_digest(path: str) -> bytes:

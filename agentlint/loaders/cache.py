@@ -100,14 +100,7 @@ class ParseCache:
         if not self.enabled:
             return None
         try:
-            with open(self._path(key), "rb") as fh:
-                raw = fh.read()
-            # Each entry carries the digest of its content: a flipped byte (a bad disk, a tampered cache folder)
-            # is a miss, never a file read wrong or a finding lost.
-            if len(raw) < _DIGEST_BYTES or hashlib.sha256(raw[_DIGEST_BYTES:]).digest() != raw[:_DIGEST_BYTES]:
-                raise ValueError("cache entry digest")
-            data = marshal.loads(raw[_DIGEST_BYTES:])
-            parsed = decode(data, path)
+            parsed = decode(marshal.loads(read_entry(self._path(key))), path)
         except (OSError, EOFError, ValueError, TypeError, IndexError):
             self.misses += 1
             return None
@@ -117,21 +110,44 @@ class ParseCache:
     def put(self, key: str, data: tuple) -> None:
         if not self.enabled:
             return
-        target = self._path(key)
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=os.path.dirname(target), prefix=".tmp-")
             payload = marshal.dumps(data)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(hashlib.sha256(payload).digest() + payload)
-            os.replace(tmp, target)
+        except ValueError:
+            return
+        if write_entry(self._path(key), payload):
             self.writes += 1
-        except (OSError, ValueError):
-            # A read-only or full cache folder only costs speed, never the scan.
+
+
+def read_entry(path: str) -> bytes:
+    """The payload of a cache entry (the parse cache's and the result cache's). Each entry carries the digest of its
+    content: a flipped byte (a bad disk, a tampered cache folder) raises ValueError, a miss, never a file read wrong
+    or a finding lost."""
+    with open(path, "rb") as fh:
+        raw = fh.read()
+    if len(raw) < _DIGEST_BYTES or hashlib.sha256(raw[_DIGEST_BYTES:]).digest() != raw[:_DIGEST_BYTES]:
+        raise ValueError("cache entry digest")
+    return raw[_DIGEST_BYTES:]
+
+
+def write_entry(path: str, payload: bytes) -> bool:
+    """Write an entry whole or not at all: a temporary file renamed into place, so concurrent runs (pre-commit in
+    parallel, CI matrix jobs on one runner) never read half of one. A read-only or full cache folder only costs
+    speed, never the scan (False)."""
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".tmp-")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(hashlib.sha256(payload).digest() + payload)
+        os.replace(tmp, path)
+        return True
+    except OSError:
+        if tmp is not None:
             try:
-                os.unlink(tmp)  # noqa: F821 - defined when mkstemp succeeded
-            except (OSError, NameError, UnboundLocalError):
+                os.unlink(tmp)
+            except OSError:
                 pass
+        return False
 
 
 def _encode_block(b: Block) -> tuple:
