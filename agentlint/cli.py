@@ -231,8 +231,8 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
 
         try:
             return run_scan([p for p in paths if p != "-"], config, no_ignore=no_ignore, changed_only=changed_only,
-                            diff_base=diff_base, use_cache=not no_cache, progress=None if quiet else cli_output.progress(),
-                            root=root, variables=variables, plan_options=plan_options)
+                            diff_base=diff_base, use_cache=not no_cache, root=root, variables=variables,
+                            progress=None if quiet else cli_output.progress(), plan_options=plan_options)
         except ChangeError as exc:
             click.echo(f"agentlint: {exc}", err=True)
             sys.exit(2)

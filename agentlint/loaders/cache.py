@@ -37,8 +37,8 @@ def cache_dir() -> str:
 
 def clean(folder: Optional[str] = None) -> tuple[int, int]:
     """`agentlint cache clean`: remove what agentlint wrote in its cache folder (parse entries and stored scan
-    results of every format, the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a folder shared with other
-    files. Returns (files removed, bytes freed)."""
+    results of every format, the action catalogue's index), and nothing else: `$AGENTLINT_CACHE_DIR` may name a
+    folder shared with other files. Returns (files removed, bytes freed)."""
     import shutil
 
     folder = folder or cache_dir()
