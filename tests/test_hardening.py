@@ -59,6 +59,24 @@ def test_file_size_limit_is_reported_and_configurable(tmp_path):
         ("limit", "file is 45 bytes, over the 10-byte limit; skipped")]
 
 
+def test_reader_does_not_trust_the_size_it_was_told(tmp_path):
+    """The reader asks for the size fstat gave, plus one byte: a file that grew after fstat (or a file system that
+    reports a smaller size) is read on to the end or to the limit, never cut at the stale size."""
+    path = tmp_path / "grown.tf"
+    path.write_bytes(b"x" * 100_000)
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        assert textfile._read_fd(fd, 11, 1_000_000) == b"x" * 100_000  # told 10 bytes
+        os.lseek(fd, 0, os.SEEK_SET)
+        assert textfile._read_fd(fd, 11, 70_001) == b"x" * 70_001  # stops one byte past a 70,000-byte limit
+    finally:
+        os.close(fd)
+    assert textfile.read_bytes(str(path), 99_999, head=True) == b"x" * 99_999
+    with pytest.raises(textfile.TextFileError, match="over the 99,999-byte limit"):
+        textfile.read_bytes(str(path), 99_999)
+    assert textfile.read_bytes(str(path)) == b"x" * 100_000
+
+
 def test_large_plan_is_read(tmp_path):
     blob = "x" * 50_000_000
     doc = {"format_version": "1.2", "planned_values": {"root_module": {"resources": [

@@ -51,7 +51,7 @@ def test_every_imported_third_party_module_is_declared():
     owners = packages_distributions()
     missing = {m: owners.get(m) for m in third_party
                if not ({_name(d) for d in owners.get(m, [])} & declared) and m != "tomli"}
-    assert third_party == ["click", "hcl2", "lark", "networkx", "orjson", "pathspec", "pydantic", "tomli", "yaml"]
+    assert third_party == ["click", "hcl2", "lark", "orjson", "pathspec", "pydantic", "tomli", "yaml"]
     assert missing == {}
     assert "tomli>=2.0,<3; python_version < '3.11'" in PYPROJECT["project"]["dependencies"]
 

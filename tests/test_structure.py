@@ -1,8 +1,9 @@
 """The shape of the code, enforced: rules ask the graph typed questions and never touch its store.
 
 Rules see the identity graph through graph.query (Node and Edge records, Rel and NodeKind enums). A rule that imports
-networkx, reaches for the store (`graph.g`, `_g`), calls a building method, or reads a node or edge attribute dict
-by string would break only at run time when the builder changes; this test makes it fail here instead.
+the store (graph.store, or networkx, which once held it), reaches for it (`graph.g`, `_g`), calls a building method,
+or reads a node or edge attribute dict by string would break only at run time when the builder changes; this test
+makes it fail here instead.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ RULES = sorted((ROOT / "rules").glob("al*.py"))
 # The helpers rules call (the rule context, phrases) are held to the same contract.
 RULE_SUPPORT = sorted((ROOT / "agentlint" / "rule").glob("*.py"))
 
-# The networkx API and the builder's own methods: a rule calls none of them.
+# The store's API (networkx's names) and the builder's own methods: a rule calls none of them.
 FORBIDDEN_ATTRIBUTES = {"g", "_g", "in_edges", "out_edges", "get_edge_data", "add_node", "add_edge",
                         "add_edges_from", "remove_node", "remove_edge", "predecessors", "successors", "targets",
                         "_add", "_external", "_build", "by_name", "store", "_freeze"}
@@ -38,6 +39,9 @@ def _problems(path: Path) -> list[str]:
             out.append(f"{where}: imports networkx")
         elif isinstance(node, ast.ImportFrom) and node.module == "agentlint.graph.build":
             out.append(f"{where}: imports the graph builder")
+        elif isinstance(node, ast.ImportFrom) and (node.module == "agentlint.graph.store" or (
+                node.module == "agentlint.graph" and any(a.name == "store" for a in node.names))):
+            out.append(f"{where}: imports the graph store")
         elif isinstance(node, ast.Attribute) and node.attr in FORBIDDEN_ATTRIBUTES:
             out.append(f"{where}: uses .{node.attr}")
         elif isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) \
@@ -71,12 +75,14 @@ def test_the_scan_catches_what_it_forbids(tmp_path):
     bad = tmp_path / "al999_bad.py"
     bad.write_text('import networkx as nx\n'
                    'from agentlint.graph.build import IdentityGraph\n'
+                   'from agentlint.graph.store import GraphStore\n'
                    'def check(ctx):\n'
                    '    g = ctx.graph\n'
                    '    for u, v, data in g.g.edges(data=True):\n'
                    '        yield data["via"], data.get("rel"), g.relations("k8s_binding"), g.targets(1, 2, "user")\n')
     assert {p.split(": ", 1)[1] for p in _problems(bad)} == {
-        "imports networkx", "imports the graph builder", "uses .g", "reads ['via'] from an attribute dict",
+        "imports networkx", "imports the graph builder", "imports the graph store", "uses .g",
+        "reads ['via'] from an attribute dict",
         "reads .get('rel') from an attribute dict", "names a relation by string (use graph.schema.Rel)",
         "uses .targets"}
 

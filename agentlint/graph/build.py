@@ -1,4 +1,4 @@
-"""Builds the identity graph: workloads -> identities -> policies, plus credentials and trust, in one networkx graph.
+"""Builds the identity graph: workloads -> identities -> policies, plus credentials and trust, in one graph store.
 
 The builder holds what every cloud needs (indexes of the scanned resources, node creation, resolving a reference or
 a literal name to a node); each provider module wires its own cloud from its own tables: graph.aws, graph.kubernetes,
@@ -16,9 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-import networkx as nx
 
 from agentlint.graph.query import GraphQuery
+from agentlint.graph.store import GraphStore
 from agentlint.graph.refs import MISSING, Reference, parse_reference, value_at
 from agentlint.graph import agents, aws, aws_invocations, azure, gcp, kubernetes
 from agentlint.graph.aws import TARGET_TYPES
@@ -44,7 +44,7 @@ class IdentityGraph(GraphQuery):
     """Builds the graph from the scan model, then freezes it: rules only ask (graph.query)."""
 
     def __init__(self, model: ScanModel, agent_options: Optional[AgentOptions] = None):
-        self._g = nx.MultiDiGraph()
+        self._g = GraphStore()
         self.model = model
         self.options = agent_options or AgentOptions()
         self.by_ref: dict[tuple[str, str], list[Resource]] = defaultdict(list)
@@ -210,7 +210,7 @@ class IdentityGraph(GraphQuery):
 
     @property
     def store(self):
-        """The networkx graph being built (provider modules only; frozen once built)."""
+        """The store being built (provider modules only; frozen once built)."""
         return self._g
 
     def _sa_index(self) -> dict[tuple, list[Resource]]:

@@ -1,4 +1,5 @@
-"""Small records the graph hands to rules (kept apart from the graph so that listing rules does not load networkx)."""
+"""Small records the graph hands to rules (kept apart from the graph so that listing rules does not load the
+builder)."""
 
 from __future__ import annotations
 

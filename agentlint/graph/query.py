@@ -1,8 +1,8 @@
 """The questions rules ask of the identity graph, answered from typed records of a frozen graph.
 
-The builder (graph.build) fills a networkx graph and then calls `_freeze()`: from then on nothing can add a node or
-an edge, and every answer is a `Node`, an `Edge`, a node id or a small record of graph.paths. Rules never see
-networkx or its attribute dicts.
+The builder (graph.build) fills a graph.store.GraphStore and then calls `_freeze()`: from then on nothing can add a
+node or an edge, and every answer is a `Node`, an `Edge`, a node id or a small record of graph.paths. Rules never see
+the store or its attribute dicts.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections import deque
 from typing import Iterator, Optional
 
-import networkx as nx
-
 from agentlint.graph.paths import AgentPath, Grant
 from agentlint.graph.schema import (IDENTITY_RELS, Edge, Node, NodeKind, Rel, edge_record, external_sa_node,
                                     node_record)
+from agentlint.graph.store import GraphStore
 from agentlint.iam.policy import PolicyDocument, parse_policy_value
 from agentlint.model import Agent, Resource, ScanModel, strip_instance_keys
 
@@ -25,7 +24,7 @@ _EXTERNAL_HOLDERS = ("role", "user", "group", "permission_set")
 class GraphQuery:
     """Read-only access to a built identity graph. Node ids are `<stack>::<address>`; edges never cross stacks."""
 
-    _g: nx.MultiDiGraph
+    _g: GraphStore
     model: ScanModel
     agents: dict[str, Agent]
     by_ref: dict[tuple[str, str], list[Resource]]
@@ -42,7 +41,7 @@ class GraphQuery:
         self._nodes = {node: node_record(node, data) for node, data in g.nodes(data=True)}
         self._out = {node: [edge_record(u, v, d) for u, v, d in g.out_edges(node, data=True)] for node in g}
         self._in = {node: [edge_record(u, v, d) for u, v, d in g.in_edges(node, data=True)] for node in g}
-        nx.freeze(g)
+        g.freeze()
 
     # -- nodes and edges ---------------------------------------------------------------------------------------
 

@@ -1,8 +1,8 @@
 """What the identity graph holds, as types: node kinds, relations, and the records rules read.
 
-The builder stores nodes and edges in networkx with these names; once built, the graph is frozen and rules see only
-`Node` and `Edge` records through the query methods (never networkx, never attribute dicts). Kept apart from the
-builder so that listing rules does not load networkx.
+The builder stores nodes and edges in its store (graph.store) with these names; once built, the graph is frozen and
+rules see only `Node` and `Edge` records through the query methods (never the store, never attribute dicts). Kept
+apart from the builder so that listing rules does not load the graph builder.
 """
 
 from __future__ import annotations

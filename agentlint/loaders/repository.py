@@ -227,21 +227,27 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
     named_files = {f for f in repo.selection.files}
     # What the inputs name is read even where an exclude pattern covers it (as linters check a file named to them).
     named = named_files | set(repo.selection.folders) | repo.selection.plans
+    named_dirs = {os.path.dirname(f) for f in named_files | repo.selection.plans}
+    # A pre-commit run walks the whole repository for module calls, so this loop is kept lean: the relative path only
+    # when .gitignore is read, a symbolic-link check only for the files the walk reads.
     for folder, dirs, files in os.walk(root, onerror=onerror):
         # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
-        rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
         if gitignore is not None:
+            rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
             gitignore.read(folder, rel_folder, files)
+            dirs[:] = [d for d in dirs if not git_ignored(_join(rel_folder, d), os.path.join(folder, d), True)]
+            files = [n for n in files if not git_ignored(_join(rel_folder, n), os.path.join(folder, n), False)]
         dirs[:] = sorted(d for d in dirs if not d.startswith(".")
                          and not (excluder and excluder.excluded(os.path.join(folder, d), is_dir=True)
-                                  and not any(inside_folder(n, os.path.join(folder, d)) for n in named))
-                         and not git_ignored(_join(rel_folder, d), os.path.join(folder, d), True))
+                                  and not any(inside_folder(n, os.path.join(folder, d)) for n in named)))
+        # Plans (JSON or binary, any name) are looked for only where the inputs name something.
+        selected = folder in named_dirs or repo.selection.covers(folder)
         kept = []
         for name in files:
+            if not selected and not (config_kind(name) or name.endswith(".hcl")):
+                continue
             full = os.path.join(folder, name)
             if excluder and full not in named_files and excluder.excluded(full):
-                continue
-            if git_ignored(_join(rel_folder, name), full, False):
                 continue
             if os.path.islink(full) and not inside(full, root):
                 if repo.selection.covers(full):
@@ -262,7 +268,7 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
                 targets |= _candidate_calls(folder, os.path.join(folder, name), limits)
             if targets:
                 repo.calls[folder] = targets
-        if any(repo.selection.covers(os.path.join(folder, n)) for n in kept):
+        if selected:
             for name in sorted(kept):
                 if name.endswith(".json") and not config_kind(name) and not name.endswith(".tfvars.json"):
                     full = os.path.join(folder, name)

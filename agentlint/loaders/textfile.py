@@ -36,8 +36,7 @@ def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, head: bool = False) -
             raise TextFileError("not a regular file (a device, FIFO or socket); not read")
         if info.st_size > max_bytes and not head:
             raise TextFileError(f"file is {info.st_size:,} bytes, over the {max_bytes:,}-byte limit; skipped", "limit")
-        with os.fdopen(os.dup(fd), "rb") as fh:
-            raw = fh.read(max_bytes + 1)
+        raw = _read_fd(fd, min(info.st_size, max_bytes) + 1, max_bytes + 1)
     except OSError as exc:
         raise TextFileError(f"cannot read: {exc.strerror or exc.__class__.__name__}") from None
     finally:
@@ -47,6 +46,22 @@ def read_bytes(path: str, max_bytes: int = MAX_FILE_BYTES, head: bool = False) -
             return raw[:max_bytes]
         raise TextFileError(f"file is over the {max_bytes:,}-byte limit; skipped", "limit")
     return raw
+
+
+def _read_fd(fd: int, first: int, limit: int) -> bytes:
+    """Up to `limit` bytes, asking first for the size fstat gave (plus one byte, to see a file that grew). A buffered
+    read of `limit` bytes would allocate the whole limit (5 MB) for every small file."""
+    chunks: list[bytes] = []
+    size = 0
+    want = first
+    while size < limit:
+        chunk = os.read(fd, min(want, limit - size))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        want = 1 << 16
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def read_stream(stream, max_bytes: int) -> bytes:
