@@ -7,11 +7,14 @@
   at git REF (new files count as changed). A changed `locals`, `variable`, `module` or `output` block, or a changed
   `.tfvars` file, can change any value in its folder, so it marks the whole folder as changed.
 
-git is asked for file contents with `git cat-file blob` (no textconv filters, no hooks, no fsmonitor).
+git is asked for file contents with `git cat-file blob` (no textconv filters, no hooks, no fsmonitor). A file whose
+bytes hash to the blob id `git ls-tree` gives at REF (one call per repository) is unchanged and never parsed: in a pull
+request that touches a few files of a large repository, the others cost a hash each, not a parse and two processes.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from typing import Optional
@@ -77,30 +80,79 @@ class DiffBase:
                        | {s.path for s in model.suppressions})
         folders = sorted({os.path.dirname(p) or "." for p in paths})
         self.roots: dict[str, str] = {}
+        self._blob_ids: dict[str, dict[bytes, str]] = {}  # repository root -> path at REF -> blob id
         for folder in folders:
-            top = _git(["rev-parse", "--show-toplevel"], folder)
+            top = self._known_top(folder) or _git(["rev-parse", "--show-toplevel"], folder)
             if top is None:
                 raise ChangeError(f"{folder} is not inside a git repository (--diff-base needs one)")
-            self.roots[folder] = top.decode().strip()
+            self.roots[folder] = top if isinstance(top, str) else top.decode().strip()
         if folders and _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], folders[0]) is None:
             raise ChangeError(f"git does not know the revision {ref!r}")
         for path in paths:
             self._compare(path)
         for folder in folders:
             for name in os.listdir(folder):
-                if name.endswith((".tfvars", ".tfvars.json")) and self._old(os.path.join(folder, name)) != \
-                        _read(os.path.join(folder, name)):
+                if not name.endswith((".tfvars", ".tfvars.json")):
+                    continue
+                var_file = os.path.join(folder, name)
+                data = _read(var_file)
+                if not self._unchanged(var_file, data) and self._old(var_file) != data:
                     self.changed_folders.add(os.path.abspath(folder))
 
-    def _old(self, path: str) -> Optional[bytes]:
+    def _known_top(self, folder: str) -> Optional[str]:
+        """The work tree of a folder inside one git already named, with no `.git` (a nested repository, a
+        submodule) between them: asking git once per folder costs a process each. Not with GIT_DIR / GIT_WORK_TREE
+        set, where git's answer does not follow the folders."""
+        if "GIT_DIR" in os.environ or "GIT_WORK_TREE" in os.environ:
+            return None
+        real = os.path.realpath(folder)
+        for top in sorted(set(self.roots.values()), key=len, reverse=True):
+            real_top = os.path.realpath(top)
+            if real != real_top and not real.startswith(real_top.rstrip(os.sep) + os.sep):
+                continue
+            cur = real
+            while cur != real_top and not os.path.lexists(os.path.join(cur, ".git")):
+                cur = os.path.dirname(cur)
+            return top if cur == real_top else None
+        return None
+
+    def _located(self, path: str) -> tuple[str, str]:
+        """(repository root, the path relative to it as git names it)."""
         folder = os.path.dirname(path) or "."
         root = self.roots.get(folder) or (_git(["rev-parse", "--show-toplevel"], folder) or b"").decode().strip()
-        rel = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+        return root, os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+
+    def _old(self, path: str) -> Optional[bytes]:
+        root, rel = self._located(path)
         return _git(["cat-file", "blob", f"{self.ref}:{rel}"], root)
 
+    def _unchanged(self, path: str, data: bytes) -> bool:
+        """Whether the file's bytes are the blob git holds for it at REF (git's own object id: SHA-1, or SHA-256 in
+        a repository of that format). Anything else (a new file, CRLF checked out from LF, no answer from git) is
+        compared block by block."""
+        root, rel = self._located(path)
+        if root not in self._blob_ids:
+            listing = _git(["ls-tree", "-r", "-z", "--full-tree", self.ref], root, timeout=120) or b""
+            ids: dict[bytes, str] = {}
+            for entry in listing.split(b"\0"):
+                meta, _, name = entry.partition(b"\t")
+                fields = meta.split()
+                if len(fields) == 3 and fields[1] == b"blob":
+                    ids[name] = fields[2].decode("ascii", "replace")
+            self._blob_ids[root] = ids
+        old_id = self._blob_ids[root].get(os.fsencode(rel))
+        if old_id is None:
+            return False
+        digest = hashlib.sha256 if len(old_id) == 64 else hashlib.sha1
+        return digest(b"blob %d\0" % len(data) + data).hexdigest() == old_id
+
     def _compare(self, path: str) -> None:
+        data = _read(path)
+        if self._unchanged(path, data):
+            self.changed_blocks[path] = []
+            return
         current = parse_config_file(path)
-        now_lines = _read(path).decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
+        now_lines = data.decode("utf-8", "replace").replace("\r\n", "\n").split("\n")
         old_bytes = self._old(path)
         if old_bytes is None:
             self.changed_blocks[path] = [(b.start_line, b.end_line) for b in current.blocks]

@@ -24,8 +24,9 @@ def fail_on_drift_option(fn):
                              "sensitive, permissions-management, admin), whatever --fail-on says.")(fn)
 
 
-def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_options):
-    """`scan --diff-base REF`: the scope drift of the scanned paths since REF (None without --diff-base)."""
+def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_options, graph=None):
+    """`scan --diff-base REF`: the scope drift of the scanned paths since REF (None without --diff-base). `graph`:
+    the working tree's, already built by the scan from the same inputs."""
     if not diff_base:
         return None
     from agentlint.changes import ChangeError
@@ -34,7 +35,7 @@ def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_o
     named = [p for p in paths if p != "-"]
     try:
         return code_drift(diff_base, named, config, use_cache=not no_cache, root=root, variables=variables,
-                          plan_options=plan_options) if named else None
+                          plan_options=plan_options, after_graph=graph) if named else None
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)

@@ -118,14 +118,21 @@ def main() -> None:
         # corpus, one file edited, so the scan runs again on parse-cache hits for every other file.
         with tempfile.TemporaryDirectory() as tmp:
             copy = shutil.copytree(hcl, os.path.join(tmp, "hcl"), symlinks=True)
+            git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "-C", copy]
+            for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "base"]):
+                subprocess.run(git + step, check=True, capture_output=True)
             measure(agentlint(copy), env)  # the copy's result entry (its files are parse-cache hits already)
             edited = next(os.path.join(d, f) for d, _, fs in sorted(os.walk(copy)) for f in sorted(fs)
-                          if f.endswith(".tf"))
+                          if f.endswith(".tf") and ".git" not in d)
             with open(edited, "a", encoding="utf-8") as fh:
                 fh.write("\n# edited\n")
             changed, _ = measure(agentlint(copy), env)
+            # A pull-request gate: the same change against the commit before it (blocks changed, scope drift).
+            pr_time, pr_mem = measure(agentlint(copy, "--diff-base", "HEAD"), env)
         row("whole HCL corpus, one file edited: bare parse / agentlint", f"{bare:.1f} / {changed:.2f} s = "
             f"{bare / changed:.1f}x", "(no target)", None)
+        row("  the same change, scan --diff-base HEAD: bare parse / agentlint", f"{bare:.1f} / {pr_time:.2f} s = "
+            f"{bare / pr_time:.1f}x, {pr_mem:.0f} MB", "(no target)", None)
 
     # The parser's own floor for the same module, interleaved with agentlint's cold runs (same machine moment): a
     # fresh interpreter importing python-hcl2, building its parser and parsing the module's files.

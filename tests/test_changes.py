@@ -108,3 +108,69 @@ def test_diff_base_errors(tmp_path):
     _git(tmp_path, "commit", "-q", "-m", "x")
     code, out = invoke("scan", str(tmp_path), "--diff-base", "no-such-ref")
     assert code == 2 and "does not know the revision 'no-such-ref'" in out
+
+
+def _repo_of_modules(tmp_path, names):
+    """A repository of root modules, each with one administrator role, committed."""
+    repo = tmp_path / "repo"
+    for name in names:
+        (repo / name).mkdir(parents=True)
+        (repo / name / "main.tf").write_text(
+            f'resource "aws_iam_role" "{name}" {{\n  name               = "{name}"\n  assume_role_policy = "{{}}"\n}}\n'
+            f'resource "aws_iam_role_policy_attachment" "{name}" {{\n  role       = aws_iam_role.{name}.name\n'
+            f'  policy_arn = "arn:aws:iam::aws:policy/AdministratorAccess"\n}}\n')
+    _git(repo, "init", "-q")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "base")
+    return repo
+
+
+def test_diff_base_parses_only_the_files_that_changed(tmp_path, monkeypatch):
+    """A file whose bytes are the blob git holds at the base is unchanged without being parsed (a hash, not two
+    parses and two git processes per file): in a large repository a pull request costs what it touches."""
+    import agentlint.changes as changes
+
+    repo = _repo_of_modules(tmp_path, ["a", "b", "c"])
+    main_tf = repo / "b" / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace('name               = "b"', 'name               = "b2"'))
+    parsed = []
+    real = changes.parse_config_file
+    monkeypatch.setattr(changes, "parse_config_file", lambda path: parsed.append(path) or real(path))
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert [(f["rule_id"], f["path"].rsplit("/", 2)[-2:]) for f in doc["findings"]] == [("AL201", ["b", "main.tf"])]
+    assert [p.rsplit("/", 2)[-2:] for p in parsed] == [["b", "main.tf"]]
+    assert doc["summary"]["unchanged_hidden"] == 2
+
+
+def test_diff_base_compares_a_crlf_checkout_block_by_block(tmp_path):
+    # The working file's bytes differ from the stored blob (CRLF against LF) but no block does: nothing is new.
+    repo = _repo_of_modules(tmp_path, ["a"])
+    main_tf = repo / "a" / "main.tf"
+    main_tf.write_bytes(main_tf.read_bytes().replace(b"\n", b"\r\n"))
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert doc["findings"] == [] and doc["summary"]["unchanged_hidden"] == 1
+
+
+def test_diff_base_asks_a_nested_repository_its_own_base(tmp_path):
+    """A folder inside a nested repository (a vendored checkout, a submodule) is compared with that repository's
+    REF, not the outer one's: its unchanged finding stays hidden while the outer change is reported."""
+    repo = _repo_of_modules(tmp_path, ["a"])
+    inner = _repo_of_modules(repo / "vendor", ["x"])  # repo/vendor/repo/x: a repository of its own
+    _git(repo, "add", "a")
+    main_tf = repo / "a" / "main.tf"
+    main_tf.write_text(main_tf.read_text().replace('name               = "a"', 'name               = "a2"'))
+    doc = json.loads(invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")[1])
+    assert [f["path"].rsplit("/", 2)[-2:] for f in doc["findings"]] == [["a", "main.tf"]]
+    assert (inner / "x" / "main.tf").exists() and doc["summary"]["unchanged_hidden"] == 1
+
+
+def test_diff_base_builds_the_working_tree_graph_once(tmp_path, monkeypatch):
+    # The scope drift reads the graph the scan built; only the base side is built again.
+    import agentlint.engine as engine
+
+    repo = _repo_of_modules(tmp_path, ["a"])
+    built = []
+    real = engine._build_graph
+    monkeypatch.setattr(engine, "_build_graph", lambda paths, *a, **k: built.append(paths) or real(paths, *a, **k))
+    code, out = invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")
+    assert code == 0 and len(built) == 2 and built[0] == [str(repo)] and built[1] != [str(repo)]

@@ -16,9 +16,12 @@ from agentlint.engine import build_graph, scan
 
 
 def _side(paths: list[str], config: Config, use_cache: bool, root, variables, plan_options,
-          key_of=None) -> tuple[dict, list, set]:
-    """({key: agent}, errors, {(stack key, address)} of every resource read) for one side."""
-    graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options)
+          key_of=None, graph=None) -> tuple[dict, list, set]:
+    """({key: agent}, errors, {(stack key, address)} of every resource read) for one side (`graph`: already built
+    from these inputs)."""
+    if graph is None:
+        graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables,
+                            plan_options=plan_options)
     report = scan(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options,
                   graph=graph)
     key_of = key_of or relative_key(graph.model.roots)
@@ -27,8 +30,9 @@ def _side(paths: list[str], config: Config, use_cache: bool, root, variables, pl
 
 
 def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = True, root: Optional[str] = None,
-               variables: Optional[dict] = None, plan_options=None) -> dict:
-    """The working tree's agents against the same paths at git `ref` (read with git only, see drift.gitbase)."""
+               variables: Optional[dict] = None, plan_options=None, after_graph=None) -> dict:
+    """The working tree's agents against the same paths at git `ref` (read with git only, see drift.gitbase).
+    `after_graph`: the working tree's graph when the caller has built it (`scan --diff-base`)."""
     from agentlint.drift.gitbase import materialise, toplevel
 
     tops = {toplevel(p) for p in paths}
@@ -37,7 +41,7 @@ def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = Tru
 
         raise ChangeError("--base compares the paths of one git repository at a time")
     top = tops.pop()
-    after, errors, _ = _side(paths, config, use_cache, root, variables, plan_options)
+    after, errors, _ = _side(paths, config, use_cache, root, variables, plan_options, graph=after_graph)
     work = os.path.realpath(tempfile.mkdtemp(prefix="agentlint-drift-"))
     try:
         base_top = os.path.join(work, "tree")

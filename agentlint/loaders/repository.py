@@ -77,17 +77,17 @@ class Selection:
         if not path:
             return False
         path = os.path.abspath(path)
-        if path in self.files or path in self.plans:
-            return True
+        return path in self.files or path in self.plans or self.in_named_folder(path)
+
+    def in_named_folder(self, path: str) -> bool:
+        """Whether an absolute, normalised path is a named folder or lies inside one."""
         return any(path == f or path.startswith(f.rstrip(os.sep) + os.sep) for f in self.folders)
 
     def covers_folder(self, folder: str) -> bool:
         """Whether a module folder holds anything named: a named configuration or variable file in it, or it lies
         inside a named folder. (A named plan names the plan, not the code beside it.)"""
         folder = os.path.abspath(folder)
-        if any(os.path.dirname(f) == folder for f in self.files):
-            return True
-        return self.covers(folder)
+        return any(os.path.dirname(f) == folder for f in self.files) or self.in_named_folder(folder)
 
 
 @dataclass
@@ -229,9 +229,9 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
     named = named_files | set(repo.selection.folders) | repo.selection.plans
     named_dirs = {os.path.dirname(f) for f in named_files | repo.selection.plans}
     # A pre-commit run walks the whole repository for module calls, so this loop is kept lean: the relative path only
-    # when .gitignore is read, a symbolic-link check only for the files the walk reads.
-    for folder, dirs, files in os.walk(root, onerror=onerror):
-        # os.walk does not descend into symlinked folders (no loops); files that link outside are skipped.
+    # when .gitignore is read, symbolic links known from the folder listing, resolved only for the files it reads.
+    for folder, dirs, files, links in _tree(root, onerror):
+        # Symlinked folders are not descended into (no loops); files that link outside are skipped.
         if gitignore is not None:
             rel_folder = os.path.relpath(folder, root).replace(os.sep, "/")
             gitignore.read(folder, rel_folder, files)
@@ -241,7 +241,7 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
                          and not (excluder and excluder.excluded(os.path.join(folder, d), is_dir=True)
                                   and not any(inside_folder(n, os.path.join(folder, d)) for n in named)))
         # Plans (JSON or binary, any name) are looked for only where the inputs name something.
-        selected = folder in named_dirs or repo.selection.covers(folder)
+        selected = folder in named_dirs or repo.selection.in_named_folder(folder)
         kept = []
         for name in files:
             if not selected and not (config_kind(name) or name.endswith(".hcl")):
@@ -249,7 +249,7 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
             full = os.path.join(folder, name)
             if excluder and full not in named_files and excluder.excluded(full):
                 continue
-            if os.path.islink(full) and not inside(full, root):
+            if name in links and not inside(full, root):
                 if repo.selection.covers(full):
                     repo.notices.append(LoadError(path=repo.show(full), kind="not-followed",
                                                   message="symbolic link leads outside the repository; not read"))
@@ -277,6 +277,37 @@ def _walk(repo: Repository, exclude: list, limits: Limits, respect_gitignore: bo
                 elif not config_kind(name) and repo.selection.covers(os.path.join(folder, name)) \
                         and is_binary_plan(os.path.join(folder, name)):  # binary plans: loaders/plan_input.py
                     repo.plans.append(repo.show(os.path.join(folder, name)))
+
+
+def _tree(root: str, onerror):
+    """os.walk's top-down order (a folder, then each of its subfolders as the caller left them in `dirs`), with the
+    names of the files that are symbolic links, read from the listing itself (no lstat per entry); a symbolic link
+    to a folder is listed in `dirs` but never entered, as os.walk does."""
+    stack = [root]
+    while stack:
+        top = stack.pop()
+        try:
+            with os.scandir(top) as listing:
+                entries = list(listing)
+        except OSError as exc:
+            onerror(exc)
+            continue
+        dirs: list[str] = []
+        files: list[str] = []
+        links: set[str] = set()
+        for entry in entries:
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                dirs.append(entry.name)
+            else:
+                files.append(entry.name)
+            if entry.is_symlink():
+                links.add(entry.name)
+        yield top, dirs, files, links
+        stack.extend(os.path.join(top, d) for d in reversed(dirs) if d not in links)
 
 
 def _join(rel_folder: str, name: str) -> str:
