@@ -14,7 +14,7 @@ from agentlint.failures import (build_isolated, debugging, evaluation_failures, 
 from agentlint.graph.build import AgentOptions, IdentityGraph
 from agentlint.loaders import load
 from agentlint import suppressions
-from agentlint.model import Finding, LoadError, Report, SuppressedFinding
+from agentlint.model import Confidence, Finding, LoadError, Report, SuppressedFinding
 from agentlint.gate import exit_code, finding_counts  # noqa: F401 (imported from here before; API)
 from agentlint.rule import RuleContext
 from agentlint.rule.selection import (check_rule_keys, rule_config, rule_matches, selected_rules,  # noqa: F401
@@ -151,8 +151,18 @@ def selection_filter(graph: IdentityGraph):
     return wanted
 
 
+_CONFIDENCE_RANK = {Confidence.HIGH: 2, Confidence.MEDIUM: 1, Confidence.LOW: 0}
+
+
+def _strength(f: Finding) -> tuple[int, int]:
+    return f.severity.rank, _CONFIDENCE_RANK[f.confidence]
+
+
 def merge_roots(findings: list[Finding], model) -> list[Finding]:
-    """One finding per fingerprint: a module that several root modules call is reported once, with its roots."""
+    """One finding per fingerprint: a module that several root modules call is reported once, with its roots. When
+    the same finding comes more than once (two roots, or two bindings of one role to one member in one policy, one
+    of them under a condition), the strongest is kept: a grant that holds unconditionally somewhere is not reported
+    as the conditional one."""
     merged: dict[str, Finding] = {}
     for f in findings:
         root = model.roots.get(f.stack)
@@ -160,6 +170,9 @@ def merge_roots(findings: list[Finding], model) -> list[Finding]:
         if first is None:
             merged[f.fingerprint] = f.model_copy(update={"roots": [root] if root else [], "agents": list(f.agents)})
             continue
+        if _strength(f) > _strength(first):
+            first = merged[f.fingerprint] = f.model_copy(update={"roots": list(first.roots),
+                                                                  "agents": list(first.agents)})
         if root and root not in first.roots:
             first.roots.append(root)
             first.roots.sort()

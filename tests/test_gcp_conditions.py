@@ -118,3 +118,44 @@ def test_a_conditioned_grant_to_a_default_account_is_medium_confidence(tmp_path)
     messages = [f.message for f in run(str(tmp_path)).findings if f.rule_id == "AL210"]
     assert any("under the condition 'migration-window'" in m for m in messages)
     assert any("under the condition 'agent-secrets'" in m for m in messages)
+
+
+
+_CONDITIONED = """  binding {
+    role    = "roles/secretmanager.secretAccessor"
+    members = ["serviceAccount:${google_service_account.agent.email}"]
+    condition {
+      title      = "expired-window"
+      expression = "request.time < timestamp(\\"2020-01-01T00:00:00Z\\")"
+    }
+  }
+"""
+_PLAIN = """  binding {
+    role    = "roles/secretmanager.secretAccessor"
+    members = ["serviceAccount:${google_service_account.agent.email}"]
+  }
+"""
+_TWICE = """resource "google_service_account" "agent" {
+  account_id = "agent"
+}
+
+data "google_iam_policy" "project" {
+%s}
+
+resource "google_project_iam_policy" "project" {
+  project     = "prod"
+  policy_data = data.google_iam_policy.project.policy_data
+}
+"""
+
+
+def test_the_same_grant_with_and_without_a_condition_is_reported_as_unconditional(tmp_path):
+    """One role for one member, granted twice by one policy, once under a condition: the grant holds whatever the
+    condition says, so the one finding it makes is the unconditional one (high), in either order."""
+    for bindings in (_CONDITIONED + _PLAIN, _PLAIN + _CONDITIONED):
+        (tmp_path / "main.tf").write_text(_TWICE % bindings)
+        [finding] = [f for f in run(str(tmp_path)).findings if f.rule_id == "AL401"]
+        assert finding.confidence == Confidence.HIGH and "condition" not in finding.message
+    (tmp_path / "main.tf").write_text(_TWICE % _CONDITIONED)  # the control: only the conditioned grant
+    [finding] = [f for f in run(str(tmp_path)).findings if f.rule_id == "AL401"]
+    assert finding.confidence == Confidence.MEDIUM and "expired-window" in finding.message
