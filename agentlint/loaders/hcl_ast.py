@@ -38,6 +38,8 @@ from hcl2.api import parses_to_tree
 from hcl2.postlexer import OPERATOR_TYPES
 
 from agentlint.loaders.hcl_functions import FunctionError, num
+from agentlint.loaders.continuations import join_continuations
+from agentlint.loaders.heredocs import close_heredoc_markers
 from agentlint.loaders.hcl_templates import TemplateConverter, _tokens_text
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile  # noqa: F401 (re-exported)
 from agentlint.loaders.parsed import statement_key
@@ -69,13 +71,20 @@ def _refuse_deep_brackets(text: str, max_nesting: int) -> None:
 
 def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
     _refuse_deep_brackets(text, max_nesting)
+    text = close_heredoc_markers(text)  # as Terraform reads them; every line keeps its number
     try:
         tree = parses_to_tree(text)
     except LarkError as exc:
-        line = getattr(exc, "line", None)
-        column = getattr(exc, "column", None)
-        raise HCLSyntaxError(_syntax_message(exc), line if isinstance(line, int) and line > 0 else None,
-                             column if isinstance(column, int) and column > 0 else None) from None
+        # Valid Terraform python-hcl2 refuses: a call, `=>` or `.attr` continued on the next line inside brackets.
+        # When the joined text fails too, its error is the one to report: the first may sit on a valid line.
+        joined = join_continuations(text)
+        tree, exc = _parse_or_error(joined, exc) if joined is not None else (None, exc)
+        if tree is None:
+            line = getattr(exc, "line", None)
+            column = getattr(exc, "column", None)
+            raise HCLSyntaxError(_syntax_message(exc), line if isinstance(line, int) and line > 0 else None,
+                                 column if isinstance(column, int) and column > 0 else None) from None
+        text = joined
     converter = _Converter(text, max_nesting)
     body = tree.children[0]
     # Each nesting level costs a few Python frames; make room for the configured limit (capped at 1,000 levels).
@@ -132,6 +141,13 @@ def _prune(block: Block) -> Block:
     block.attrs = {k: v for k, v in block.attrs.items() if k in keep}
     block.blocks = []
     return block
+
+
+def _parse_or_error(text: str, first: LarkError):
+    try:
+        return parses_to_tree(text), first
+    except LarkError as exc:
+        return None, exc
 
 
 def parse_expression(text: str) -> tuple:

@@ -32,7 +32,9 @@ def _parse_unpruned(text: str, path: str, max_nesting: int):
     from lark.exceptions import LarkError
 
     from agentlint.loaders import hcl_ast
+    from agentlint.loaders.heredocs import close_heredoc_markers
 
+    text = close_heredoc_markers(text)
     try:
         tree = parses_to_tree(text)
     except LarkError as exc:
