@@ -22,6 +22,7 @@ from typing import Optional
 
 _HEREDOC = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
 _IDENT_END = re.compile(r"[A-Za-z0-9_-]$")
+_SPECIAL = re.compile(r"[#/\"<()\[\]{}\n]")
 
 
 def join_continuations(text: str) -> Optional[str]:
@@ -50,7 +51,7 @@ def join_continuations(text: str) -> Optional[str]:
             flush_below = len(stack) if pending == 1 else min(flush_below, len(stack))
             i = skip
             continue
-        else:
+        elif c in "([{)]}\n":
             if c in "([{":
                 stack.append(c)
             elif c in ")]}" and stack:
@@ -61,6 +62,9 @@ def join_continuations(text: str) -> Optional[str]:
             out.append(c)
             i += 1
             continue
+        else:  # a run of ordinary characters, copied at once (a refused file may be megabytes)
+            found = _SPECIAL.search(text, i + 1)
+            j = n if found is None else found.start()
         out.append(text[i:j])
         i = j
     return "".join(out) + "\n" * pending if joined else None
