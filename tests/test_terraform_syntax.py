@@ -74,3 +74,13 @@ def test_a_file_that_still_fails_reports_its_first_error(tmp_path):
     (tmp_path / "main.tf").write_text('locals {\n  a = [try\n    (1, 2)]\n  b = (\n}\n')
     [error] = run(str(tmp_path)).errors
     assert error.kind == "parse-error" and error.line == 5
+
+
+def test_terragrunt_files_are_read_the_same_way():
+    # Terragrunt parses with Terraform's HCL library: the same continuation and padded marker in a terragrunt.hcl.
+    from agentlint.loaders.terragrunt_parse import _parse_unpruned
+
+    text = ('locals {\n  env = [try\n    (local.missing, "prod")]\n  doc = <<EOF\nbody\nEOF  \n}\n'
+            'terraform {\n  source = "../modules/agent"\n}\n')
+    attrs, _lines, blocks = _parse_unpruned(text, "terragrunt.hcl", 100)
+    assert [(b.type, b.start_line) for b in blocks] == [("locals", 1), ("terraform", 8)]

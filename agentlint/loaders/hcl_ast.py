@@ -32,20 +32,17 @@ import re
 import sys
 
 from lark import Token, Tree
-from lark.exceptions import LarkError
 
 from hcl2.api import parses_to_tree
 from hcl2.postlexer import OPERATOR_TYPES
 
 from agentlint.loaders.hcl_functions import FunctionError, num
-from agentlint.loaders.continuations import join_continuations
-from agentlint.loaders.heredocs import close_heredoc_markers
+from agentlint.loaders.hcl_parse import parse_tree
 from agentlint.loaders.hcl_templates import TemplateConverter, _tokens_text
 from agentlint.loaders.parsed import Block, HCLSyntaxError, NestingLimit, ParsedFile  # noqa: F401 (re-exported)
 from agentlint.loaders.parsed import statement_key
 from agentlint.loaders.statement_lines import statement_block_lines, statement_lines
 from agentlint.suppressions import directives
-from agentlint.values import redact
 
 
 MAX_TEXT = 120
@@ -71,20 +68,7 @@ def _refuse_deep_brackets(text: str, max_nesting: int) -> None:
 
 def parse_hcl(text: str, path: str, max_nesting: int = 100) -> ParsedFile:
     _refuse_deep_brackets(text, max_nesting)
-    text = close_heredoc_markers(text)  # as Terraform reads them; every line keeps its number
-    try:
-        tree = parses_to_tree(text)
-    except LarkError as exc:
-        # Valid Terraform python-hcl2 refuses: a call, `=>` or `.attr` continued on the next line inside brackets.
-        # When the joined text fails too, its error is the one to report: the first may sit on a valid line.
-        joined = join_continuations(text)
-        tree, exc = _parse_or_error(joined, exc) if joined is not None else (None, exc)
-        if tree is None:
-            line = getattr(exc, "line", None)
-            column = getattr(exc, "column", None)
-            raise HCLSyntaxError(_syntax_message(exc), line if isinstance(line, int) and line > 0 else None,
-                                 column if isinstance(column, int) and column > 0 else None) from None
-        text = joined
+    tree, text = parse_tree(text)
     converter = _Converter(text, max_nesting)
     body = tree.children[0]
     # Each nesting level costs a few Python frames; make room for the configured limit (capped at 1,000 levels).
@@ -143,34 +127,12 @@ def _prune(block: Block) -> Block:
     return block
 
 
-def _parse_or_error(text: str, first: LarkError):
-    try:
-        return parses_to_tree(text), first
-    except LarkError as exc:
-        return None, exc
-
-
 def parse_expression(text: str) -> tuple:
     """Parse a lone expression (used for interpolations inside heredocs)."""
     tree = parses_to_tree("__x = " + text)
     attr = next(c for c in tree.children[0].children if isinstance(c, Tree) and c.data == "attribute")
     # Offsets in the converter's source must line up with the wrapped text.
     return _Converter("__x = " + text).expr(attr.children[-1])
-
-
-def _syntax_message(exc: LarkError) -> str:
-    token = getattr(exc, "token", None)
-    if token is not None:
-        if str(token).startswith(("\n", "\r")):
-            return "syntax error: unexpected end of line"
-        shown = redact(str(token).split("\n", 1)[0])
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
-        return f"syntax error: unexpected {shown!r}" if shown else "syntax error: unexpected end of input"
-    char = getattr(exc, "char", None)
-    if char is not None:
-        return f"syntax error: unexpected character {char!r}"
-    return "syntax error"
 
 
 class _Converter(TemplateConverter):

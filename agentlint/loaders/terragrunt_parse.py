@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Optional
 
-from agentlint.loaders.parsed import Block, HCLSyntaxError
+from agentlint.loaders.parsed import Block
 
 # -- parsing -------------------------------------------------------------------------------------------------
 
@@ -27,19 +27,11 @@ class _Config:
 
 def _parse_unpruned(text: str, path: str, max_nesting: int):
     """hcl_ast.parse_hcl without its pruning: Terragrunt's `terraform` and `include` blocks carry what we need."""
-    from hcl2.api import parses_to_tree
     from lark import Tree
-    from lark.exceptions import LarkError
 
     from agentlint.loaders import hcl_ast
-    from agentlint.loaders.heredocs import close_heredoc_markers
 
-    text = close_heredoc_markers(text)
-    try:
-        tree = parses_to_tree(text)
-    except LarkError as exc:
-        line = getattr(exc, "line", None)
-        raise HCLSyntaxError(hcl_ast._syntax_message(exc), line if isinstance(line, int) and line > 0 else None) from None
+    tree, text = hcl_ast.parse_tree(text)  # read as Terraform and Terragrunt read it (heredoc markers, continuations)
     converter = hcl_ast._Converter(text, max_nesting)
     body = tree.children[0]
     attrs: dict[str, tuple] = {}
