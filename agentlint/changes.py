@@ -59,6 +59,21 @@ def _git(args: list[str], cwd: str, stdin: Optional[bytes] = None, timeout: int 
     return out.stdout if out.returncode == 0 else None
 
 
+def ls_tree(ref: str, top: str, timeout: int = 120) -> Optional[list[tuple[str, str, str, bytes]]]:
+    """(mode, kind, object id, path as git stores it) of every entry of `ref`'s tree (`git ls-tree -r -z`), or None
+    when git cannot list it."""
+    listing = _git(["ls-tree", "-r", "-z", "--full-tree", f"{ref}^{{commit}}"], top, timeout=timeout)
+    if listing is None:
+        return None
+    entries = []
+    for entry in listing.split(b"\0"):
+        meta, _, name = entry.partition(b"\t")
+        fields = meta.decode("ascii", "replace").split()
+        if len(fields) == 3 and name:
+            entries.append((fields[0], fields[1], fields[2], name))
+    return entries
+
+
 def _block_key(block) -> tuple:
     return (block.type, tuple(block.labels))
 
@@ -132,14 +147,8 @@ class DiffBase:
         compared block by block."""
         root, rel = self._located(path)
         if root not in self._blob_ids:
-            listing = _git(["ls-tree", "-r", "-z", "--full-tree", self.ref], root, timeout=120) or b""
-            ids: dict[bytes, str] = {}
-            for entry in listing.split(b"\0"):
-                meta, _, name = entry.partition(b"\t")
-                fields = meta.split()
-                if len(fields) == 3 and fields[1] == b"blob":
-                    ids[name] = fields[2].decode("ascii", "replace")
-            self._blob_ids[root] = ids
+            self._blob_ids[root] = {name: oid for _mode, kind, oid, name in ls_tree(self.ref, root) or ()
+                                    if kind == "blob"}
         old_id = self._blob_ids[root].get(os.fsencode(rel))
         if old_id is None:
             return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 
-from agentlint.changes import ChangeError, _git
+from agentlint.changes import ChangeError, _git, ls_tree
 
 
 def toplevel(path: str) -> str:
@@ -26,15 +26,11 @@ def materialise(ref: str, top: str, dest: str) -> int:
     """Write the regular files of `ref` in the repository at `top` under `dest`; the number of files written."""
     if _git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], top) is None:
         raise ChangeError(f"git does not know the revision {ref!r}")
-    listing = _git(["ls-tree", "-r", "-z", "--full-tree", f"{ref}^{{commit}}"], top)
+    listing = ls_tree(ref, top, timeout=60)
     if listing is None:
         raise ChangeError(f"git could not list the files of {ref!r}")
     wanted: list[tuple[str, str]] = []
-    for entry in listing.split(b"\0"):
-        if not entry:
-            continue
-        meta, _, name = entry.partition(b"\t")
-        mode, kind, sha = meta.decode().split()
+    for mode, kind, sha, name in listing:
         rel = name.decode("utf-8", "surrogateescape")
         parts = rel.split("/")
         if kind != "blob" or mode not in ("100644", "100755") or rel.startswith("/") \
