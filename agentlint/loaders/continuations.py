@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-_HEREDOC = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?\n")
+from agentlint.loaders.heredocs import heredoc_end
+
 _IDENT_END = re.compile(r"[A-Za-z0-9_-]$")
 _SPECIAL = re.compile(r"[#/\"<()\[\]{}\n]")
 
@@ -42,8 +43,8 @@ def join_continuations(text: str) -> Optional[str]:
             j = n if j < 0 else j + 2
         elif c == '"':
             j = _string_end(text, i)
-        elif c == "<" and (heredoc := _HEREDOC.match(text, i)):
-            j = _heredoc_end(text, heredoc)
+        elif c == "<" and (end := heredoc_end(text, i)) is not None:
+            j = end
         elif c == "\n" and stack and (skip := _continuation(text, i, stack, out)):
             out.append(" ")
             joined += 1
@@ -128,10 +129,3 @@ def _template_end(text: str, j: int) -> int:
                 return j + 1
         j += 1
     return n
-
-
-def _heredoc_end(text: str, opener: re.Match) -> int:
-    """The end of a heredoc: after its closing marker line (spaces allowed around the marker, as Terraform)."""
-    closing = re.compile(r"^[ \t]*" + re.escape(opener.group(1)) + r"[ \t]*\r?$", re.MULTILINE)
-    found = closing.search(text, opener.end())
-    return len(text) if found is None else found.end()

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import re
 
+_MARKER = r"[A-Za-z][A-Za-z0-9._-]*"
 # A heredoc opens with `<<ID` or `<<-ID` at the end of a line (Terraform refuses anything after it, spaces too).
-_OPENER = re.compile(r"<<-?([A-Za-z][A-Za-z0-9._-]*)\r?$")
+_OPENER = re.compile(r"<<-?(" + _MARKER + r")\r?$")
+_OPENER_AT = re.compile(r"<<-?(" + _MARKER + r")\r?\n")
 # A line that could be a closing marker with whitespace after it: the only lines this module ever changes.
-_PADDED_MARKER = re.compile(r"^[ \t]*[A-Za-z][A-Za-z0-9._-]*[ \t]+\r?$", re.MULTILINE)
+_PADDED_MARKER = re.compile(r"^[ \t]*" + _MARKER + r"[ \t]+\r?$", re.MULTILINE)
 
 
 def close_heredoc_markers(text: str) -> str:
@@ -32,3 +34,14 @@ def close_heredoc_markers(text: str) -> str:
             lines[number] = line.rstrip(" \t\r") + ("\r" if line.endswith("\r") else "")  # CRLF stays CRLF
             marker = None
     return "\n".join(lines)
+
+
+def heredoc_end(text: str, start: int):
+    """When a heredoc opens at `start`: where it ends, after its closing marker line (spaces and tabs allowed around
+    the marker, as Terraform allows them; the end of the text when it is not closed). Otherwise None."""
+    opener = _OPENER_AT.match(text, start)
+    if opener is None:
+        return None
+    closing = re.compile(r"^[ \t]*" + re.escape(opener.group(1)) + r"[ \t]*\r?$", re.MULTILINE)
+    found = closing.search(text, opener.end())
+    return len(text) if found is None else found.end()
