@@ -74,6 +74,16 @@ def ls_tree(ref: str, top: str, timeout: int = 120) -> Optional[list[tuple[str, 
     return entries
 
 
+def blob_id(chunks, size: int, like: str) -> str:
+    """git's object id of a file of `size` bytes given as `chunks`, in the hash of the id `like` (SHA-1, or SHA-256
+    in a repository of that format: 64 hex digits)."""
+    digest = hashlib.sha256() if len(like) == 64 else hashlib.sha1()
+    digest.update(b"blob %d\0" % size)
+    for chunk in chunks:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
 def _block_key(block) -> tuple:
     return (block.type, tuple(block.labels))
 
@@ -150,10 +160,7 @@ class DiffBase:
             self._blob_ids[root] = {name: oid for _mode, kind, oid, name in ls_tree(self.ref, root) or ()
                                     if kind == "blob"}
         old_id = self._blob_ids[root].get(os.fsencode(rel))
-        if old_id is None:
-            return False
-        digest = hashlib.sha256 if len(old_id) == 64 else hashlib.sha1
-        return digest(b"blob %d\0" % len(data) + data).hexdigest() == old_id
+        return old_id is not None and blob_id([data], len(data), old_id) == old_id
 
     def _compare(self, path: str) -> None:
         data = _read(path)

@@ -225,20 +225,21 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     plan_options = _plan_options(terraform_show, terraform_bin, sources, stdin)
     variables = _variables(var_args)
 
-    built = []  # with --diff-base, the scope drift reads the working tree's graph this scan builds, not a second one
+    whole = {}  # with --diff-base, the scope drift reads the working tree's graph and whole report this scan makes
 
     def run():  # the engine (graph builder, loaders, rules) is imported only when the scan really runs
         from agentlint.changes import ChangeError
-        from agentlint.engine import build_graph, scan as run_scan
+        from agentlint.engine import build_graph, keep_changed, scan as run_scan
 
         named, progress = [p for p in paths if p != "-"], None if quiet else cli_output.progress()
         try:
-            if diff_base:
-                built.append(build_graph(named, config, use_cache=not no_cache, progress=progress, root=root,
-                                         variables=variables, plan_options=plan_options))
-            return run_scan(named, config, no_ignore=no_ignore, changed_only=changed_only, diff_base=diff_base,
-                            use_cache=not no_cache, root=root, variables=variables, progress=progress,
-                            plan_options=plan_options, graph=built[0] if built else None)
+            graph = build_graph(named, config, use_cache=not no_cache, progress=progress, root=root,
+                                variables=variables, plan_options=plan_options)
+            report = run_scan(named, config, no_ignore=no_ignore, use_cache=not no_cache, root=root,
+                              variables=variables, plan_options=plan_options, graph=graph)
+            if diff_base:  # the drift judges every finding, suppressions applied (as a scan does by default)
+                whole.update(graph=graph, report=None if no_ignore else report)
+            return keep_changed(report, graph.model, changed_only, diff_base)
         except ChangeError as exc:
             click.echo(f"agentlint: {exc}", err=True)
             sys.exit(2)
@@ -246,7 +247,7 @@ def scan(paths, fmt, output, reports, fail_on, quiet, config_path, var_files, se
     # Nothing changed since the same scan: its stored report (agentlint/result_cache.py says when).
     report = cached_scan(list(paths), root, config, {"no_ignore": no_ignore, "variables": variables}, run,
                          enabled=not (no_cache or diff_base or changed_only or stdin or sources or terraform_show))
-    drift = scan_drift(diff_base, paths, config, no_cache, root, variables, plan_options, built[0] if built else None)
+    drift = scan_drift(diff_base, paths, config, no_cache, root, variables, plan_options, **whole)
     if baseline is not None:
         from agentlint.baseline import apply
 

@@ -24,9 +24,10 @@ def fail_on_drift_option(fn):
                              "sensitive, permissions-management, admin), whatever --fail-on says.")(fn)
 
 
-def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_options, graph=None):
-    """`scan --diff-base REF`: the scope drift of the scanned paths since REF (None without --diff-base). `graph`:
-    the working tree's, already built by the scan from the same inputs."""
+def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_options, graph=None, report=None):
+    """`scan --diff-base REF`: the scope drift of the scanned paths since REF (None without --diff-base). `graph`
+    and `report`: the working tree's, already made by the scan from the same inputs (the report with every finding,
+    before the change filter)."""
     if not diff_base:
         return None
     from agentlint.changes import ChangeError
@@ -35,7 +36,8 @@ def scan_drift(diff_base, paths, config, no_cache: bool, root, variables, plan_o
     named = [p for p in paths if p != "-"]
     try:
         return code_drift(diff_base, named, config, use_cache=not no_cache, root=root, variables=variables,
-                          plan_options=plan_options, after_graph=graph) if named else None
+                          plan_options=plan_options, after_graph=graph,
+                          after_report=report) if named else None
     except ChangeError as exc:
         click.echo(f"agentlint: {exc}", err=True)
         sys.exit(2)

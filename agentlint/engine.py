@@ -50,19 +50,36 @@ def _build_graph(paths: list[str], config: Config, use_cache: bool, progress, ro
     return build_isolated(model, lambda m: IdentityGraph(m, options), model.errors)
 
 
-def scan(paths: list[str], config: Config, no_ignore: bool = False, changed_only: bool = False,
-         diff_base: Optional[str] = None, use_cache: bool = False, progress=None, root: Optional[str] = None,
-         variables: Optional[dict] = None, plan_options=None, graph: Optional[IdentityGraph] = None) -> Report:
-    """`plan_options`: loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source). `graph`: one
-    already built from the same inputs (`agentlint inventory` reads it too, and must not build it twice)."""
+def scan(paths: list[str], config: Config, no_ignore: bool = False, use_cache: bool = False, progress=None,
+         root: Optional[str] = None, variables: Optional[dict] = None, plan_options=None,
+         graph: Optional[IdentityGraph] = None) -> Report:
+    """Every finding of the inputs (`keep_changed` narrows them to a change). `plan_options`:
+    loaders.plan_input.PlanOptions (--terraform-show, --terraform-bin, --source). `graph`: one already built from the
+    same inputs (`agentlint inventory` and the scope drift read it too, and must not build it twice)."""
     with _collector_paused():
-        return _scan(paths, config, no_ignore, changed_only, diff_base, use_cache, progress, root, variables,
-                     plan_options, graph)
+        return _scan(paths, config, no_ignore, use_cache, progress, root, variables, plan_options, graph)
 
 
-def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool, diff_base: Optional[str],
-          use_cache: bool, progress, root: Optional[str] = None, variables: Optional[dict] = None,
-          plan_options=None, graph: Optional[IdentityGraph] = None) -> Report:
+def keep_changed(report: Report, model, changed_only: bool = False, diff_base: Optional[str] = None) -> Report:
+    """The findings a change introduces or touches, from the whole scan's report of `model`: `--changed-only`
+    (plans: resources the plan creates or changes) and `--diff-base REF` (code: blocks that differ from git REF).
+    The summary counts what is left and how many were hidden; the whole report is left as it was (the scope drift
+    of `scan --diff-base` reads it)."""
+    if not (changed_only or diff_base):
+        return report
+    from agentlint.changes import DiffBase, changed_in_plan
+
+    findings = report.findings
+    if changed_only:
+        findings = changed_in_plan(findings, model)
+    if diff_base:
+        findings = DiffBase(diff_base, model).keep(findings)
+    summary = {**report.summary, **finding_counts(findings), "unchanged_hidden": len(report.findings) - len(findings)}
+    return report.model_copy(update={"findings": findings, "summary": summary})
+
+
+def _scan(paths: list[str], config: Config, no_ignore: bool, use_cache: bool, progress, root: Optional[str] = None,
+          variables: Optional[dict] = None, plan_options=None, graph: Optional[IdentityGraph] = None) -> Report:
     if graph is None:
         graph = _build_graph(paths, config, use_cache, progress, root, variables, plan_options)
     rules = selected_rules(config)
@@ -82,16 +99,6 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
     from agentlint.loaders.plan_source import drop_located_duplicates  # plan findings located in scanned code
 
     findings = drop_located_duplicates(findings)
-    change_note = {}
-    if changed_only or diff_base:
-        from agentlint.changes import DiffBase, changed_in_plan
-
-        before = len(findings)
-        if changed_only:
-            findings = changed_in_plan(findings, graph.model)
-        if diff_base:
-            findings = DiffBase(diff_base, graph.model).keep(findings)
-        change_note = {"unchanged_hidden": before - len(findings)}
     findings.sort(key=lambda f: (-f.severity.rank, not f.agents, f.path, f.start_line or 0, f.rule_id, f.message))
     agents = sorted(graph.agents.values(), key=lambda a: (a.path, a.start_line or 0, a.address))
     summary = {
@@ -104,7 +111,6 @@ def _scan(paths: list[str], config: Config, no_ignore: bool, changed_only: bool,
         "errors": len(errors),
         **graph.model.summary_extra,
         "fail_on": config.fail_on_name,
-        **change_note,
     }
     from agentlint.locations import locate  # repository-relative paths (repo_path, SARIF base URIs)
 

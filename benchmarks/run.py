@@ -15,6 +15,12 @@ The anchors and targets are those of the speed issue:
     parse of the same module in a fresh process: the parser's own start-up floor, measured in the same minutes);
   - a generated plan of 20,000 resources: under 10 s and 1 GB;
   - peak memory on the whole corpus: under 1 GB.
+
+The targets in seconds were set for a stated machine: the speed issue measured it by the bare parse of the corpus,
+35.5 s in one process. A machine's speed moves those seconds (this one ran the same parse in 35-71 s on different
+days) but not the ratios, so a target in seconds is judged at that reference speed: the figure is multiplied by
+35.5 s / the bare parse measured in the same run. Both figures are printed; on a machine faster than the reference
+the judged figure is the larger one. Without the corpus there is no anchor and the seconds are judged as measured.
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus"
 SMALL = ROOT / "fixtures" / "examples" / "bedrock-agent"
+# The speed issue's machine: "python-hcl2 alone parses the 4,767 .tf files of ../shared/corpus/hcl in 35.5 s".
+REFERENCE_BARE_PARSE = 35.5
 
 BARE_PARSE = r"""
 import os, sys, hcl2
@@ -69,7 +77,14 @@ def agentlint(*args: str) -> list[str]:
 
 def row(label: str, value: str, target: str, ok: bool | None) -> None:
     verdict = "" if ok is None else ("PASS" if ok else "FAIL")
-    print(f"{label:<58} {value:>26}  {target:<22} {verdict}")
+    print(f"{label:<58} {value:>34}  {target:<22} {verdict}")
+
+
+def seconds(measured: float, scale: float | None) -> tuple[str, float]:
+    """The figure to print and the figure to judge: seconds at the reference machine's speed when an anchor ran."""
+    if scale is None:
+        return f"{measured:.3f} s", measured
+    return f"{measured:.3f} s = {measured * scale:.3f} s at ref.", measured * scale
 
 
 def main() -> None:
@@ -89,7 +104,7 @@ def main() -> None:
         print("warning: agentlint runs from the source tree (an editable install); its import hook adds about 80 ms "
               "to every start. Measure a regular install: python -m venv V && V/bin/pip install . && "
               "V/bin/python benchmarks/run.py\n")
-    print(f"{'measurement':<58} {'figure':>26}  {'target':<22}")
+    print(f"{'measurement':<58} {'figure':>34}  {'target':<22}")
 
     if iam.exists():
         a_time, a_mem = measure(agentlint(str(iam), "--no-cache"), env)
@@ -102,12 +117,16 @@ def main() -> None:
         else:
             row("terraform-aws-iam cold: agentlint (no --checkov given)", f"{a_time:.2f} s", "", None)
 
+    scale = None  # reference seconds per second measured here, once the corpus anchor has run
     if hcl.exists():
         bare, bare_mem = measure([sys.executable, "-c", BARE_PARSE, str(hcl)], env)
+        scale = REFERENCE_BARE_PARSE / bare
         cold, cold_mem = measure(agentlint(str(hcl), "--no-cache"), env)
         measure(agentlint(str(hcl)), env)  # fills the cache
         warm, warm_mem = measure(agentlint(str(hcl)), env)
         row("whole HCL corpus: bare parse (1 process)", f"{bare:.1f} s, {bare_mem:.0f} MB", "anchor", None)
+        row("  machine speed against the reference (35.5 s)", f"{1 / scale:.2f}x slower" if scale < 1 else
+            f"{scale:.2f}x faster", "", None)
         row("whole HCL corpus cold: bare parse / agentlint", f"{bare:.1f} / {cold:.1f} s = {bare / cold:.2f}x",
             ">= 1.5x", bare / cold >= 1.5)
         row("whole HCL corpus warm: bare parse / agentlint", f"{bare:.1f} / {warm:.2f} s = {bare / warm:.1f}x",
@@ -142,18 +161,21 @@ def main() -> None:
         bare_small.append(measure([sys.executable, "-c", BARE_PARSE, str(SMALL)], env)[0])
     measure(agentlint(str(SMALL)), env)
     warm_small = [measure(agentlint(str(SMALL)), env)[0] for _ in range(args.runs)]
-    row("one small module, warm (median)", f"{statistics.median(warm_small):.3f} s", "< 0.5 s",
-        statistics.median(warm_small) < 0.5)
-    row("one small module, cold: every file parsed (median)", f"{statistics.median(cold_small):.3f} s", "< 0.5 s",
-        statistics.median(cold_small) < 0.5)
-    row("  bare parse of that module, fresh process (median)", f"{statistics.median(bare_small):.3f} s", "(floor)", None)
+    at = "< 0.5 s" if scale is None else "< 0.5 s at ref. speed"
+    shown, judged = seconds(statistics.median(warm_small), scale)
+    row("one small module, warm (median)", shown, at, judged < 0.5)
+    shown, judged = seconds(statistics.median(cold_small), scale)
+    row("one small module, cold: every file parsed (median)", shown, at, judged < 0.5)
+    row("  bare parse of that module, fresh process (median)", seconds(statistics.median(bare_small), scale)[0],
+        "(floor)", None)
 
     with tempfile.TemporaryDirectory() as tmp:
         plan = os.path.join(tmp, "plan.json")
         subprocess.run([sys.executable, str(HERE / "gen_plan.py"), "20000", plan], check=True)
         p_time, p_mem = measure(agentlint(plan), env)
-        row(f"generated plan, 20,000 resources ({os.path.getsize(plan) / 1e6:.0f} MB)",
-            f"{p_time:.2f} s, {p_mem:.0f} MB", "< 10 s, < 1024 MB", p_time < 10 and p_mem < 1024)
+        shown, judged = seconds(p_time, scale)
+        row(f"generated plan, 20,000 resources ({os.path.getsize(plan) / 1e6:.0f} MB)", f"{shown}, {p_mem:.0f} MB",
+            "< 10 s, < 1024 MB", judged < 10 and p_mem < 1024)
 
     shutil.rmtree(cache, ignore_errors=True)
     print(f"\nmachine: {os.cpu_count()} cores; python {sys.version.split()[0]}; a Python loop of 10^7 additions "

@@ -174,3 +174,19 @@ def test_diff_base_builds_the_working_tree_graph_once(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "_build_graph", lambda paths, *a, **k: built.append(paths) or real(paths, *a, **k))
     code, out = invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")
     assert code == 0 and len(built) == 2 and built[0] == [str(repo)] and built[1] != [str(repo)]
+
+
+def test_diff_base_judges_the_working_tree_once(tmp_path, monkeypatch):
+    # The scope drift reads the whole report (before the change filter) the scan made; only the base is judged again.
+    # With --no-ignore the scan's report is not the drift's (the drift honours suppressions), so it judges its own.
+    import agentlint.engine as engine
+
+    repo = _repo_of_modules(tmp_path, ["a"])
+    judged = []
+    real = engine._scan
+    monkeypatch.setattr(engine, "_scan", lambda paths, *a, **k: judged.append(paths) or real(paths, *a, **k))
+    code, out = invoke("scan", str(repo), "--diff-base", "HEAD", "--format", "json")
+    assert code == 0 and len(judged) == 2 and judged[0] == [str(repo)] and judged[1] != [str(repo)]
+    judged.clear()
+    code, out = invoke("scan", str(repo), "--diff-base", "HEAD", "--no-ignore", "--format", "json")
+    assert code == 0 and judged[:2] == [[str(repo)], [str(repo)]] and len(judged) == 3

@@ -16,23 +16,25 @@ from agentlint.engine import build_graph, scan
 
 
 def _side(paths: list[str], config: Config, use_cache: bool, root, variables, plan_options,
-          key_of=None, graph=None) -> tuple[dict, list, set]:
-    """({key: agent}, errors, {(stack key, address)} of every resource read) for one side (`graph`: already built
-    from these inputs)."""
+          key_of=None, graph=None, report=None) -> tuple[dict, list, set]:
+    """({key: agent}, errors, {(stack key, address)} of every resource read) for one side (`graph`, `report`: already
+    made from these inputs, the report with every finding)."""
     if graph is None:
         graph = build_graph(paths, config, use_cache=use_cache, root=root, variables=variables,
                             plan_options=plan_options)
-    report = scan(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options,
-                  graph=graph)
+    if report is None:
+        report = scan(paths, config, use_cache=use_cache, root=root, variables=variables, plan_options=plan_options,
+                      graph=graph)
     key_of = key_of or relative_key(graph.model.roots)
     resources = {(key_of(r.stack), r.address) for r in graph.model.resources}
     return side(graph, report, key_of), [e.model_dump(mode="json") for e in report.errors], resources
 
 
 def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = True, root: Optional[str] = None,
-               variables: Optional[dict] = None, plan_options=None, after_graph=None) -> dict:
+               variables: Optional[dict] = None, plan_options=None, after_graph=None, after_report=None) -> dict:
     """The working tree's agents against the same paths at git `ref` (read with git only, see drift.gitbase).
-    `after_graph`: the working tree's graph when the caller has built it (`scan --diff-base`)."""
+    `after_graph`, `after_report`: the working tree's graph and whole report when the caller has made them
+    (`scan --diff-base`)."""
     from agentlint.drift.gitbase import materialise, toplevel
 
     tops = {toplevel(p) for p in paths}
@@ -41,7 +43,8 @@ def code_drift(ref: str, paths: list[str], config: Config, use_cache: bool = Tru
 
         raise ChangeError("--base compares the paths of one git repository at a time")
     top = tops.pop()
-    after, errors, _ = _side(paths, config, use_cache, root, variables, plan_options, graph=after_graph)
+    after, errors, _ = _side(paths, config, use_cache, root, variables, plan_options, graph=after_graph,
+                            report=after_report)
     work = os.path.realpath(tempfile.mkdtemp(prefix="agentlint-drift-"))
     try:
         base_top = os.path.join(work, "tree")
