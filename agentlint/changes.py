@@ -5,7 +5,9 @@
   attachment is therefore reported.
 - Code (`--diff-base REF`): a finding is kept when its block, or any block on its path, differs from the same file
   at git REF (new files count as changed). A changed `locals`, `variable`, `module` or `output` block, or a changed
-  `.tfvars` file, can change any value in its folder, so it marks the whole folder as changed.
+  `.tfvars` file, can change any value in its folder, so it marks the whole folder as changed; so does a changed
+  file the folder's expressions read with `file()` or `templatefile()` (a policy document kept as JSON, a
+  template), new or gone since REF included.
 
 git is asked for file contents with `git cat-file blob` (no textconv filters, no hooks, no fsmonitor). A file whose
 bytes hash to the blob id `git ls-tree` gives at REF (one call per repository) is unchanged and never parsed: in a pull
@@ -115,13 +117,17 @@ class DiffBase:
             raise ChangeError(f"git does not know the revision {ref!r}")
         for path in paths:
             self._compare(path)
+        # A file a module reads with file() or templatefile() (a policy document, a boot script) is part of its
+        # values, as a .tfvars file is of its root's: a pull request that edits only policies/agent.json changes
+        # what the module grants.
+        for folder, files in sorted(model.file_reads.items()):
+            if folder not in self.changed_folders and any(self._differs(f) for f in sorted(files)):
+                self.changed_folders.add(folder)
         for folder in folders:
             for name in os.listdir(folder):
                 if not name.endswith((".tfvars", ".tfvars.json")):
                     continue
-                var_file = os.path.join(folder, name)
-                data = _read(var_file)
-                if not self._unchanged(var_file, data) and self._old(var_file) != data:
+                if self._differs(os.path.join(folder, name)):
                     self.changed_folders.add(os.path.abspath(folder))
 
     def _known_top(self, folder: str) -> Optional[str]:
@@ -161,6 +167,11 @@ class DiffBase:
                                     if kind == "blob"}
         old_id = self._blob_ids[root].get(os.fsencode(rel))
         return old_id is not None and blob_id([data], len(data), old_id) == old_id
+
+    def _differs(self, path: str) -> bool:
+        """Whether the file's bytes are not those it had at REF (a file new since REF, or gone now, differs)."""
+        data = _read(path)
+        return not self._unchanged(path, data) and self._old(path) != data
 
     def _compare(self, path: str) -> None:
         data = _read(path)

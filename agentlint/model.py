@@ -147,6 +147,9 @@ class ScanModel:
     roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> path relative to its repository root
     repo_roots: dict[str, str] = field(default_factory=dict)  # stack (as shown) -> its repository root (absolute)
     summary_extra: dict[str, int] = field(default_factory=dict)  # loader counts for the report summary
+    # module folder (absolute) -> the files its expressions read with file() / templatefile(), recorded as values are
+    # evaluated: values are evaluated when a rule asks, so the record is complete once the rules have run.
+    file_reads: dict[str, set[str]] = field(default_factory=dict)
 
     def calls_via(self) -> dict[tuple[str, str], tuple[str, ...]]:
         """(stack, address) -> files of the module calls that instantiate that resource (only those that have any)."""

@@ -40,7 +40,7 @@ def load(paths: list[str], var_files: list[str] | None = None, exclude: list | N
         selection.files |= repo.selection.files
         selection.folders += repo.selection.folders
         selection.plans |= repo.selection.plans
-        got = load_configuration(repo, limits, cache, progress, variables, list(var_files or []))
+        got = load_configuration(repo, limits, cache, progress, variables, list(var_files or []), model.file_reads)
         model.errors.extend(got.errors)
         model.notices.extend(got.notices)
         model.suppressions.extend(got.suppressions)

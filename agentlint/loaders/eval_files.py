@@ -28,6 +28,9 @@ def _read_file(rel: str, scope: Scope, text: str) -> Any:
     path = _inside_root(rel, scope)
     if path is None:
         return Unknown(text)
+    if scope.reads is not None:  # `scan --diff-base`: a change to this file changes the values of the module
+        log, folder = scope.reads
+        log.setdefault(folder, set()).add(path)
     from agentlint.loaders.textfile import TextFileError, read_bytes
 
     try:
@@ -51,6 +54,7 @@ def _templatefile(rel: str, variables: dict, scope: Scope, text: str, depth: int
     except RecursionError:
         return Unknown(text)
     isolated = Scope(scope.prefix, os.path.dirname(os.path.join(scope.module_dir, rel)), scope.scan_root, {}, {})
+    isolated.reads = scope.reads  # a file the template reads changes the module's values too
     value = evaluate(template, isolated.bind(variables), depth)
     if isinstance(value, Unknown):
         # The template's text (interpolations as written) stays readable for rules that read boot scripts.

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def load_configuration(repo: "Repository", limits: Limits = Limits(), cache: Optional[ParseCache] = None,
                        progress=None, variables: Optional[dict[str, Any]] = None,
-                       var_files: Optional[list[str]] = None) -> LoadResult:
+                       var_files: Optional[list[str]] = None, reads: Optional[dict] = None) -> LoadResult:
     """Evaluate the root modules of one repository whose calls reach what the user named.
 
     `variables` are values from `TF_VAR_*` and `--var` (lowest and highest precedence are handled by the caller:
@@ -72,6 +72,7 @@ def load_configuration(repo: "Repository", limits: Limits = Limits(), cache: Opt
         values.update(_root_variables(folder, repo, list(var_files or []) + repo.var_files, errors, limits))
         values.update(variables or {})
         ctx = _RootContext(loader, repo, stack, folder, errors, notices, limits, cycles, on_cycle)
+        ctx.reads = reads  # where file() and templatefile() record what they read (model.file_reads)
         via = (repo.show(unit.config_path),) if unit is not None else ()
         instance = _Instance(ctx, folder, "", "", values, (), via)
         resources.extend(instance.resources())

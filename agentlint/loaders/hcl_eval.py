@@ -46,6 +46,7 @@ class Scope:
         # `dynamic` block's iterator -> {"key", "value"}, a `for` expression's symbols -> their values.
         self.bindings: dict[str, Any] = {}
         self.budget = Budget()  # shared with bound copies: one budget per module instance
+        self.reads: Optional[tuple[dict, str]] = None  # (log, module folder) for the files file() reads
 
     def spend(self, iterations: int) -> bool:
         """Count loop iterations against the instance's budget; False once it (or its time) is used up."""

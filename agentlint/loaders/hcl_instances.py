@@ -5,6 +5,7 @@ arguments, and not-installed or unreadable modules reported as notices."""
 from __future__ import annotations
 
 import json
+import os
 from typing import TYPE_CHECKING, Any, Optional
 
 from agentlint.loaders.eval_budget import evaluation
@@ -41,6 +42,7 @@ class _RootContext:
         # A root on a cycle of module calls is read on its own: its calls into the cycle are not followed (each
         # folder of the cycle is a root of its own, so nothing is read twice).
         self.on_cycle = on_cycle if root in on_cycle else frozenset()
+        self.reads: Optional[dict] = None  # model.file_reads
         self.installed = _installed_modules(root, repo, errors)
         self.not_installed: list[str] = []
         self.module_instances = 0
@@ -76,6 +78,7 @@ class _Instance:
         self.outputs = {b.labels[0]: b.attrs.get("value") for b in self.source.blocks("output") if b.labels}
         shown = self.source.folder
         default_scope = Scope(prefix, shown, ctx.repo.root, {}, {})
+        reads = default_scope.reads = (ctx.reads, os.path.abspath(shown)) if ctx.reads is not None else None
         variables: dict[str, Any] = {}
         for block in self.source.blocks("variable"):
             if not block.labels:
@@ -93,6 +96,7 @@ class _Instance:
                 hide(variables[name])  # evaluated with its real value, never printed (shown as a marker)
         self.scope = Scope(prefix, shown, ctx.repo.root, variables, locals_ast, self.child_output, self.exists)
         self.scope.module_value = self.module_value
+        self.scope.reads = reads
         self.key = ""  # this instance's key in its call: "", `[0]` or `["a"]`
         self.calls = {b.labels[0]: b for b in self.source.blocks("module") if b.labels}
         self._blocks: dict[str, Block] = {}
