@@ -55,6 +55,8 @@ def _git(args: list[str], cwd: str, stdin: Optional[bytes] = None, timeout: int 
         out = subprocess.run(cmd, cwd=cwd, input=stdin, capture_output=True, timeout=timeout, check=False,
                              env={**os.environ, "GIT_TERMINAL_PROMPT": "0", "GIT_OPTIONAL_LOCKS": "0"})
     except FileNotFoundError:
+        if not os.path.isdir(cwd):  # a folder that does not exist (a file() target's): nothing for git to answer
+            return None
         raise ChangeError("--diff-base needs git on PATH") from None
     except subprocess.TimeoutExpired:
         raise ChangeError(f"git did not answer within {timeout} s") from None
@@ -121,7 +123,7 @@ class DiffBase:
         # values, as a .tfvars file is of its root's: a pull request that edits only policies/agent.json changes
         # what the module grants.
         for folder, files in sorted(model.file_reads.items()):
-            if folder not in self.changed_folders and any(self._differs(f) for f in sorted(files)):
+            if folder not in self.changed_folders and any(self._differs(f, folder) for f in sorted(files)):
                 self.changed_folders.add(folder)
         for folder in folders:
             for name in os.listdir(folder):
@@ -147,31 +149,44 @@ class DiffBase:
             return top if cur == real_top else None
         return None
 
-    def _located(self, path: str) -> tuple[str, str]:
-        """(repository root, the path relative to it as git names it)."""
-        folder = os.path.dirname(path) or "."
-        root = self.roots.get(folder) or (_git(["rev-parse", "--show-toplevel"], folder) or b"").decode().strip()
+    def _located(self, path: str, within: Optional[str] = None) -> tuple[str, str]:
+        """(repository root, the path relative to it as git names it); git is asked from `within` when given (an
+        existing folder of the same repository), else from the file's folder. ("", path) outside any repository."""
+        folder = within or os.path.dirname(path) or "."
+        root = self.roots.get(folder) or self._known_top(folder) or \
+            (_git(["rev-parse", "--show-toplevel"], folder) or b"").decode().strip()
+        if not root:
+            return "", path
         return root, os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
 
-    def _old(self, path: str) -> Optional[bytes]:
-        root, rel = self._located(path)
-        return _git(["cat-file", "blob", f"{self.ref}:{rel}"], root)
+    def _old(self, path: str, within: Optional[str] = None) -> Optional[bytes]:
+        root, rel = self._located(path, within)
+        return _git(["cat-file", "blob", f"{self.ref}:{rel}"], root) if root else None
 
-    def _unchanged(self, path: str, data: bytes) -> bool:
+    def _unchanged(self, path: str, data: bytes, within: Optional[str] = None) -> bool:
         """Whether the file's bytes are the blob git holds for it at REF (git's own object id: SHA-1, or SHA-256 in
         a repository of that format). Anything else (a new file, CRLF checked out from LF, no answer from git) is
         compared block by block."""
-        root, rel = self._located(path)
+        root, rel = self._located(path, within)
+        if not root:
+            return False
         if root not in self._blob_ids:
             self._blob_ids[root] = {name: oid for _mode, kind, oid, name in ls_tree(self.ref, root) or ()
                                     if kind == "blob"}
         old_id = self._blob_ids[root].get(os.fsencode(rel))
         return old_id is not None and blob_id([data], len(data), old_id) == old_id
 
-    def _differs(self, path: str) -> bool:
-        """Whether the file's bytes are not those it had at REF (a file new since REF, or gone now, differs)."""
-        data = _read(path)
-        return not self._unchanged(path, data) and self._old(path) != data
+    def _differs(self, path: str, within: Optional[str] = None) -> bool:
+        """Whether the file is not what it was at REF: new since REF, gone now, or other bytes (a file missing at
+        both is the same). `within`: see _located (a file() target may name a folder that does not exist)."""
+        try:
+            with open(path, "rb") as fh:
+                data: Optional[bytes] = fh.read()
+        except OSError:
+            data = None
+        if data is not None and self._unchanged(path, data, within):
+            return False
+        return self._old(path, within) != data
 
     def _compare(self, path: str) -> None:
         data = _read(path)

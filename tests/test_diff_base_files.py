@@ -149,3 +149,20 @@ def test_a_policy_file_that_is_new_since_the_base_is_a_change(repo):
         dict(AGENT_JSON, Statement=[{"Effect": "Allow", "Action": "*", "Resource": "*"}])))
     code, findings, _ = _findings("live/prod")
     assert (code, findings) == (1, [("AL201", "modules/agent/main.tf", 31)])
+
+
+def test_a_file_read_from_a_folder_that_does_not_exist_is_neither_an_error_nor_a_change(repo):
+    # Generated at plan time in real code (a build step writes dist/policy.json): missing at REF and now alike.
+    module = repo / "modules" / "agent" / "main.tf"
+    module.write_text(MODULE_TF + '''
+resource "aws_iam_role_policy" "generated" {
+  name   = "generated"
+  role   = aws_iam_role.agent.id
+  policy = file("${path.module}/dist/policy.json")
+}
+''')
+    _git(repo, "commit", "-qam", "a generated policy")
+    result = CliRunner().invoke(main, ["scan", "live/prod", "--diff-base", "HEAD", "--format", "json"])
+    doc = json.loads(result.stdout)
+    assert (result.exit_code, doc["findings"], doc["errors"]) == (0, [], [])
+    assert "git" not in result.stderr
