@@ -179,17 +179,13 @@ class DiffBase:
     def _differs(self, path: str, within: Optional[str] = None) -> bool:
         """Whether the file is not what it was at REF: new since REF, gone now, or other bytes (a file missing at
         both is the same). `within`: see _located (a file() target may name a folder that does not exist)."""
-        try:
-            with open(path, "rb") as fh:
-                data: Optional[bytes] = fh.read()
-        except OSError:
-            data = None
+        data = _read(path)
         if data is not None and self._unchanged(path, data, within):
             return False
         return self._old(path, within) != data
 
     def _compare(self, path: str) -> None:
-        data = _read(path)
+        data = _read(path) or b""
         if self._unchanged(path, data):
             self.changed_blocks[path] = []
             return
@@ -237,9 +233,10 @@ class DiffBase:
         return kept
 
 
-def _read(path: str) -> bytes:
+def _read(path: str) -> Optional[bytes]:
+    """The file's bytes, or None when it cannot be read (gone)."""
     try:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError:
-        return b""
+        return None

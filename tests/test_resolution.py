@@ -226,9 +226,15 @@ def test_root_option_and_paths_outside_the_repository(tmp_path):
     report = scan([str(prod)], Config())
     assert report.findings == []
     assert [n.message for n in report.notices] == ["module module.agent: source leaves the repository; not followed"]
+    assert report.summary["modules_outside_root"] == 1
+    # Not a silent pass, even with -q (no notices): the summary line says what was not read and how to read it.
+    code, out = _cli("scan", str(prod), "-q")
+    assert code == 0 and out.strip().endswith(
+        "1 module call leaving the repository not followed (--root DIR names the repository).")
     # ... and --root names the repository
     report = scan([str(prod)], Config(), root=str(tmp_path / "layout"))
     assert sorted(f.rule_id for f in report.findings) == ["AL201", "AL501"]
+    assert "modules_outside_root" not in report.summary
 
 
 def test_module_source_symlinked_outside_the_repository_is_not_followed(tmp_path):

@@ -95,7 +95,7 @@ def _link_same(source: str, sha: str, target: str) -> bool:
             return True
         os.unlink(target)  # the path was replaced between the hash and the link
         return False
-    except OSError:
+    except (OSError, NotImplementedError):  # NotImplementedError: a platform without link(follow_symlinks=False)
         return False
     finally:
         os.close(fd)

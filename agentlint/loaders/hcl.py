@@ -78,6 +78,8 @@ def load_configuration(repo: "Repository", limits: Limits = Limits(), cache: Opt
         resources.extend(instance.resources())
         ctx.report_not_installed(source)
         summary["modules_not_installed"] = summary.get("modules_not_installed", 0) + len(ctx.not_installed)
+        if ctx.outside:  # a silent pass otherwise: `scan envs/prod` outside git cannot read ../../modules
+            summary["modules_outside_root"] = summary.get("modules_outside_root", 0) + ctx.outside
     result.files_read = loader.files_read
     return result
 

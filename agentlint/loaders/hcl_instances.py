@@ -43,6 +43,7 @@ class _RootContext:
         # folder of the cycle is a root of its own, so nothing is read twice).
         self.on_cycle = on_cycle if root in on_cycle else frozenset()
         self.reads: Optional[dict] = None  # model.file_reads
+        self.outside = 0  # local module calls whose source leaves the repository (not followed)
         self.installed = _installed_modules(root, repo, errors)
         self.not_installed: list[str] = []
         self.module_instances = 0
@@ -176,6 +177,7 @@ class _Instance:
                 ctx.not_installed.append(f"{self.prefix}module.{name}")
                 return None
         if not inside(target, ctx.repo.root):
+            ctx.outside += 1
             self._note(call, "module-not-followed", f"module {self.prefix}module.{name}: source leaves the "
                        "repository; not followed")
             return None

@@ -180,6 +180,9 @@ def _summary(report: Report, s, agents_listed: bool = True) -> str:
     tail = f"; {count(report.summary['files_scanned'], 'file')}, {agents}, {count(len(report.errors), 'error')}"
     if report.summary.get("modules_not_installed"):
         tail += f", {count(report.summary['modules_not_installed'], 'module call')} not installed (terraform init)"
+    if report.summary.get("modules_outside_root"):
+        tail += (f", {count(report.summary['modules_outside_root'], 'module call')} leaving the repository not "
+                 "followed (--root DIR names the repository)")
     hidden = []
     if report.summary.get("suppressed"):
         hidden.append(f"{report.summary['suppressed']} suppressed by comments (--no-ignore shows them)")
