@@ -88,6 +88,11 @@ def blob_id(chunks, size: int, like: str) -> str:
     return digest.hexdigest()
 
 
+def file_blob_id(fh, like: str) -> str:
+    """blob_id of an open binary file, read in chunks from where it stands to its end (its size from fstat)."""
+    return blob_id(iter(lambda: fh.read(1 << 20), b""), os.fstat(fh.fileno()).st_size, like)
+
+
 def _block_key(block) -> tuple:
     return (block.type, tuple(block.labels))
 
@@ -163,29 +168,39 @@ class DiffBase:
         root, rel = self._located(path, within)
         return _git(["cat-file", "blob", f"{self.ref}:{rel}"], root) if root else None
 
-    def _unchanged(self, path: str, data: bytes, within: Optional[str] = None) -> bool:
-        """Whether the file's bytes are the blob git holds for it at REF (git's own object id: SHA-1, or SHA-256 in
-        a repository of that format). Anything else (a new file, CRLF checked out from LF, no answer from git) is
-        compared block by block."""
+    def _old_id(self, path: str, within: Optional[str] = None) -> Optional[str]:
+        """The blob id git lists for the file at REF (one `git ls-tree` per repository), None when it lists none."""
         root, rel = self._located(path, within)
         if not root:
-            return False
+            return None
         if root not in self._blob_ids:
             self._blob_ids[root] = {name: oid for _mode, kind, oid, name in ls_tree(self.ref, root) or ()
                                     if kind == "blob"}
-        old_id = self._blob_ids[root].get(os.fsencode(rel))
+        return self._blob_ids[root].get(os.fsencode(rel))
+
+    def _unchanged(self, path: str, data: bytes) -> bool:
+        """Whether the file's bytes are the blob git holds for it at REF (git's own object id: SHA-1, or SHA-256 in
+        a repository of that format). Anything else (a new file, CRLF checked out from LF, no answer from git) is
+        compared block by block."""
+        old_id = self._old_id(path)
         return old_id is not None and blob_id([data], len(data), old_id) == old_id
 
     def _differs(self, path: str, within: Optional[str] = None) -> bool:
         """Whether the file is not what it was at REF: new since REF, gone now, or other bytes (a file missing at
-        both is the same). `within`: see _located (a file() target may name a folder that does not exist)."""
-        data = _read(path)
-        if data is not None and self._unchanged(path, data, within):
-            return False
-        return self._old(path, within) != data
+        both is the same). `within`: see _located (a file() target may name a folder that does not exist). The file
+        is hashed in chunks, never held whole: a file() target can be any size."""
+        old_id = self._old_id(path, within)
+        try:
+            with open(path, "rb") as fh:
+                if old_id is not None:
+                    return file_blob_id(fh, old_id) != old_id
+                old = self._old(path, within)  # not listed at REF: new since, or git did not list the tree
+                return old is None or fh.read(len(old) + 1) != old
+        except OSError:  # gone now: a change when REF had it
+            return old_id is not None or self._old(path, within) is not None
 
     def _compare(self, path: str) -> None:
-        data = _read(path) or b""
+        data = _read(path)
         if self._unchanged(path, data):
             self.changed_blocks[path] = []
             return
@@ -233,10 +248,9 @@ class DiffBase:
         return kept
 
 
-def _read(path: str) -> Optional[bytes]:
-    """The file's bytes, or None when it cannot be read (gone)."""
+def _read(path: str) -> bytes:
     try:
         with open(path, "rb") as fh:
             return fh.read()
     except OSError:
-        return None
+        return b""

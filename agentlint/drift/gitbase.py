@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import stat
 
-from agentlint.changes import ChangeError, _git, blob_id, ls_tree
+from agentlint.changes import ChangeError, _git, file_blob_id, ls_tree
 
 
 def toplevel(path: str) -> str:
@@ -86,8 +86,7 @@ def _link_same(source: str, sha: str, target: str) -> bool:
         if not stat.S_ISREG(st.st_mode):
             return False
         with os.fdopen(os.dup(fd), "rb") as fh:
-            chunks = iter(lambda: fh.read(1 << 20), b"")
-            if blob_id(chunks, st.st_size, sha) != sha:
+            if file_blob_id(fh, sha) != sha:
                 return False
         os.link(source, target, follow_symlinks=False)
         linked = os.lstat(target)
